@@ -118,7 +118,6 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     }
 
     /// Write access to the contiguous storage (the shape cannot change).
-    @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
         try scalars.withUnsafeMutableBufferPointer(body)
     }

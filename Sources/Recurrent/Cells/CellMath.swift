@@ -1,0 +1,80 @@
+// Small strided loops shared by the cells. Row-major throughout; `stride` is the row pitch.
+
+/// `dst[r, :] = a[r, :] + b[r, :]` (optional second matrix) `+ bias[:]`.
+@inlinable
+func setRows<S: RecurrentScalar>(
+    _ dst: UnsafeMutablePointer<S>, dstStride: Int,
+    _ a: UnsafePointer<S>, aStride: Int, bias: UnsafePointer<S>?,
+    rows: Int, width: Int
+) {
+    for r in 0..<rows {
+        let d = dst + r * dstStride, x = a + r * aStride
+        if let bias {
+            for j in 0..<width { d[j] = x[j] + bias[j] }
+        } else {
+            for j in 0..<width { d[j] = x[j] }
+        }
+    }
+}
+
+/// `sums[j] += Σ_r m[r, j]` — the gradient of a bias broadcast over rows.
+@inlinable
+func accumulateColumnSums<S: RecurrentScalar>(
+    _ sums: UnsafeMutablePointer<S>, _ m: UnsafePointer<S>, stride: Int, rows: Int, width: Int
+) {
+    for r in 0..<rows {
+        let row = m + r * stride
+        for j in 0..<width { sums[j] += row[j] }
+    }
+}
+
+/// `C (m, n) = α·A·Bᵀ + β·C` for row-major A (m, k) and a weight B (n, k): `x·Wᵀ`.
+@inlinable
+func multiplyByTransposedWeight<S: RecurrentScalar>(
+    _ c: UnsafeMutablePointer<S>, ldc: Int, _ a: UnsafePointer<S>, lda: Int,
+    weight: UnsafePointer<S>, ldw: Int, m: Int, n: Int, k: Int, beta: S
+) {
+    guard m > 0, n > 0 else { return }
+    S.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+           b: weight, ldb: ldw, beta: beta, c: c, ldc: ldc)
+}
+
+/// `C (m, n) = A·W + β·C` for A (m, k) and a weight W (k, n): the adjoint of `x·Wᵀ`.
+@inlinable
+func multiplyByWeight<S: RecurrentScalar>(
+    _ c: UnsafeMutablePointer<S>, ldc: Int, _ a: UnsafePointer<S>, lda: Int,
+    weight: UnsafePointer<S>, ldw: Int, m: Int, n: Int, k: Int, beta: S
+) {
+    guard m > 0, n > 0 else { return }
+    S.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+           b: weight, ldb: ldw, beta: beta, c: c, ldc: ldc)
+}
+
+/// `dW (m, n) += Gᵀ·X` over `rows` rows, with G (rows, m) and X (rows, n): a weight gradient summed over steps.
+@inlinable
+func accumulateOuterProducts<S: RecurrentScalar>(
+    _ dW: UnsafeMutablePointer<S>, ldw: Int, _ g: UnsafePointer<S>, ldg: Int,
+    _ x: UnsafePointer<S>, ldx: Int, m: Int, n: Int, rows: Int
+) {
+    guard m > 0, n > 0, rows > 0 else { return }
+    S.gemm(transposeA: true, transposeB: false, m: m, n: n, k: rows, alpha: 1, a: g, lda: ldg,
+           b: x, ldb: ldx, beta: 1, c: dW, ldc: ldw)
+}
+
+extension Tensor {
+    /// Pointer access for the cells' inner loops (the tensor is not mutated).
+    @inlinable
+    func withPointer<R>(_ body: (UnsafePointer<Scalar>) throws -> R) rethrows -> R {
+        try scalars.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+}
+
+extension Array {
+    /// Mutable pointer to the storage of tensor `index`.
+    @inlinable
+    mutating func withMutablePointer<S: RecurrentScalar, R>(
+        at index: Int, _ body: (UnsafeMutablePointer<S>) throws -> R
+    ) rethrows -> R where Element == Tensor<S> {
+        try self[index].withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+    }
+}

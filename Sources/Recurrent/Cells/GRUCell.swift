@@ -1,0 +1,242 @@
+import RecurrentInitializers
+
+/// Where a GRU applies its reset gate.
+public enum ResetPlacement: String, Sendable, CaseIterable {
+    /// `n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))`: PyTorch, cuDNN, Keras `reset_after=True`.
+    case afterMatrix
+    /// `n = tanh(W_in·x + b_in + W_hn·(r ⊙ h) + b_hn)`: Cho et al. 2014, Keras `reset_after=False`.
+    case beforeMatrix
+}
+
+/// Gated recurrent unit in PyTorch's gate order (r, z, n):
+///
+///     r = σ(W_ir·x + b_ir + W_hr·h + b_hr)
+///     z = σ(W_iz·x + b_iz + W_hz·h + b_hz)
+///     n = tanh(W_in·x + b_in + r ⊙ (W_hn·h + b_hn))        (reset after, default)
+///     n = tanh(W_in·x + b_in + W_hn·(r ⊙ h) + b_hn)        (reset before)
+///     h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+///
+/// `z` is the weight of the *old* state (PyTorch's convention). The seed article's
+/// `s_j = (1 − z) ⊙ s_{j−1} + z ⊙ h̃` uses the other labelling: its z is our 1 − z.
+/// State and output are `h` (width H). Parameter names and shapes are PyTorch's `nn.GRU` ones.
+///
+/// ```swift
+/// let cell = try GRUCell<Double>(inputSize: 8, hiddenSize: 16, reset: .beforeMatrix, seed: 2)
+/// ```
+public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
+    public let inputSize: Int
+    /// Width H of the state.
+    public let hiddenSize: Int
+    public let reset: ResetPlacement
+    /// (3H, I), blocks r, z, n.
+    public var weightIH: Tensor<Scalar>
+    /// (3H)
+    public var biasIH: Tensor<Scalar>
+    /// (3H, H)
+    public var weightHH: Tensor<Scalar>
+    /// (3H)
+    public var biasHH: Tensor<Scalar>
+
+    /// A cell with PyTorch's default initialization U(±1/√H).
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width H, > 0.
+    ///   - reset: where the reset gate applies (default `.afterMatrix`, as PyTorch).
+    ///   - seed: random seed.
+    public init(inputSize: Int, hiddenSize: Int, reset: ResetPlacement = .afterMatrix, seed: UInt64 = 0) throws {
+        try requirePositive(inputSize, "GRUCell inputSize")
+        try requirePositive(hiddenSize, "GRUCell hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let h = hiddenSize
+        try self.init(
+            reset: reset,
+            weightIH: Tensor(matrix: Initializers.pytorchDefault(rows: 3 * h, columns: inputSize, hiddenSize: h, using: &generator)),
+            biasIH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: 3 * h, hiddenSize: h, using: &generator)),
+            weightHH: Tensor(matrix: Initializers.pytorchDefault(rows: 3 * h, columns: h, hiddenSize: h, using: &generator)),
+            biasHH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: 3 * h, hiddenSize: h, using: &generator)))
+    }
+
+    /// A cell from given tensors. - Throws: naming the tensor whose shape is wrong.
+    public init(reset: ResetPlacement = .afterMatrix, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
+                weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
+        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[0] % 3 == 0, weightIH.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "GRUCell weight_ih", expected: "(3H, I) with H, I > 0",
+                                               got: shapeString(weightIH.shape))
+        }
+        let h = weightIH.shape[0] / 3
+        try biasIH.requireShape([3 * h], "GRUCell bias_ih")
+        try weightHH.requireShape([3 * h, h], "GRUCell weight_hh")
+        try biasHH.requireShape([3 * h], "GRUCell bias_hh")
+        self.inputSize = weightIH.shape[1]
+        self.hiddenSize = h
+        self.reset = reset
+        self.weightIH = weightIH
+        self.biasIH = biasIH
+        self.weightHH = weightHH
+        self.biasHH = biasHH
+    }
+
+    public var stateSize: Int { hiddenSize }
+    public var outputSize: Int { hiddenSize }
+    public var projectionSize: Int { 3 * hiddenSize }
+    /// r, z, n and the reset's operand: `W_hn·h + b_hn` (after) or `r ⊙ h` (before).
+    public var cacheSize: Int { 4 * hiddenSize }
+    /// The pre-activation gradients of the hidden-side products: [dr, dz, dn_h].
+    public var recurrentGradientSize: Int { 3 * hiddenSize }
+    /// The hidden-side products (B, 3H).
+    public func workspaceSize(batch: Int) -> Int { batch * 3 * hiddenSize }
+
+    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
+        let p = try validatedParameters(newValue, cell: "GRUCell")
+        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
+    }
+
+    public func forwardStep(
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, g3 = 3 * h, cw = 4 * h
+        let hidden = workspace  // (B, 3H)
+        biasHH.withPointer { bias in
+            for b in 0..<batch { for j in 0..<g3 { hidden[b * g3 + j] = bias[j] } }
+        }
+        switch reset {
+        case .afterMatrix:
+            // hidden (B, 3H) += h_{t−1} · W_hhᵀ
+            weightHH.withPointer { w in
+                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: g3, k: h, beta: 1)
+            }
+            for b in 0..<batch {
+                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw
+                let hPrev = previous + b * h, hNext = next + b * h
+                for j in 0..<h {
+                    let r = Scalar.sigmoid(p[j] + q[j])
+                    let z = Scalar.sigmoid(p[h + j] + q[h + j])
+                    let n = Scalar.tanh(p[2 * h + j] + r * q[2 * h + j])
+                    c[j] = r; c[h + j] = z; c[2 * h + j] = n; c[3 * h + j] = q[2 * h + j]
+                    hNext[j] = (1 - z) * n + z * hPrev[j]
+                }
+            }
+        case .beforeMatrix:
+            // r and z first: hidden[:, 0..<2H] += h_{t−1} · W_h(r,z)ᵀ
+            weightHH.withPointer { w in
+                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: 2 * h, k: h, beta: 1)
+            }
+            for b in 0..<batch {
+                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw, hPrev = previous + b * h
+                for j in 0..<h {
+                    let r = Scalar.sigmoid(p[j] + q[j])
+                    c[j] = r
+                    c[h + j] = Scalar.sigmoid(p[h + j] + q[h + j])
+                    c[3 * h + j] = r * hPrev[j]
+                }
+            }
+            // hidden[:, 2H..<3H] += (r ⊙ h_{t−1}) · W_hnᵀ
+            weightHH.withPointer { w in
+                multiplyByTransposedWeight(hidden + 2 * h, ldc: g3, cache + 3 * h, lda: cw, weight: w + 2 * h * h, ldw: h,
+                                           m: batch, n: h, k: h, beta: 1)
+            }
+            for b in 0..<batch {
+                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw
+                let hPrev = previous + b * h, hNext = next + b * h
+                for j in 0..<h {
+                    let z = c[h + j]
+                    let n = Scalar.tanh(p[2 * h + j] + q[2 * h + j])
+                    c[2 * h + j] = n
+                    hNext[j] = (1 - z) * n + z * hPrev[j]
+                }
+            }
+        }
+    }
+
+    public func backwardStep(
+        dNext: UnsafePointer<Scalar>,
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        dPrevious: UnsafeMutablePointer<Scalar>, dProjected: UnsafeMutablePointer<Scalar>,
+        dRecurrent: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, g3 = 3 * h, cw = 4 * h
+        switch reset {
+        case .afterMatrix:
+            for b in 0..<batch {
+                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
+                let dp = dProjected + b * g3, dq = dRecurrent + b * g3, dhPrev = dPrevious + b * h
+                for j in 0..<h {
+                    let r = c[j], z = c[h + j], n = c[2 * h + j], hn = c[3 * h + j]
+                    let dnPre = dh[j] * (1 - z) * (1 - n * n)
+                    let dzPre = dh[j] * (hPrev[j] - n) * z * (1 - z)
+                    let drPre = dnPre * hn * r * (1 - r)
+                    dp[j] = drPre; dp[h + j] = dzPre; dp[2 * h + j] = dnPre
+                    dq[j] = drPre; dq[h + j] = dzPre; dq[2 * h + j] = dnPre * r
+                    dhPrev[j] = dh[j] * z
+                }
+            }
+            // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H)
+            weightHH.withPointer { w in
+                multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: g3, beta: 1)
+            }
+        case .beforeMatrix:
+            let dResetProduct = workspace  // (B, H): ∂L/∂(r ⊙ h_{t−1})
+            for b in 0..<batch {
+                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
+                let dp = dProjected + b * g3, dq = dRecurrent + b * g3
+                for j in 0..<h {
+                    let z = c[h + j], n = c[2 * h + j]
+                    let dnPre = dh[j] * (1 - z) * (1 - n * n)
+                    dp[2 * h + j] = dnPre; dq[2 * h + j] = dnPre
+                    let dzPre = dh[j] * (hPrev[j] - n) * z * (1 - z)
+                    dp[h + j] = dzPre; dq[h + j] = dzPre
+                }
+            }
+            // d(r ⊙ h) (B, H) = dn (B, H) · W_hn (H, H)
+            weightHH.withPointer { w in
+                multiplyByWeight(dResetProduct, ldc: h, dRecurrent + 2 * h, lda: g3, weight: w + 2 * h * h, ldw: h,
+                                 m: batch, n: h, k: h, beta: 0)
+            }
+            for b in 0..<batch {
+                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
+                let dp = dProjected + b * g3, dq = dRecurrent + b * g3, drh = dResetProduct + b * h
+                let dhPrev = dPrevious + b * h
+                for j in 0..<h {
+                    let r = c[j], z = c[h + j]
+                    let drPre = drh[j] * hPrev[j] * r * (1 - r)
+                    dp[j] = drPre; dq[j] = drPre
+                    dhPrev[j] = dh[j] * z + drh[j] * r
+                }
+            }
+            // dh_{t−1} += [dr, dz] (B, 2H) · W_h(r,z) (2H, H)
+            weightHH.withPointer { w in
+                multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: 2 * h, beta: 1)
+            }
+        }
+    }
+
+    public func accumulateRecurrentGradients(
+        _ gradients: inout [Tensor<Scalar>],
+        dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
+        states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        steps: Int, batch: Int
+    ) {
+        let h = hiddenSize, g3 = 3 * h, rows = steps * batch
+        gradients.withMutablePointer(at: 2) { dW in
+            switch reset {
+            case .afterMatrix:
+                // dW_hh (3H, H) += Σ_t dHidden_tᵀ · h_{t−1}
+                accumulateOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states, ldx: h, m: g3, n: h, rows: rows)
+            case .beforeMatrix:
+                // dW_h(r,z) (2H, H) += Σ [dr, dz]ᵀ · h_{t−1};  dW_hn (H, H) += Σ dnᵀ · (r ⊙ h_{t−1})
+                accumulateOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states, ldx: h, m: 2 * h, n: h, rows: rows)
+                accumulateOuterProducts(dW + 2 * h * h, ldw: h, dRecurrent + 2 * h, ldg: g3, cache + 3 * h, ldx: 4 * h,
+                                        m: h, n: h, rows: rows)
+            }
+        }
+        gradients.withMutablePointer(at: 3) { db in
+            accumulateColumnSums(db, dRecurrent, stride: g3, rows: rows, width: g3)
+        }
+    }
+}

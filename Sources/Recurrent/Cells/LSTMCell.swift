@@ -1,0 +1,165 @@
+import RecurrentInitializers
+
+/// Long short-term memory cell, in PyTorch's form and gate order (i, f, g, o):
+///
+///     [i, f, g, o] = [σ, σ, tanh, σ](W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh)
+///     c_t = f ⊙ c_{t−1} + i ⊙ g
+///     h_t = o ⊙ tanh(c_t)
+///
+/// The state row is `[h, c]` (width 2H); the output is `h` (width H).
+/// Parameter names and shapes are PyTorch's `nn.LSTM` ones: `weight_ih` (4H, I), `bias_ih` (4H),
+/// `weight_hh` (4H, H), `bias_hh` (4H).
+///
+/// ```swift
+/// // Forget-gate bias 1 (Jozefowicz et al. 2015): b_ih + b_hh has 1 in the forget block.
+/// let cell = try LSTMCell<Float>(inputSize: 1, hiddenSize: 100, forgetBias: 1, seed: 1)
+/// ```
+public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
+    public let inputSize: Int
+    /// Width H of `h` and `c`.
+    public let hiddenSize: Int
+    /// (4H, I), gate blocks i, f, g, o.
+    public var weightIH: Tensor<Scalar>
+    /// (4H)
+    public var biasIH: Tensor<Scalar>
+    /// (4H, H)
+    public var weightHH: Tensor<Scalar>
+    /// (4H)
+    public var biasHH: Tensor<Scalar>
+
+    /// A cell with PyTorch's default initialization U(±1/√H).
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width H, > 0.
+    ///   - forgetBias: if given, biases start at zero except the forget block, whose `b_ih + b_hh` equals this value.
+    ///   - seed: random seed.
+    public init(inputSize: Int, hiddenSize: Int, forgetBias: Double? = nil, seed: UInt64 = 0) throws {
+        try requirePositive(inputSize, "LSTMCell inputSize")
+        try requirePositive(hiddenSize, "LSTMCell hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let h = hiddenSize
+        let wIH = try Initializers.pytorchDefault(rows: 4 * h, columns: inputSize, hiddenSize: h, using: &generator)
+        let wHH = try Initializers.pytorchDefault(rows: 4 * h, columns: h, hiddenSize: h, using: &generator)
+        var bIH = try Tensor<Scalar>(vector: Initializers.pytorchDefault(rows: 1, columns: 4 * h, hiddenSize: h, using: &generator))
+        var bHH = try Tensor<Scalar>(vector: Initializers.pytorchDefault(rows: 1, columns: 4 * h, hiddenSize: h, using: &generator))
+        if let forgetBias {
+            let pair = try Initializers.lstmBiasPair(hiddenSize: h, forgetBias: forgetBias)
+            bIH = Tensor(vector: pair.inputBias)
+            bHH = Tensor(vector: pair.hiddenBias)
+        }
+        try self.init(weightIH: Tensor(matrix: wIH), biasIH: bIH, weightHH: Tensor(matrix: wHH), biasHH: bHH)
+    }
+
+    /// A cell from given tensors (for example a PyTorch `state_dict`).
+    /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
+    public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
+        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[0] % 4 == 0, weightIH.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "LSTMCell weight_ih", expected: "(4H, I) with H, I > 0",
+                                               got: shapeString(weightIH.shape))
+        }
+        let h = weightIH.shape[0] / 4
+        try biasIH.requireShape([4 * h], "LSTMCell bias_ih")
+        try weightHH.requireShape([4 * h, h], "LSTMCell weight_hh")
+        try biasHH.requireShape([4 * h], "LSTMCell bias_hh")
+        self.inputSize = weightIH.shape[1]
+        self.hiddenSize = h
+        self.weightIH = weightIH
+        self.biasIH = biasIH
+        self.weightHH = weightHH
+        self.biasHH = biasHH
+    }
+
+    public var stateSize: Int { 2 * hiddenSize }
+    public var outputSize: Int { hiddenSize }
+    public var projectionSize: Int { 4 * hiddenSize }
+    /// Gate activations i, f, g, o and tanh(c_t).
+    public var cacheSize: Int { 5 * hiddenSize }
+    public var recurrentGradientSize: Int { 0 }
+    public func workspaceSize(batch: Int) -> Int { 0 }
+
+    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
+        let p = try validatedParameters(newValue, cell: "LSTMCell")
+        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
+    }
+
+    public func forwardStep(
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
+        // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
+        biasHH.withPointer { bias in
+            setRows(cache, dstStride: cw, projected, aStride: g4, bias: bias, rows: batch, width: g4)
+        }
+        // gates (B, 4H) += h_{t−1} (B, H; pitch 2H) · W_hhᵀ
+        weightHH.withPointer { w in
+            multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 1)
+        }
+        for b in 0..<batch {
+            let gate = cache + b * cw
+            let cPrev = previous + b * s + h
+            let hNext = next + b * s, cNext = hNext + h
+            for j in 0..<h {
+                let i = Scalar.sigmoid(gate[j])
+                let f = Scalar.sigmoid(gate[h + j])
+                let g = Scalar.tanh(gate[2 * h + j])
+                let o = Scalar.sigmoid(gate[3 * h + j])
+                let c = f * cPrev[j] + i * g
+                let tc = Scalar.tanh(c)
+                gate[j] = i; gate[h + j] = f; gate[2 * h + j] = g; gate[3 * h + j] = o; gate[4 * h + j] = tc
+                cNext[j] = c
+                hNext[j] = o * tc
+            }
+        }
+    }
+
+    public func backwardStep(
+        dNext: UnsafePointer<Scalar>,
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        dPrevious: UnsafeMutablePointer<Scalar>, dProjected: UnsafeMutablePointer<Scalar>,
+        dRecurrent: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
+        for b in 0..<batch {
+            let gate = cache + b * cw
+            let cPrev = previous + b * s + h
+            let dh = dNext + b * s, dcIn = dh + h
+            let dGate = dProjected + b * g4
+            let dcPrev = dPrevious + b * s + h
+            for j in 0..<h {
+                let i = gate[j], f = gate[h + j], g = gate[2 * h + j], o = gate[3 * h + j], tc = gate[4 * h + j]
+                let dc = dcIn[j] + dh[j] * o * (1 - tc * tc)
+                dGate[j] = dc * g * i * (1 - i)
+                dGate[h + j] = dc * cPrev[j] * f * (1 - f)
+                dGate[2 * h + j] = dc * i * (1 - g * g)
+                dGate[3 * h + j] = dh[j] * tc * o * (1 - o)
+                dcPrev[j] = dc * f
+            }
+        }
+        // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H)
+        weightHH.withPointer { w in
+            multiplyByWeight(dPrevious, ldc: s, dProjected, lda: g4, weight: w, ldw: h, m: batch, n: h, k: g4, beta: 0)
+        }
+    }
+
+    public func accumulateRecurrentGradients(
+        _ gradients: inout [Tensor<Scalar>],
+        dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
+        states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        steps: Int, batch: Int
+    ) {
+        let h = hiddenSize, g4 = 4 * h, rows = steps * batch
+        // dW_hh (4H, H) += Σ_t dGates_tᵀ · h_{t−1}  (h is the first H columns of each state row)
+        gradients.withMutablePointer(at: 2) { dW in
+            accumulateOuterProducts(dW, ldw: h, dProjected, ldg: g4, states, ldx: 2 * h, m: g4, n: h, rows: rows)
+        }
+        gradients.withMutablePointer(at: 3) { db in
+            accumulateColumnSums(db, dProjected, stride: g4, rows: rows, width: g4)
+        }
+    }
+}

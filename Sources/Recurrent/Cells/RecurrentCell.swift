@@ -1,0 +1,118 @@
+/// One step of a recurrent network, with its hand-written backward step beside it.
+///
+/// A cell does not loop over time: ``RecurrentLayer`` runs any cell over a sequence.
+/// The contract between them is deliberately low level, in the style of llm.c, so that
+/// the time loop allocates nothing:
+///
+/// - Before the loop the layer computes the input projection for **all** steps in one
+///   matrix product, `projected = X·W_ihᵀ + b_ih`, of shape (T, B, P) with
+///   P = ``projectionSize``. ``parameters``[0] is `W_ih` (P, I) and ``parameters``[1] is `b_ih` (P).
+/// - The state is a row per sequence of width S = ``stateSize``. The step's output is
+///   always the first O = ``outputSize`` columns of the new state (LSTM: state `[h, c]`,
+///   output `h`; SCRN: state and output `[h, s]`).
+/// - ``forwardStep(projected:previous:next:cache:batch:workspace:)`` writes the new state and
+///   whatever the backward step needs into `cache` (B, ``cacheSize``).
+/// - ``backwardStep(dNext:projected:previous:next:cache:dPrevious:dProjected:dRecurrent:batch:workspace:)``
+///   turns the gradient of the loss with respect to the new state into gradients for the
+///   previous state and the projection, and keeps in `dRecurrent` (B, ``recurrentGradientSize``)
+///   what the recurrent weight gradients need.
+/// - After the reverse loop, ``accumulateRecurrentGradients(_:dProjected:dRecurrent:states:cache:steps:batch:)``
+///   adds the recurrent parameter gradients with a few large matrix products over all steps
+///   instead of T small ones.
+///
+/// Rows of a batch never interact inside a cell; the layer relies on this for variable-length batches.
+public protocol RecurrentCell<Scalar>: Sendable {
+    associatedtype Scalar: RecurrentScalar
+
+    /// Width I of one input vector.
+    var inputSize: Int { get }
+    /// Width S of the carried state.
+    var stateSize: Int { get }
+    /// Width O ≤ S of the per-step output (the first O state columns).
+    var outputSize: Int { get }
+    /// Width P of the input projection `W_ih·x + b_ih`.
+    var projectionSize: Int { get }
+    /// Scalars per sequence row cached by the forward step for the backward step.
+    var cacheSize: Int { get }
+    /// Width of the per-step gradient kept for the recurrent weight gradients (0: the cell uses `dProjected`).
+    var recurrentGradientSize: Int { get }
+    /// Scratch scalars the steps need for a batch of `batch` rows.
+    func workspaceSize(batch: Int) -> Int
+
+    /// Trainable tensors; [0] is `W_ih` (P, I), [1] is `b_ih` (P). Setting checks shapes with preconditions;
+    /// use ``setParameters(_:)`` for a throwing check.
+    var parameters: [Tensor<Scalar>] { get }
+    /// Names of ``parameters``, PyTorch-style where PyTorch has the same tensor.
+    var parameterNames: [String] { get }
+    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
+    mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws
+
+    /// One forward step for `batch` rows.
+    /// - Parameters:
+    ///   - projected: (B, P) input projection of this step, `W_ih·x_t + b_ih`.
+    ///   - previous: (B, S) state at t − 1.
+    ///   - next: (B, S) state at t, written.
+    ///   - cache: (B, cacheSize) written for the backward step.
+    ///   - workspace: scratch of `workspaceSize(batch:)` scalars.
+    func forwardStep(
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>)
+
+    /// One backward step for `batch` rows, the exact adjoint of ``forwardStep(projected:previous:next:cache:batch:workspace:)``.
+    /// - Parameters:
+    ///   - dNext: (B, S) ∂L/∂state_t, from the future and from this step's output.
+    ///   - dPrevious: (B, S) ∂L/∂state_{t−1} through this step, overwritten.
+    ///   - dProjected: (B, P) ∂L/∂projected_t, overwritten.
+    ///   - dRecurrent: (B, recurrentGradientSize), overwritten.
+    func backwardStep(
+        dNext: UnsafePointer<Scalar>,
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        dPrevious: UnsafeMutablePointer<Scalar>, dProjected: UnsafeMutablePointer<Scalar>,
+        dRecurrent: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>)
+
+    /// Adds (`+=`) the gradients of every parameter except `W_ih` and `b_ih` (which the layer handles).
+    /// - Parameters:
+    ///   - gradients: same order and shapes as ``parameters``.
+    ///   - dProjected: (T, B, P) from every backward step.
+    ///   - dRecurrent: (T, B, recurrentGradientSize) from every backward step.
+    ///   - states: (T + 1, B, S), states[0] the initial state.
+    ///   - cache: (T, B, cacheSize).
+    func accumulateRecurrentGradients(
+        _ gradients: inout [Tensor<Scalar>],
+        dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
+        states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        steps: Int, batch: Int)
+}
+
+extension RecurrentCell {
+    /// Number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    /// Zero tensors shaped like ``parameters``: the starting point for accumulated gradients.
+    public func zeroGradients() -> [Tensor<Scalar>] {
+        parameters.map { Tensor(unchecked: $0.shape, scalars: Array(repeating: 0, count: $0.count)) }
+    }
+
+    /// Checks a replacement parameter list against the current one.
+    func validatedParameters(_ newValue: [Tensor<Scalar>], cell: String) throws -> [Tensor<Scalar>] {
+        let current = parameters
+        guard newValue.count == current.count else {
+            throw RecurrentError.invalidArgument(
+                what: "\(cell).setParameters", reason: "expected \(current.count) tensors \(parameterNames), got \(newValue.count)")
+        }
+        for (index, (old, new)) in zip(current, newValue).enumerated() {
+            try new.requireShape(old.shape, "\(cell).setParameters(\(parameterNames[index]))")
+        }
+        return newValue
+    }
+}
+
+extension Array {
+    /// Sets every gradient tensor to zero (gradients accumulate with `+=` until zeroed).
+    public mutating func zeroAll<S: RecurrentScalar>() where Element == Tensor<S> {
+        for index in indices { self[index].zero() }
+    }
+}

@@ -1,0 +1,207 @@
+import RecurrentInitializers
+
+/// Structurally constrained recurrent network cell (Mikolov et al. 2014, "Learning Longer Memory in RNNs"):
+/// a slow context `s` beside a fast sigmoid hidden layer `h`.
+///
+///     s_t = (1 − α)·(B·x_t + b_s) + α·s_{t−1}
+///     h_t = σ(A·x_t + b_h + R·h_{t−1} + P·s_t)
+///
+/// The state row and the output are both `[h, s]` (width H + C), so a readout sees both.
+/// Choices, made deliberately:
+/// - `P` reads the *new* context `s_t`, as in the paper and the seed article (the authors' code feeds `s_{t−1}`).
+/// - `α` is 0.95 and fixed by default, as in the authors' code; pass `trainableAlpha: true` to learn it.
+/// - The context has a bias `b_s` (zero at initialization); the paper has none, and keeping it at zero
+///   reproduces the paper exactly. `b_h` plays the role of the hidden bias.
+///
+/// Parameters: `weight_ih` = [A; B] (H + C, I), `bias_ih` = [b_h; b_s] (H + C), `weight_hh` = R (H, H),
+/// `weight_ch` = P (H, C), and `alpha` (1) when trainable.
+///
+/// ```swift
+/// let cell = try SCRNCell<Float>(inputSize: 2, hiddenSize: 40, contextSize: 10, seed: 3)
+/// ```
+public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
+    public let inputSize: Int
+    /// Width H of the fast hidden layer.
+    public let hiddenSize: Int
+    /// Width C of the slow context.
+    public let contextSize: Int
+    /// Whether `alpha` is a trained parameter.
+    public let trainableAlpha: Bool
+    /// (H + C, I): rows 0..<H are A, rows H..<H+C are B.
+    public var weightIH: Tensor<Scalar>
+    /// (H + C): b_h then b_s.
+    public var biasIH: Tensor<Scalar>
+    /// R (H, H)
+    public var weightHH: Tensor<Scalar>
+    /// P (H, C)
+    public var weightCH: Tensor<Scalar>
+    /// Context decay α ∈ [0, 1].
+    public var alpha: Scalar
+
+    /// A cell with U(±1/√H) weights, zero biases and a fixed or trainable α.
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width H of the fast layer, > 0.
+    ///   - contextSize: width C of the slow context, > 0.
+    ///   - alpha: context decay, in [0, 1] (default 0.95).
+    ///   - trainableAlpha: learn α (default false, as the authors' code).
+    ///   - seed: random seed.
+    public init(inputSize: Int, hiddenSize: Int, contextSize: Int, alpha: Double = 0.95,
+                trainableAlpha: Bool = false, seed: UInt64 = 0) throws {
+        try requirePositive(inputSize, "SCRNCell inputSize")
+        try requirePositive(hiddenSize, "SCRNCell hiddenSize")
+        try requirePositive(contextSize, "SCRNCell contextSize")
+        var generator = RandomGenerator(seed: seed)
+        let (h, c) = (hiddenSize, contextSize)
+        try self.init(
+            weightIH: Tensor(matrix: Initializers.pytorchDefault(rows: h + c, columns: inputSize, hiddenSize: h, using: &generator)),
+            biasIH: Tensor.zeros([h + c]),
+            weightHH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: h, hiddenSize: h, using: &generator)),
+            weightCH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: c, hiddenSize: h, using: &generator)),
+            alpha: Scalar(alpha), trainableAlpha: trainableAlpha)
+    }
+
+    /// A cell from given tensors. - Throws: naming the tensor whose shape is wrong, or an α outside [0, 1].
+    public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, weightCH: Tensor<Scalar>,
+                alpha: Scalar, trainableAlpha: Bool) throws {
+        guard weightHH.rank == 2, weightHH.shape[0] > 0, weightHH.shape[0] == weightHH.shape[1] else {
+            throw RecurrentError.shapeMismatch(operation: "SCRNCell weight_hh", expected: "(H, H) with H > 0",
+                                               got: shapeString(weightHH.shape))
+        }
+        let h = weightHH.shape[0]
+        guard weightCH.rank == 2, weightCH.shape[0] == h, weightCH.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "SCRNCell weight_ch", expected: "(\(h), C) with C > 0",
+                                               got: shapeString(weightCH.shape))
+        }
+        let c = weightCH.shape[1]
+        guard weightIH.rank == 2, weightIH.shape[0] == h + c, weightIH.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "SCRNCell weight_ih", expected: "(\(h + c), I) with I > 0",
+                                               got: shapeString(weightIH.shape))
+        }
+        try biasIH.requireShape([h + c], "SCRNCell bias_ih")
+        guard alpha >= 0, alpha <= 1 else {
+            throw RecurrentError.invalidArgument(what: "SCRNCell alpha", reason: "must lie in [0, 1], got \(alpha)")
+        }
+        self.inputSize = weightIH.shape[1]
+        self.hiddenSize = h
+        self.contextSize = c
+        self.trainableAlpha = trainableAlpha
+        self.weightIH = weightIH
+        self.biasIH = biasIH
+        self.weightHH = weightHH
+        self.weightCH = weightCH
+        self.alpha = alpha
+    }
+
+    public var stateSize: Int { hiddenSize + contextSize }
+    public var outputSize: Int { hiddenSize + contextSize }
+    public var projectionSize: Int { hiddenSize + contextSize }
+    /// s_{t−1} − (B·x_t + b_s), the factor of ∂s_t/∂α.
+    public var cacheSize: Int { contextSize }
+    /// [dA (H), ds_t (C)]: the hidden pre-activation and context gradients.
+    public var recurrentGradientSize: Int { hiddenSize + contextSize }
+    public func workspaceSize(batch: Int) -> Int { 0 }
+
+    public var parameters: [Tensor<Scalar>] {
+        var list = [weightIH, biasIH, weightHH, weightCH]
+        if trainableAlpha { list.append(Tensor(unchecked: [1], scalars: [alpha])) }
+        return list
+    }
+    public var parameterNames: [String] {
+        ["weight_ih", "bias_ih", "weight_hh", "weight_ch"] + (trainableAlpha ? ["alpha"] : [])
+    }
+    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
+        let p = try validatedParameters(newValue, cell: "SCRNCell")
+        if trainableAlpha {
+            // Gradient steps may push α out of [0, 1]; the decay is only meaningful inside.
+            alpha = Swift.min(Swift.max(p[4].scalars[0], 0), 1)
+        }
+        (weightIH, biasIH, weightHH, weightCH) = (p[0], p[1], p[2], p[3])
+    }
+
+    public func forwardStep(
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, c = contextSize, s = h + c
+        for b in 0..<batch {
+            let p = projected + b * s, prev = previous + b * s, nxt = next + b * s, cached = cache + b * c
+            for j in 0..<c {
+                let ps = p[h + j], sPrev = prev[h + j]
+                nxt[h + j] = (1 - alpha) * ps + alpha * sPrev
+                cached[j] = sPrev - ps
+            }
+            for j in 0..<h { nxt[j] = p[j] }
+        }
+        // a (B, H) += h_{t−1} · Rᵀ + s_t · Pᵀ
+        weightHH.withPointer { r in
+            multiplyByTransposedWeight(next, ldc: s, previous, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 1)
+        }
+        weightCH.withPointer { pc in
+            multiplyByTransposedWeight(next, ldc: s, next + h, lda: s, weight: pc, ldw: c, m: batch, n: h, k: c, beta: 1)
+        }
+        for b in 0..<batch {
+            let nxt = next + b * s
+            for j in 0..<h { nxt[j] = Scalar.sigmoid(nxt[j]) }
+        }
+    }
+
+    public func backwardStep(
+        dNext: UnsafePointer<Scalar>,
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        dPrevious: UnsafeMutablePointer<Scalar>, dProjected: UnsafeMutablePointer<Scalar>,
+        dRecurrent: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize, c = contextSize, s = h + c
+        // dA = dh ⊙ h(1 − h), kept in dRecurrent[:, 0..<H]; the context gradient starts from dNext's s part.
+        for b in 0..<batch {
+            let dn = dNext + b * s, nxt = next + b * s, dq = dRecurrent + b * s
+            for j in 0..<h { dq[j] = dn[j] * nxt[j] * (1 - nxt[j]) }
+            for j in 0..<c { dq[h + j] = dn[h + j] }
+        }
+        // ds_t (B, C) += dA (B, H) · P (H, C)
+        weightCH.withPointer { pc in
+            multiplyByWeight(dRecurrent + h, ldc: s, dRecurrent, lda: s, weight: pc, ldw: c, m: batch, n: c, k: h, beta: 1)
+        }
+        for b in 0..<batch {
+            let dq = dRecurrent + b * s, dp = dProjected + b * s, dPrev = dPrevious + b * s
+            for j in 0..<h { dp[j] = dq[j] }
+            for j in 0..<c {
+                dp[h + j] = (1 - alpha) * dq[h + j]
+                dPrev[h + j] = alpha * dq[h + j]
+            }
+        }
+        // dh_{t−1} (B, H) = dA · R
+        weightHH.withPointer { r in
+            multiplyByWeight(dPrevious, ldc: s, dRecurrent, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 0)
+        }
+    }
+
+    public func accumulateRecurrentGradients(
+        _ gradients: inout [Tensor<Scalar>],
+        dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
+        states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        steps: Int, batch: Int
+    ) {
+        let h = hiddenSize, c = contextSize, s = h + c, rows = steps * batch
+        // dR (H, H) += Σ dAᵀ · h_{t−1};   dP (H, C) += Σ dAᵀ · s_t (states shifted by one step)
+        gradients.withMutablePointer(at: 2) { dR in
+            accumulateOuterProducts(dR, ldw: h, dRecurrent, ldg: s, states, ldx: s, m: h, n: h, rows: rows)
+        }
+        gradients.withMutablePointer(at: 3) { dP in
+            accumulateOuterProducts(dP, ldw: c, dRecurrent, ldg: s, states + batch * s + h, ldx: s, m: h, n: c, rows: rows)
+        }
+        if trainableAlpha {
+            // ∂s_t/∂α = s_{t−1} − (B·x_t + b_s)
+            var dAlpha: Scalar = 0
+            for row in 0..<rows {
+                let ds = dRecurrent + row * s + h, factor = cache + row * c
+                for j in 0..<c { dAlpha += ds[j] * factor[j] }
+            }
+            gradients[4].withUnsafeMutableBufferPointer { $0[0] += dAlpha }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import RecurrentInitializers
+
+/// The nonlinearity of a simple (Elman) RNN.
+public enum Nonlinearity: String, Sendable, CaseIterable {
+    /// tanh, the classic Elman network.
+    case tanh
+    /// max(0, x): IRNN and np-RNN.
+    case relu
+}
+
+/// Simple recurrent cell (Elman network):
+///
+///     h_t = f(W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh),   f = tanh or ReLU
+///
+/// Same parameters and names as PyTorch's `nn.RNN`. The state and the output are `h` (width H).
+/// IRNN and np-RNN are this cell with ReLU and special initializations: see
+/// ``irnn(inputSize:hiddenSize:scale:inputStandardDeviation:seed:)`` and
+/// ``npRNN(inputSize:hiddenSize:inputGain:seed:)``.
+///
+/// ```swift
+/// let cell = try SimpleRNNCell<Float>(inputSize: 2, hiddenSize: 100, nonlinearity: .relu, seed: 7)
+/// let layer = RecurrentLayer(cell: cell)
+/// ```
+public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
+    public let inputSize: Int
+    /// Width H of the hidden state.
+    public let hiddenSize: Int
+    public let nonlinearity: Nonlinearity
+    /// (H, I)
+    public var weightIH: Tensor<Scalar>
+    /// (H)
+    public var biasIH: Tensor<Scalar>
+    /// (H, H)
+    public var weightHH: Tensor<Scalar>
+    /// (H)
+    public var biasHH: Tensor<Scalar>
+
+    /// A cell with PyTorch's default initialization U(±1/√H) for every tensor.
+    /// - Parameters:
+    ///   - inputSize: width I of each input vector, > 0.
+    ///   - hiddenSize: width H of the state, > 0.
+    ///   - nonlinearity: `.tanh` (default) or `.relu`.
+    ///   - seed: seed of the ``RandomGenerator`` that draws the weights.
+    /// - Throws: ``RecurrentError/invalidSize(what:value:requirement:)`` for a size ≤ 0.
+    public init(inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh, seed: UInt64 = 0) throws {
+        try requirePositive(inputSize, "SimpleRNNCell inputSize")
+        try requirePositive(hiddenSize, "SimpleRNNCell hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let h = hiddenSize
+        try self.init(
+            nonlinearity: nonlinearity,
+            weightIH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: inputSize, hiddenSize: h, using: &generator)),
+            biasIH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: h, hiddenSize: h, using: &generator)),
+            weightHH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: h, hiddenSize: h, using: &generator)),
+            biasHH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: h, hiddenSize: h, using: &generator)))
+    }
+
+    /// A cell from given tensors (for example loaded from a PyTorch `state_dict`).
+    /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
+    public init(nonlinearity: Nonlinearity, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
+                weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
+        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "SimpleRNNCell weight_ih", expected: "(H, I) with H, I > 0",
+                                               got: shapeString(weightIH.shape))
+        }
+        let (h, i) = (weightIH.shape[0], weightIH.shape[1])
+        try biasIH.requireShape([h], "SimpleRNNCell bias_ih")
+        try weightHH.requireShape([h, h], "SimpleRNNCell weight_hh")
+        try biasHH.requireShape([h], "SimpleRNNCell bias_hh")
+        self.inputSize = i
+        self.hiddenSize = h
+        self.nonlinearity = nonlinearity
+        self.weightIH = weightIH
+        self.biasIH = biasIH
+        self.weightHH = weightHH
+        self.biasHH = biasHH
+    }
+
+    public var stateSize: Int { hiddenSize }
+    public var outputSize: Int { hiddenSize }
+    public var projectionSize: Int { hiddenSize }
+    // f'(a) is recovered from h itself: 1 − h² for tanh, [h > 0] for ReLU.
+    public var cacheSize: Int { 0 }
+    public var recurrentGradientSize: Int { 0 }
+    public func workspaceSize(batch: Int) -> Int { 0 }
+
+    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
+        let p = try validatedParameters(newValue, cell: "SimpleRNNCell")
+        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
+    }
+
+    public func forwardStep(
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize
+        biasHH.withPointer { bias in
+            setRows(next, dstStride: h, projected, aStride: h, bias: bias, rows: batch, width: h)
+        }
+        // next (B, H) += h_{t−1} (B, H) · W_hhᵀ
+        weightHH.withPointer { w in
+            multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 1)
+        }
+        let n = batch * h
+        switch nonlinearity {
+        case .tanh: for j in 0..<n { next[j] = Scalar.tanh(next[j]) }
+        case .relu: for j in 0..<n { next[j] = Swift.max(next[j], 0) }
+        }
+    }
+
+    public func backwardStep(
+        dNext: UnsafePointer<Scalar>,
+        projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+        next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        dPrevious: UnsafeMutablePointer<Scalar>, dProjected: UnsafeMutablePointer<Scalar>,
+        dRecurrent: UnsafeMutablePointer<Scalar>,
+        batch: Int, workspace: UnsafeMutablePointer<Scalar>
+    ) {
+        let h = hiddenSize
+        let n = batch * h
+        // dA = dh ⊙ f'(A); the pre-activation gradient is also ∂L/∂projected.
+        switch nonlinearity {
+        case .tanh: for j in 0..<n { dProjected[j] = dNext[j] * (1 - next[j] * next[j]) }
+        case .relu: for j in 0..<n { dProjected[j] = next[j] > 0 ? dNext[j] : 0 }
+        }
+        // dh_{t−1} (B, H) = dA (B, H) · W_hh (H, H)
+        weightHH.withPointer { w in
+            multiplyByWeight(dPrevious, ldc: h, dProjected, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
+        }
+    }
+
+    public func accumulateRecurrentGradients(
+        _ gradients: inout [Tensor<Scalar>],
+        dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
+        states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
+        steps: Int, batch: Int
+    ) {
+        let h = hiddenSize, rows = steps * batch
+        // dW_hh (H, H) += Σ_t dA_tᵀ · h_{t−1}; states[0..<T] are the previous states.
+        gradients.withMutablePointer(at: 2) { dW in
+            accumulateOuterProducts(dW, ldw: h, dProjected, ldg: h, states, ldx: h, m: h, n: h, rows: rows)
+        }
+        gradients.withMutablePointer(at: 3) { db in
+            accumulateColumnSums(db, dProjected, stride: h, rows: rows, width: h)
+        }
+    }
+}
+
+extension SimpleRNNCell {
+    /// IRNN (Le, Jaitly & Hinton 2015): ReLU, `W_hh = scale·I`, biases 0, `W_ih ~ N(0, σ²)` with σ = 0.001.
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width H, > 0.
+    ///   - scale: the identity's scale (1 in the paper; smaller values give the "iRNN" variant).
+    ///   - inputStandardDeviation: σ of the input weights.
+    ///   - seed: random seed for `W_ih`.
+    public static func irnn(inputSize: Int, hiddenSize: Int, scale: Double = 1,
+                            inputStandardDeviation: Double = 0.001, seed: UInt64 = 0) throws -> SimpleRNNCell {
+        try requirePositive(inputSize, "IRNN inputSize")
+        try requirePositive(hiddenSize, "IRNN hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        return try SimpleRNNCell(
+            nonlinearity: .relu,
+            weightIH: Tensor(matrix: Initializers.gaussian(rows: hiddenSize, columns: inputSize,
+                                                           standardDeviation: inputStandardDeviation, using: &generator)),
+            biasIH: Tensor.zeros([hiddenSize]),
+            weightHH: Tensor(matrix: Initializers.identity(size: hiddenSize, scale: scale)),
+            biasHH: Tensor.zeros([hiddenSize]))
+    }
+
+    /// np-RNN (Talathi & Vartak 2015): ReLU, biases 0, `W_hh = (RᵀR/N + I)/λmax` (symmetric positive definite,
+    /// largest eigenvalue exactly 1), `W_ih ~ N(0, 1/N)·α` with the ReLU gain α of
+    /// ``Initializers/npRNNInputGain(hiddenSize:)`` unless `inputGain` is given.
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width N of the state, > 0.
+    ///   - inputGain: α; `nil` uses the default gain (≈ 1.43 for N = 100).
+    ///   - seed: random seed for R and `W_ih`.
+    public static func npRNN(inputSize: Int, hiddenSize: Int, inputGain: Double? = nil, seed: UInt64 = 0) throws -> SimpleRNNCell {
+        try requirePositive(inputSize, "np-RNN inputSize")
+        try requirePositive(hiddenSize, "np-RNN hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let recurrent = try Initializers.normalizedPositiveDefinite(size: hiddenSize, using: &generator)
+        let input = try Initializers.npRNNInput(hiddenSize: hiddenSize, inputSize: inputSize, gain: inputGain, using: &generator)
+        return try SimpleRNNCell(
+            nonlinearity: .relu, weightIH: Tensor(matrix: input), biasIH: Tensor.zeros([hiddenSize]),
+            weightHH: Tensor(matrix: recurrent), biasHH: Tensor.zeros([hiddenSize]))
+    }
+}
