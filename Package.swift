@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .library(name: "Recurrent", targets: ["Recurrent"]),
         .library(name: "RecurrentInitializers", targets: ["RecurrentInitializers"]),
+        .library(name: "RecurrentTraining", targets: ["RecurrentTraining"]),
+        .library(name: "RecurrentData", targets: ["RecurrentData"]),
         .executable(name: "rnn", targets: ["rnn"]),
     ],
     targets: [
@@ -15,9 +17,15 @@ let package = Package(
         .target(name: "CRecurrentKernels"),
         // Tensors, cells, the sequence loop and BPTT.
         .target(name: "Recurrent", dependencies: ["RecurrentInitializers", "CRecurrentKernels"]),
-        .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        // Readouts, losses, optimizers, stacked/bidirectional models, training loop, checkpoints.
+        .target(name: "RecurrentTraining", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        // Datasets: addition/multiplication problems, MNIST from IDX (gzip decoded in-house).
+        .target(name: "RecurrentData", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData"]),
         .testTarget(name: "RecurrentInitializersTests", dependencies: ["RecurrentInitializers"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"]),
+        .testTarget(name: "RecurrentDataTests", dependencies: ["RecurrentData", "Recurrent", "RecurrentInitializers"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+import XCTest
+final class RecurrentTrainingPlaceholderTests: XCTestCase { func testModuleLoads() {} }
