@@ -1,0 +1,63 @@
+import Recurrent
+import RecurrentInitializers
+
+/// A fully connected readout `y = x·Wᵀ + b`, applied row by row.
+///
+/// ```swift
+/// let readout = try Linear<Float>(inputSize: 100, outputSize: 10, seed: 1)
+/// let logits = try readout.forward(features)      // (B, 100) → (B, 10)
+/// ```
+public struct Linear<Scalar: RecurrentScalar>: Sendable {
+    /// (K, D)
+    public var weight: Tensor<Scalar>
+    /// (K)
+    public var bias: Tensor<Scalar>
+    public var inputSize: Int { weight.shape[1] }
+    public var outputSize: Int { weight.shape[0] }
+
+    /// Glorot-normal weights N(0, 2/(D + K)) (the np-RNN paper's readout initialization) and zero bias.
+    /// - Parameters:
+    ///   - inputSize: D > 0.
+    ///   - outputSize: K > 0.
+    ///   - seed: random seed.
+    public init(inputSize: Int, outputSize: Int, seed: UInt64 = 0) throws {
+        var generator = RandomGenerator(seed: seed)
+        self.weight = try Tensor(matrix: Initializers.glorotNormal(rows: outputSize, columns: inputSize, using: &generator))
+        self.bias = try Tensor.zeros([outputSize])
+    }
+
+    /// A readout from given tensors. - Throws: when the shapes do not fit together.
+    public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>) throws {
+        guard weight.rank == 2, weight.shape[0] > 0, weight.shape[1] > 0 else {
+            throw RecurrentError.shapeMismatch(operation: "Linear weight", expected: "(K, D) with K, D > 0", got: "\(weight.shape)")
+        }
+        try bias.requireShape([weight.shape[0]], "Linear bias")
+        self.weight = weight
+        self.bias = bias
+    }
+
+    public var parameters: [Tensor<Scalar>] { [weight, bias] }
+
+    /// `x (N, D) → x·Wᵀ + b (N, K)`. - Throws: unless x is (N, D).
+    public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
+        guard x.rank == 2, x.shape[1] == inputSize else {
+            throw RecurrentError.shapeMismatch(operation: "Linear.forward", expected: "(N, \(inputSize))", got: "\(x.shape)")
+        }
+        let product = try x.matmul(weight.transposed())
+        let k = outputSize
+        var values = product.scalars
+        for r in 0..<x.shape[0] { for j in 0..<k { values[r * k + j] += bias.scalars[j] } }
+        return try Tensor(shape: product.shape, scalars: values)
+    }
+
+    /// Backward of ``forward(_:)``: adds `dW += dyᵀ·x`, `db += Σ dy` into `gradients` ([dW, db]) and returns `dx = dy·W`.
+    public func backward(input x: Tensor<Scalar>, outputGradient dy: Tensor<Scalar>,
+                         into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
+        try dy.requireShape([x.shape[0], outputSize], "Linear.backward outputGradient")
+        try gradients[0].add(dy.transposed().matmul(x))
+        var db = [Scalar](repeating: 0, count: outputSize)
+        for r in 0..<dy.shape[0] { for j in 0..<outputSize { db[j] += dy.scalars[r * outputSize + j] } }
+        try gradients[1].add(Tensor(shape: [outputSize], scalars: db))
+        return try dy.matmul(weight)
+    }
+}

@@ -1,0 +1,236 @@
+import Recurrent
+
+/// Updates a list of parameter tensors from their gradients, PyTorch's update rules.
+public protocol Optimizer: Sendable {
+    associatedtype Scalar: RecurrentScalar
+    /// Current learning rate (schedules change it between steps).
+    var learningRate: Double { get set }
+    /// Number of updates applied so far.
+    var stepCount: Int { get }
+    /// One update: `parameters` and `gradients` must have the same shapes, in the same order, on every call.
+    mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws
+    /// Internal buffers (momentum, moments), for checkpoints.
+    var state: [Tensor<Scalar>] { get }
+    /// Restores buffers saved from ``state`` together with the step count.
+    mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws
+}
+
+func checkUpdateShapes<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradients: [Tensor<S>], _ name: String) throws {
+    guard parameters.count == gradients.count else {
+        throw RecurrentError.invalidArgument(what: "\(name).update", reason: "\(parameters.count) parameters but \(gradients.count) gradients")
+    }
+    for (index, (p, g)) in zip(parameters, gradients).enumerated() {
+        try g.requireShape(p.shape, "\(name).update gradient \(index)")
+    }
+}
+
+/// Buffers shaped like the parameters, created on the first update.
+func matchingBuffers<S: RecurrentScalar>(_ buffers: inout [Tensor<S>], _ parameters: [Tensor<S>]) {
+    if buffers.count != parameters.count || zip(buffers, parameters).contains(where: { $0.shape != $1.shape }) {
+        buffers = parameters.map { try! Tensor(shape: $0.shape) }
+    }
+}
+
+func restoreBuffers<S: RecurrentScalar>(_ state: [Tensor<S>], count: Int, _ name: String) throws -> [[Tensor<S>]] {
+    guard count > 0 else { return [] }
+    guard state.count % count == 0 else {
+        throw RecurrentError.invalidArgument(what: "\(name).restore", reason: "state has \(state.count) tensors, not a multiple of \(count)")
+    }
+    let n = state.count / count
+    return (0..<count).map { Array(state[$0 * n..<($0 + 1) * n]) }
+}
+
+/// Stochastic gradient descent with optional momentum μ and Nesterov momentum (PyTorch's `SGD`):
+///
+///     v ← μ·v + g        p ← p − lr·v              (classic)
+///     v ← μ·v + g        p ← p − lr·(g + μ·v)      (Nesterov)
+public struct SGD<Scalar: RecurrentScalar>: Optimizer {
+    public var learningRate: Double
+    public var momentum: Double
+    public var nesterov: Bool
+    public private(set) var stepCount = 0
+    var velocity: [Tensor<Scalar>] = []
+
+    /// - Parameters:
+    ///   - learningRate: lr > 0.
+    ///   - momentum: μ ∈ [0, 1).
+    ///   - nesterov: use Nesterov momentum.
+    public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+    }
+
+    public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
+        try checkUpdateShapes(parameters, gradients, "SGD")
+        matchingBuffers(&velocity, parameters)
+        let (lr, mu) = (Scalar(learningRate), Scalar(momentum))
+        for k in parameters.indices {
+            let g = gradients[k].scalars
+            velocity[k].withUnsafeMutableBufferPointer { v in
+                parameters[k].withUnsafeMutableBufferPointer { p in
+                    for j in 0..<p.count {
+                        v[j] = mu * v[j] + g[j]
+                        p[j] -= lr * (nesterov ? g[j] + mu * v[j] : v[j])
+                    }
+                }
+            }
+        }
+        stepCount += 1
+    }
+
+    public var state: [Tensor<Scalar>] { velocity }
+    public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
+        velocity = state
+        self.stepCount = stepCount
+    }
+}
+
+/// RMSprop (Tieleman & Hinton; PyTorch's `RMSprop` without centering or momentum):
+///
+///     s ← ρ·s + (1 − ρ)·g²        p ← p − lr·g / (√s + ε)
+public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
+    public var learningRate: Double
+    public var decay: Double
+    public var epsilon: Double
+    public private(set) var stepCount = 0
+    var meanSquare: [Tensor<Scalar>] = []
+
+    /// - Parameters:
+    ///   - learningRate: lr.
+    ///   - decay: ρ (PyTorch's `alpha`, default 0.99).
+    ///   - epsilon: ε added to √s (default 1e-8).
+    public init(learningRate: Double, decay: Double = 0.99, epsilon: Double = 1e-8) {
+        self.learningRate = learningRate
+        self.decay = decay
+        self.epsilon = epsilon
+    }
+
+    public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
+        try checkUpdateShapes(parameters, gradients, "RMSprop")
+        matchingBuffers(&meanSquare, parameters)
+        let (lr, rho, eps) = (Scalar(learningRate), Scalar(decay), Scalar(epsilon))
+        for k in parameters.indices {
+            let g = gradients[k].scalars
+            meanSquare[k].withUnsafeMutableBufferPointer { s in
+                parameters[k].withUnsafeMutableBufferPointer { p in
+                    for j in 0..<p.count {
+                        s[j] = rho * s[j] + (1 - rho) * g[j] * g[j]
+                        p[j] -= lr * g[j] / (s[j].squareRoot() + eps)
+                    }
+                }
+            }
+        }
+        stepCount += 1
+    }
+
+    public var state: [Tensor<Scalar>] { meanSquare }
+    public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
+        meanSquare = state
+        self.stepCount = stepCount
+    }
+}
+
+/// Adam (Kingma & Ba 2015; PyTorch's `Adam`), with bias correction:
+///
+///     m ← β₁·m + (1 − β₁)·g      v ← β₂·v + (1 − β₂)·g²
+///     p ← p − lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+public struct Adam<Scalar: RecurrentScalar>: Optimizer {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public private(set) var stepCount = 0
+    var firstMoment: [Tensor<Scalar>] = []
+    var secondMoment: [Tensor<Scalar>] = []
+
+    /// - Parameters:
+    ///   - learningRate: lr (default 1e-3).
+    ///   - beta1: β₁ (0.9).
+    ///   - beta2: β₂ (0.999).
+    ///   - epsilon: ε (1e-8).
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
+        try checkUpdateShapes(parameters, gradients, "Adam")
+        matchingBuffers(&firstMoment, parameters)
+        matchingBuffers(&secondMoment, parameters)
+        stepCount += 1
+        let t = Double(stepCount)
+        let correction1 = 1 - Double.exp(t * Double.log(beta1)), correction2 = 1 - Double.exp(t * Double.log(beta2))
+        let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
+        let stepSize = Scalar(learningRate / correction1), root2 = Scalar(correction2.squareRoot())
+        for k in parameters.indices {
+            let g = gradients[k].scalars
+            firstMoment[k].withUnsafeMutableBufferPointer { m in
+                secondMoment[k].withUnsafeMutableBufferPointer { v in
+                    parameters[k].withUnsafeMutableBufferPointer { p in
+                        for j in 0..<p.count {
+                            m[j] = b1 * m[j] + (1 - b1) * g[j]
+                            v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
+                            p[j] -= stepSize * m[j] / (v[j].squareRoot() / root2 + eps)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public var state: [Tensor<Scalar>] { firstMoment + secondMoment }
+    public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
+        let parts = try restoreBuffers(state, count: 2, "Adam")
+        (firstMoment, secondMoment) = parts.isEmpty ? ([], []) : (parts[0], parts[1])
+        self.stepCount = stepCount
+    }
+}
+
+/// A learning rate that decays by `factor` every `interval` steps: `lr_t = lr₀ · factor^⌊t / interval⌋`.
+public struct StepDecay: Sendable, Equatable {
+    public var initial: Double
+    public var factor: Double
+    public var interval: Int
+    /// - Parameters: initial lr₀; factor per interval (1 = constant); interval in steps (> 0).
+    public init(initial: Double, factor: Double = 1, interval: Int = 1) {
+        self.initial = initial
+        self.factor = factor
+        self.interval = Swift.max(interval, 1)
+    }
+    /// The rate for step t (0-based).
+    public func rate(atStep t: Int) -> Double {
+        initial * Double.exp(Double(t / interval) * Double.log(factor))
+    }
+}
+
+/// Gradient clipping.
+public enum GradientClipping {
+    /// Scales all gradients together so their global L2 norm is at most `maxNorm` (PyTorch's `clip_grad_norm_`,
+    /// factor `maxNorm / (norm + 1e-6)`), and returns the norm before clipping.
+    /// - Throws: ``RecurrentError/nonFinite(what:index:)`` naming the tensor when a gradient is NaN or infinite:
+    ///   an update from it would silently destroy the model.
+    @discardableResult
+    public static func clipByGlobalNorm<S: RecurrentScalar>(_ gradients: inout [Tensor<S>], maxNorm: Double,
+                                                             names: [String]? = nil) throws -> Double {
+        var sum = 0.0
+        for (k, g) in gradients.enumerated() {
+            try g.requireFinite("gradient of \(names?[k] ?? "parameter \(k)")")
+            for v in g.scalars { sum += Double(v) * Double(v) }
+        }
+        let norm = sum.squareRoot()
+        if norm > maxNorm {
+            let scale = S(maxNorm / (norm + 1e-6))
+            for k in gradients.indices { gradients[k] = gradients[k].scaled(by: scale) }
+        }
+        return norm
+    }
+
+    /// Clamps every gradient element to [−limit, limit].
+    public static func clipByValue<S: RecurrentScalar>(_ gradients: inout [Tensor<S>], limit: Double) {
+        let l = S(limit)
+        for k in gradients.indices { gradients[k] = gradients[k].map { Swift.min(Swift.max($0, -l), l) } }
+    }
+}

@@ -1,0 +1,104 @@
+import XCTest
+@testable import RecurrentTraining
+import Recurrent
+import RecurrentInitializers
+
+/// Stacked, bidirectional, dropout, ragged and sequence-to-sequence models against central finite
+/// differences in Double. Tolerance 1e-7 with ε = 1e-6: as for the cells (see RecurrentTests'
+/// `checkGradients`), rounding error ≈ 1e-9 for O(10) losses leaves two orders of margin.
+final class ModelGradientTests: XCTestCase {
+    func check<Cell: RecurrentCell>(
+        _ model: RecurrentModel<Cell>, steps: Int = 5, batch: Int = 3, lengths: [Int]? = nil, dropoutSeed: UInt64? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws where Cell.Scalar == Double {
+        var generator = RandomGenerator(seed: 99)
+        let x = try Tensor<Double>(shape: [steps, batch, model.inputSize],
+                                   scalars: (0..<steps * batch * model.inputSize).map { _ in generator.nextUniform() * 2 - 1 })
+        func run(_ m: RecurrentModel<Cell>, _ input: Tensor<Double>) throws -> RecurrentModel<Cell>.Pass {
+            // The same seed gives the same dropout masks, so finite differences see a fixed function.
+            var g: RandomGenerator? = dropoutSeed.map { RandomGenerator(seed: $0) }
+            return try m.forward(input, lengths: lengths, generator: &g)
+        }
+        let pass = try run(model, x)
+        let weights = (0..<pass.output.count).map { _ in generator.nextUniform() * 2 - 1 }
+        func loss(_ p: RecurrentModel<Cell>.Pass) -> Double { zip(p.output.scalars, weights).reduce(0) { $0 + $1.0 * $1.1 } }
+        var gradients = model.zeroGradients()
+        let dx = try model.backward(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights), into: &gradients)
+        let epsilon = 1e-6
+        let parameters = model.parameters, names = model.parameterNames
+        for k in parameters.indices {
+            var worst = 0.0
+            for index in 0..<parameters[k].count {
+                var estimates: [Double] = []
+                for delta in [epsilon, -epsilon] {
+                    var p = parameters
+                    var values = p[k].scalars
+                    values[index] += delta
+                    p[k] = try Tensor(shape: p[k].shape, scalars: values)
+                    var shifted = model
+                    try shifted.setParameters(p)
+                    estimates.append(loss(try run(shifted, x)))
+                }
+                let numeric = (estimates[0] - estimates[1]) / (2 * epsilon), analytic = gradients[k].scalars[index]
+                worst = max(worst, abs(analytic - numeric) / max(1, abs(analytic), abs(numeric)))
+            }
+            XCTAssertLessThan(worst, 1e-7, names[k], file: file, line: line)
+        }
+        var worst = 0.0
+        for index in 0..<x.count {
+            var values = x.scalars
+            values[index] += epsilon
+            let plus = loss(try run(model, Tensor(shape: x.shape, scalars: values)))
+            values[index] -= 2 * epsilon
+            let minus = loss(try run(model, Tensor(shape: x.shape, scalars: values)))
+            let numeric = (plus - minus) / (2 * epsilon)
+            worst = max(worst, abs(dx.scalars[index] - numeric) / max(1, abs(numeric)))
+        }
+        XCTAssertLessThan(worst, 1e-7, "input", file: file, line: line)
+    }
+
+    func testStackedLSTMWithDropout() throws {
+        let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2, dropout: 0.3, seed: 1) { i, l, _ in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 4, seed: UInt64(l))
+        }
+        try check(model, dropoutSeed: 5)
+    }
+
+    func testBidirectionalGRURaggedSequenceToOne() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 3, layers: 2, bidirectional: true, seed: 2) { i, l, d in
+            try GRUCell<Double>(inputSize: i, hiddenSize: 3, seed: UInt64(10 * l + d))
+        }
+        try check(model, batch: 3, lengths: [5, 2, 4])
+    }
+
+    func testBidirectionalSCRNEveryStep() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 2, layers: 1, bidirectional: true, outputMode: .everyStep, seed: 3) { i, _, d in
+            try SCRNCell<Double>(inputSize: i, hiddenSize: 3, contextSize: 2, seed: UInt64(d))
+        }
+        try check(model)
+    }
+
+    func testNpRNNEveryStepRaggedWithDropout() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 2, dropout: 0.2, outputMode: .everyStep, seed: 4) { i, l, _ in
+            try SimpleRNNCell<Double>.npRNN(inputSize: i, hiddenSize: 4, seed: UInt64(l))
+        }
+        try check(model, lengths: [5, 3, 1], dropoutSeed: 9)
+    }
+
+    /// Truncated BPTT: the final states of one batch start the next, as plain values.
+    func testCarriedStatesContinueTheSequence() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 2, seed: 5) { i, l, _ in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 3, seed: UInt64(l))
+        }
+        var generator = RandomGenerator(seed: 1)
+        let whole = try Tensor<Double>(shape: [8, 2, 2], scalars: (0..<32).map { _ in generator.nextUniform() })
+        var none: RandomGenerator? = nil
+        let full = try model.forward(whole, generator: &none)
+        let first = try Tensor(shape: [4, 2, 2], scalars: Array(whole.scalars[0..<16]))
+        let second = try Tensor(shape: [4, 2, 2], scalars: Array(whole.scalars[16..<32]))
+        let a = try model.forward(first, generator: &none)
+        let b = try model.forward(second, initialStates: a.finalStates, generator: &none)
+        XCTAssertEqual(b.output, full.output)
+        XCTAssertEqual(b.finalStates, full.finalStates)
+    }
+}

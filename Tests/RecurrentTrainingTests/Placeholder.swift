@@ -1,2 +1,0 @@
-import XCTest
-final class RecurrentTrainingPlaceholderTests: XCTestCase { func testModuleLoads() {} }
