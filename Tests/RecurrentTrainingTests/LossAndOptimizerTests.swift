@@ -1,0 +1,110 @@
+import XCTest
+@testable import RecurrentTraining
+import Recurrent
+
+/// Losses and optimizer steps against values computed by hand (worked out in the comments).
+final class LossAndOptimizerTests: XCTestCase {
+    func testMeanSquaredError() throws {
+        // p = [1, 2, 4], y = [0, 2, 2]: L = (1 + 0 + 4)/3 = 5/3; ∂L/∂p = 2(p − y)/3 = [2/3, 0, 4/3].
+        let r = try Loss.meanSquaredError(prediction: Tensor<Double>(shape: [3, 1], scalars: [1, 2, 4]),
+                                          target: Tensor(shape: [3, 1], scalars: [0, 2, 2]))
+        XCTAssertEqual(r.value, 5.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(r.gradient.scalars, [2.0 / 3, 0, 4.0 / 3])
+    }
+
+    func testSoftmaxCrossEntropy() throws {
+        // Row [0, ln 3]: softmax = [1/4, 3/4]; label 1 → loss −ln(3/4); gradient [1/4, −1/4] (one row, N = 1).
+        let logits = try Tensor<Double>(shape: [1, 2], scalars: [0, Double.log(3)])
+        let r = try Loss.softmaxCrossEntropy(logits: logits, labels: [1])
+        XCTAssertEqual(r.value, -Double.log(0.75), accuracy: 1e-15)
+        XCTAssertEqual(r.gradient.scalars[0], 0.25, accuracy: 1e-15)
+        XCTAssertEqual(r.gradient.scalars[1], -0.25, accuracy: 1e-15)
+        XCTAssertEqual(r.correct, 1)
+        // Huge logits do not overflow: [1000, 0] with label 0 has loss ≈ e^−1000 ≈ 0.
+        let big = try Loss.softmaxCrossEntropy(logits: Tensor<Float>(shape: [1, 2], scalars: [1000, 0]), labels: [0])
+        XCTAssertEqual(big.value, 0, accuracy: 1e-30)
+        XCTAssertTrue(big.gradient.scalars.allSatisfy(\.isFinite))
+        XCTAssertThrowsError(try Loss.softmaxCrossEntropy(logits: logits, labels: [2])) { error in
+            XCTAssertTrue("\(error)".contains("labels[0]"), "\(error)")
+        }
+    }
+
+    func testSGDMomentumAndNesterov() throws {
+        // p = 1, g = 0.5 twice, lr = 0.1, μ = 0.9.
+        // Classic: v1 = 0.5, p1 = 0.95; v2 = 0.95, p2 = 0.855.
+        // Nesterov: v1 = 0.5, p1 = 1 − 0.1(0.5 + 0.45) = 0.905; v2 = 0.95, p2 = 0.905 − 0.1(0.5 + 0.855) = 0.7695.
+        for (nesterov, expected) in [(false, [0.95, 0.855]), (true, [0.905, 0.7695])] {
+            var sgd = SGD<Double>(learningRate: 0.1, momentum: 0.9, nesterov: nesterov)
+            var p = [try Tensor<Double>(shape: [1], scalars: [1])]
+            let g = [try Tensor<Double>(shape: [1], scalars: [0.5])]
+            for e in expected {
+                try sgd.update(&p, gradients: g)
+                XCTAssertEqual(p[0].scalars[0], e, accuracy: 1e-15)
+            }
+        }
+    }
+
+    func testRMSprop() throws {
+        // ρ = 0.9, ε = 0, lr = 0.01, g = 2: s1 = 0.1·4 = 0.4, p1 = 1 − 0.01·2/√0.4;
+        // s2 = 0.9·0.4 + 0.4 = 0.76, p2 = p1 − 0.01·2/√0.76.
+        var opt = RMSprop<Double>(learningRate: 0.01, decay: 0.9, epsilon: 0)
+        var p = [try Tensor<Double>(shape: [1], scalars: [1])]
+        let g = [try Tensor<Double>(shape: [1], scalars: [2])]
+        try opt.update(&p, gradients: g)
+        let p1 = 1 - 0.02 / 0.4.squareRoot()
+        XCTAssertEqual(p[0].scalars[0], p1, accuracy: 1e-15)
+        try opt.update(&p, gradients: g)
+        XCTAssertEqual(p[0].scalars[0], p1 - 0.02 / 0.76.squareRoot(), accuracy: 1e-15)
+    }
+
+    func testAdam() throws {
+        // Bias correction makes the first step lr·sign(g) (up to ε): m̂ = g, v̂ = g².
+        // Second step with g' = −1 after g = 3 (β₁ = 0.9, β₂ = 0.999):
+        // m2 = 0.9·0.3 − 0.1 = 0.17, v2 = 0.999·0.009 + 0.001 = 0.009991;
+        // m̂ = 0.17/0.19, v̂ = 0.009991/0.001999.
+        var adam = Adam<Double>(learningRate: 0.1, epsilon: 0)
+        var p = [try Tensor<Double>(shape: [1], scalars: [0])]
+        try adam.update(&p, gradients: [Tensor(shape: [1], scalars: [3])])
+        XCTAssertEqual(p[0].scalars[0], -0.1, accuracy: 1e-14)
+        try adam.update(&p, gradients: [Tensor(shape: [1], scalars: [-1])])
+        let step2 = 0.1 * (0.17 / 0.19) / (0.009991 / 0.001999).squareRoot()
+        XCTAssertEqual(p[0].scalars[0], -0.1 - step2, accuracy: 1e-14)
+        XCTAssertEqual(adam.stepCount, 2)
+        // Restoring the saved state continues identically.
+        var copy = Adam<Double>(learningRate: 0.1, epsilon: 0)
+        try copy.restore(state: adam.state, stepCount: adam.stepCount)
+        var a = p, b = p
+        try adam.update(&a, gradients: [Tensor(shape: [1], scalars: [0.5])])
+        try copy.update(&b, gradients: [Tensor(shape: [1], scalars: [0.5])])
+        XCTAssertEqual(a, b)
+    }
+
+    func testStepDecay() {
+        let schedule = StepDecay(initial: 0.1, factor: 0.5, interval: 10)
+        XCTAssertEqual(schedule.rate(atStep: 0), 0.1)
+        XCTAssertEqual(schedule.rate(atStep: 9), 0.1)
+        XCTAssertEqual(schedule.rate(atStep: 10), 0.05, accuracy: 1e-15)
+        XCTAssertEqual(schedule.rate(atStep: 25), 0.025, accuracy: 1e-15)
+    }
+
+    func testClipByGlobalNorm() throws {
+        // Gradients [3] and [4]: norm 5; clipped to 1 → scaled by 1/(5 + 1e-6).
+        var g = [try Tensor<Double>(shape: [1], scalars: [3]), try Tensor<Double>(shape: [1], scalars: [4])]
+        let norm = try GradientClipping.clipByGlobalNorm(&g, maxNorm: 1)
+        XCTAssertEqual(norm, 5)
+        XCTAssertEqual(g[0].scalars[0], 3 / (5 + 1e-6), accuracy: 1e-15)
+        XCTAssertEqual(g[1].scalars[0], 4 / (5 + 1e-6), accuracy: 1e-15)
+        // Below the limit nothing changes.
+        var small = [try Tensor<Double>(shape: [2], scalars: [0.1, 0.2])]
+        XCTAssertEqual(try GradientClipping.clipByGlobalNorm(&small, maxNorm: 1), (0.05).squareRoot(), accuracy: 1e-15)
+        XCTAssertEqual(small[0].scalars, [0.1, 0.2])
+        // Non-finite gradients are refused with the tensor's name.
+        var bad = [try Tensor<Double>(shape: [2], scalars: [0.1, .infinity])]
+        XCTAssertThrowsError(try GradientClipping.clipByGlobalNorm(&bad, maxNorm: 1, names: ["weight_hh_l0"])) { error in
+            XCTAssertTrue("\(error)".contains("weight_hh_l0"), "\(error)")
+        }
+        var values = [try Tensor<Double>(shape: [3], scalars: [-5, 0.5, 7])]
+        GradientClipping.clipByValue(&values, limit: 1)
+        XCTAssertEqual(values[0].scalars, [-1, 0.5, 1])
+    }
+}
