@@ -18,12 +18,12 @@ let package = Package(
         // Tensors, cells, the sequence loop and BPTT.
         .target(name: "Recurrent", dependencies: ["RecurrentInitializers", "CRecurrentKernels"]),
         // Readouts, losses, optimizers, stacked/bidirectional models, training loop, checkpoints.
-        .target(name: "RecurrentTraining", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .target(name: "RecurrentTraining", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentData"]),
         // Datasets: addition/multiplication problems, MNIST from IDX (gzip decoded in-house).
         .target(name: "RecurrentData", dependencies: ["Recurrent", "RecurrentInitializers"]),
         .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData"]),
         .testTarget(name: "RecurrentInitializersTests", dependencies: ["RecurrentInitializers"]),
-        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"]),
         .testTarget(name: "RecurrentDataTests", dependencies: ["RecurrentData", "Recurrent", "RecurrentInitializers"]),
     ],
