@@ -88,6 +88,9 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
 
     public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public var descriptor: [String: String] {
+        ["cell": "gru", "reset": reset.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
+    }
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "GRUCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])

@@ -79,6 +79,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
 
     public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public var descriptor: [String: String] { ["cell": "lstm", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"] }
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "LSTMCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])

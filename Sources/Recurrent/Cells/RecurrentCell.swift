@@ -44,6 +44,8 @@ public protocol RecurrentCell<Scalar>: Sendable {
     var parameters: [Tensor<Scalar>] { get }
     /// Names of ``parameters``, PyTorch-style where PyTorch has the same tensor.
     var parameterNames: [String] { get }
+    /// What a saved file records about the cell: `cell` (its kind) and its sizes and options.
+    var descriptor: [String: String] { get }
     /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
     mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws
 

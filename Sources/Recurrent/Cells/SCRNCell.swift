@@ -110,6 +110,10 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     public var parameterNames: [String] {
         ["weight_ih", "bias_ih", "weight_hh", "weight_ch"] + (trainableAlpha ? ["alpha"] : [])
     }
+    public var descriptor: [String: String] {
+        ["cell": "scrn", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)", "context_size": "\(contextSize)",
+         "alpha": "\(alpha)", "trainable_alpha": "\(trainableAlpha)"]
+    }
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "SCRNCell")
         if trainableAlpha {

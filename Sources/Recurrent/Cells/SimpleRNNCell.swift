@@ -86,6 +86,9 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
 
     public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    public var descriptor: [String: String] {
+        ["cell": "srnn", "nonlinearity": nonlinearity.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
+    }
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "SimpleRNNCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])

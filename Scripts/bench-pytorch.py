@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Benchmarks our layers against PyTorch on this machine, in the same invocation.
+
+Usage (installs PyTorch into .venv-torch/ when absent):
+    PY=$(Scripts/pytorch/env.sh) && "$PY" Scripts/bench-pytorch.py [--threads 2] [--repeats 5] [--markdown BENCHMARKS-table.md]
+
+For each configuration it times PyTorch (torch.set_num_threads = ours) and then runs
+`rnn bench --only ID --json` in a fresh process (so its peak RSS belongs to that configuration),
+and prints ours/PyTorch ratios. A training step is the forward pass over the whole sequence plus
+the backward pass of the sum of the last step's output; inference is the forward pass alone.
+"""
+import argparse, json, os, platform, statistics, subprocess, sys, time
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONFIGS = [
+    ("lstm", 1, 100, 16, 784), ("lstm", 32, 128, 32, 100), ("lstm", 256, 512, 32, 100), ("lstm", 512, 1024, 64, 50),
+    ("gru", 1, 100, 16, 784), ("gru", 256, 512, 32, 100),
+    ("srnn-relu", 1, 100, 16, 784), ("srnn-relu", 256, 512, 32, 100),
+    ("scrn", 1, 100, 16, 784), ("scrn", 256, 512, 32, 100),
+]
+GATES = {"lstm": 4, "gru": 3, "srnn-relu": 1, "scrn": 1}
+
+
+def config_id(cell, i, h, b, t):
+    return f"{cell}-i{i}-h{h}-b{b}-t{t}"
+
+
+def torch_layer(cell, i, h):
+    if cell == "lstm":
+        return torch.nn.LSTM(i, h)
+    if cell == "gru":
+        return torch.nn.GRU(i, h)
+    if cell == "srnn-relu":
+        return torch.nn.RNN(i, h, nonlinearity="relu")
+    return None  # PyTorch has no SCRN
+
+
+def time_torch(cell, i, h, b, t, repeats):
+    layer = torch_layer(cell, i, h)
+    if layer is None:
+        return None, None
+    x = torch.rand(t, b, i)
+
+    def train():
+        layer.zero_grad(set_to_none=False)
+        out, _ = layer(x)
+        out[-1].sum().backward()
+
+    def infer():
+        with torch.no_grad():
+            layer(x)
+
+    results = []
+    for fn in (train, infer):
+        fn()
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        results.append(statistics.median(times) * 1e3)
+    return results
+
+
+def sgemm_rate(threads, n=2048, repeats=5):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    torch.mm(a, b)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        torch.mm(a, b)
+        times.append(time.perf_counter() - t0)
+    return 2 * n ** 3 / statistics.median(times) / 1e9
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only", default=None, help="comma-separated ids")
+    parser.add_argument("--markdown", default=None, help="also write the table to this file")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    subprocess.run(["swift", "build", "-c", "release", "--product", "rnn"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip() + "/rnn"
+
+    rate = sgemm_rate(args.threads)
+    header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
+              f"threads {args.threads}; median of {args.repeats}; {time.strftime('%Y-%m-%d')}\n"
+              f"PyTorch sgemm 2048³ on {args.threads} threads: {rate:.0f} GFLOP/s\n")
+    rows = ["| configuration | PyTorch train ms | ours train ms | ours/PyTorch | ours train GFLOP/s | PyTorch infer ms | ours infer ms | ours/PyTorch | BPTT cache MB | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    only = set(args.only.split(",")) if args.only else None
+    for cell, i, h, b, t in CONFIGS:
+        cid = config_id(cell, i, h, b, t)
+        if only and cid not in only:
+            continue
+        torch_train, torch_infer = time_torch(cell, i, h, b, t, args.repeats)
+        out = subprocess.run([binary, "bench", "--only", cid, "--json", "--repeats", str(args.repeats),
+                              "--threads", str(args.threads)], check=True, capture_output=True, text=True).stdout
+        ours = json.loads(out.strip().splitlines()[-1])
+        ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a (no PyTorch layer)"
+        fmt = lambda v: "—" if v is None else f"{v:.1f}"
+        rows.append(f"| {cid} | {fmt(torch_train)} | {ours['train_ms']:.1f} | {ratio(ours['train_ms'], torch_train)} | "
+                    f"{ours['train_gflops']:.0f} | {fmt(torch_infer)} | {ours['infer_ms']:.1f} | {ratio(ours['infer_ms'], torch_infer)} | "
+                    f"{ours['cache_bytes'] / 1e6:.1f} | {ours['peak_rss_bytes'] / 1e6:.0f} |")
+        print(rows[-1], flush=True)
+    text = header + "\n" + "\n".join(rows) + "\n"
+    print()
+    print(text)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()

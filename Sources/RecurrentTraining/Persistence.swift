@@ -1,0 +1,51 @@
+import Recurrent
+import RecurrentInitializers
+
+extension RecurrentModel {
+    /// What a saved model records besides its tensors: the first layer's cell descriptor, the architecture
+    /// and the library version.
+    public var metadata: [String: String] {
+        var m = layers[0].cell.descriptor
+        m["num_layers"] = "\(layers.count)"
+        m["bidirectional"] = "\(isBidirectional)"
+        m["output_size"] = "\(readout.outputSize)"
+        m["output_mode"] = outputMode.rawValue
+        m["dropout"] = "\(dropout)"
+        m["library"] = "swift-recurrent \(RecurrentLibrary.version)"
+        return m
+    }
+
+    /// The model's tensors under PyTorch `state_dict` names (`weight_ih_l0`, …, `_reverse`), then `readout.weight`, `readout.bias`.
+    public var namedParameters: [(String, Tensor<Scalar>)] { Array(zip(parameterNames, parameters)) }
+
+    /// Saves the weights as safetensors (atomically). PyTorch reads the recurrent part with
+    /// `nn.LSTM(...).load_state_dict(load_file(path), strict=False)` (strict=False because of the readout).
+    /// - Parameters:
+    ///   - path: destination file.
+    ///   - dtype: `.f32` or `.f64` (default: the model's scalar type).
+    public func save(to path: String, dtype: SafeTensors.DType? = nil) throws {
+        try SafeTensors.write(namedParameters, metadata: metadata, dtype: dtype, to: path)
+    }
+
+    /// Replaces every parameter with the tensor of the same name in `contents`.
+    /// - Throws: naming the file and the tensor when one is missing or has the wrong shape, and listing
+    ///   tensors in the file that the model does not have.
+    public mutating func load(_ contents: SafeTensors.Contents<Scalar>) throws {
+        let names = parameterNames, current = parameters
+        var list: [Tensor<Scalar>] = []
+        for (name, old) in zip(names, current) {
+            let tensor = try contents.tensor(name)
+            guard tensor.shape == old.shape else {
+                throw RecurrentError.shapeMismatch(operation: "\(contents.source): tensor '\(name)'",
+                                                   expected: "\(old.shape)", got: "\(tensor.shape)")
+            }
+            list.append(tensor)
+        }
+        let unexpected = contents.tensors.map(\.name).filter { !names.contains($0) }
+        guard unexpected.isEmpty else {
+            throw RecurrentError.invalidArgument(what: contents.source, reason: "tensors the model does not have: \(unexpected.joined(separator: ", "))")
+        }
+        try setParameters(list)
+    }
+}
+
