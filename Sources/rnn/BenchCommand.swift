@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Recurrent
+import RecurrentInitializers
+
+/// `rnn bench`: times a training step (forward over the whole sequence + BPTT of the sum of the last
+/// output) and an inference pass for each cell and size, like the peer table in the NOTES.
+enum BenchCommand: Command {
+    static let name = "bench"
+    static let summary = "time training steps and inference of SRNN, LSTM, GRU and SCRN layers"
+
+    struct Configuration: Sendable {
+        var cell: String
+        var input: Int
+        var hidden: Int
+        var batch: Int
+        var steps: Int
+        var id: String { "\(cell)-i\(input)-h\(hidden)-b\(batch)-t\(steps)" }
+        /// Gates G in 2·T·B·G·H·(I + H) per forward pass (SCRN: counted with its context as G = 1 + C/H).
+        var gates: Double {
+            switch cell {
+            case "lstm": return 4
+            case "gru": return 3
+            case "scrn": return 1
+            default: return 1
+            }
+        }
+        var forwardFlops: Double { 2 * Double(steps * batch) * gates * Double(hidden) * Double(input + hidden) }
+    }
+
+    /// The NOTES table (PyTorch's reference sizes) plus SCRN and a mid-size GRU/SRNN of our own.
+    static let standard: [Configuration] = [
+        .init(cell: "lstm", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "lstm", input: 32, hidden: 128, batch: 32, steps: 100),
+        .init(cell: "lstm", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: "lstm", input: 512, hidden: 1024, batch: 64, steps: 50),
+        .init(cell: "gru", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "gru", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: "srnn-relu", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "srnn-relu", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: "scrn", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "scrn", input: 256, hidden: 512, batch: 32, steps: 100),
+    ]
+
+    static var usage: String {
+        """
+        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick]
+
+        Times one training step (forward over the sequence + backward of the sum of the last
+        output) and one inference pass per configuration, in Float, and prints median
+        milliseconds, GFLOP/s (2·T·B·G·H·(I+H) per forward pass, 3× that per training step,
+        as in the NOTES table), the BPTT cache size and the process's peak resident memory.
+
+        Options:
+          --only IDS     comma-separated configuration ids (see the table), e.g. lstm-i1-h100-b16-t784
+          --repeats N    timed repetitions per configuration, median reported (default 5)
+          --threads N    GEMM threads (default: the library's default, min(2, CPUs))
+          --json         one JSON object per configuration instead of the table
+          --quick        tiny sizes for a smoke test
+          -h, --help     show this help
+        Build with: swift run -c release rnn bench
+        """
+    }
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try FlagParser(valueOptions: ["--only", "--repeats", "--threads"], flags: ["--json", "--quick"]).parse(arguments)
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+        let repeats = try parsed.positiveInt("--repeats") ?? 5
+        if let threads = try parsed.positiveInt("--threads") { KernelSettings.threadCount = threads }
+        var configurations = parsed.flags.contains("--quick")
+            ? standard.map { Configuration(cell: $0.cell, input: min($0.input, 8), hidden: 16, batch: 4, steps: 10) }
+            : standard
+        if let only = parsed.string("--only") {
+            let ids = only.split(separator: ",").map(String.init)
+            for id in ids where !configurations.contains(where: { $0.id == id }) {
+                throw UsageError("unknown configuration '\(id)'; known: \(configurations.map(\.id).joined(separator: ", "))")
+            }
+            configurations = configurations.filter { ids.contains($0.id) }
+        }
+        let json = parsed.flags.contains("--json")
+        if !json {
+            print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats)")
+            print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("infer ms", 10) + pad("GFLOP/s", 9)
+                  + pad("cache MB", 10) + "peak RSS MB")
+        }
+        for configuration in configurations {
+            let result = try measure(configuration, repeats: repeats)
+            if json {
+                print("{\"id\":\"\(configuration.id)\",\"cell\":\"\(configuration.cell)\",\"input\":\(configuration.input),"
+                      + "\"hidden\":\(configuration.hidden),\"batch\":\(configuration.batch),\"steps\":\(configuration.steps),"
+                      + "\"threads\":\(KernelSettings.threadCount),\"train_ms\":\(result.trainMs),\"infer_ms\":\(result.inferMs),"
+                      + "\"train_gflops\":\(result.trainGflops),\"infer_gflops\":\(result.inferGflops),"
+                      + "\"cache_bytes\":\(result.cacheBytes),\"peak_rss_bytes\":\(result.peakRSS)}")
+            } else {
+                print(pad(configuration.id, 30) + pad(format(result.trainMs), 10) + pad(format(result.trainGflops), 9)
+                      + pad(format(result.inferMs), 10) + pad(format(result.inferGflops), 9)
+                      + pad(format(Double(result.cacheBytes) / 1e6), 10) + format(Double(result.peakRSS) / 1e6))
+            }
+        }
+        return 0
+    }
+
+    struct Result {
+        var trainMs: Double, inferMs: Double, trainGflops: Double, inferGflops: Double, cacheBytes: Int, peakRSS: Int
+    }
+
+    static func measure(_ c: Configuration, repeats: Int) throws -> Result {
+        switch c.cell {
+        case "lstm": return try measure(RecurrentLayer(cell: LSTMCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
+        case "gru": return try measure(RecurrentLayer(cell: GRUCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
+        case "scrn":
+            return try measure(RecurrentLayer(cell: SCRNCell<Float>(inputSize: c.input, hiddenSize: c.hidden, contextSize: max(1, c.hidden / 4), seed: 1)), c, repeats)
+        default:
+            return try measure(RecurrentLayer(cell: SimpleRNNCell<Float>(inputSize: c.input, hiddenSize: c.hidden, nonlinearity: .relu, seed: 1)), c, repeats)
+        }
+    }
+
+    static func measure<Cell: RecurrentCell>(_ layer: RecurrentLayer<Cell>, _ c: Configuration, _ repeats: Int) throws -> Result
+    where Cell.Scalar == Float {
+        var generator = RandomGenerator(seed: 7)
+        let x = try Tensor<Float>(shape: [c.steps, c.batch, c.input],
+                                  scalars: (0..<c.steps * c.batch * c.input).map { _ in Float(generator.nextUniform()) })
+        // Loss = Σ of the last step's output: its gradient is 1 there and 0 elsewhere.
+        var dOut = [Float](repeating: 0, count: c.steps * c.batch * layer.cell.outputSize)
+        for j in (c.steps - 1) * c.batch * layer.cell.outputSize..<dOut.count { dOut[j] = 1 }
+        let outputGradient = try Tensor(shape: [c.steps, c.batch, layer.cell.outputSize], scalars: dOut)
+        var gradients = layer.cell.zeroGradients()
+        func trainStep() throws {
+            let pass = try layer.forward(x)
+            gradients.zeroAll()
+            _ = try layer.backward(pass, outputGradient: outputGradient, into: &gradients)
+        }
+        try trainStep()  // warm-up: page in buffers, start the thread pool
+        var trainTimes: [Double] = [], inferTimes: [Double] = []
+        for _ in 0..<repeats {
+            let t0 = now()
+            try trainStep()
+            trainTimes.append(now() - t0)
+        }
+        for _ in 0..<repeats {
+            let t0 = now()
+            _ = try layer.forward(x)
+            inferTimes.append(now() - t0)
+        }
+        let train = median(trainTimes), infer = median(inferTimes)
+        let s = layer.cell.stateSize, p = layer.cell.projectionSize, cw = layer.cell.cacheSize
+        let rows = c.steps * c.batch
+        let cacheBytes = 4 * (rows * (c.input + p + cw) + (c.steps + 1) * c.batch * s)
+        return Result(trainMs: train * 1e3, inferMs: infer * 1e3, trainGflops: 3 * c.forwardFlops / train / 1e9,
+                      inferGflops: c.forwardFlops / infer / 1e9, cacheBytes: cacheBytes, peakRSS: peakResidentBytes())
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// Peak resident set size of this process (Linux reports ru_maxrss in KiB).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Int(usage.ru_maxrss) * 1024
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return Int(usage.ru_maxrss)  // bytes on Darwin
+        #endif
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return value >= 100 ? String(Int(value.rounded())) : String(rounded)
+    }
+}
