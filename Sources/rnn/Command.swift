@@ -33,9 +33,9 @@ struct UsageError: Error {
 
 /// Writes to standard error without buffering (C `stderr` is shared mutable state, which
 /// Swift 6 does not allow to touch from arbitrary code).
-func printError(_ text: String) {
+func printError(_ text: String, newline: Bool = true) {
     var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
+    if newline && !line.hasSuffix("\n") { line += "\n" }
     let bytes = Array(line.utf8)
     var offset = 0
     while offset < bytes.count {

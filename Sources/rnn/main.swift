@@ -12,6 +12,7 @@ enum Commands {
     static var all: [any Command.Type] {
         [
             InitCommand.self,
+            TrainCommand.self,
             BenchCommand.self,
         ]
     }

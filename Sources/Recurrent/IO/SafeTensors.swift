@@ -34,6 +34,13 @@ public enum SafeTensors {
         /// Where the bytes came from, used in error messages.
         public var source: String
 
+        /// Contents assembled in memory (for example a subset of another file's tensors).
+        public init(tensors: [(name: String, tensor: Tensor<Scalar>)], metadata: [String: String] = [:], source: String) {
+            self.tensors = tensors
+            self.metadata = metadata
+            self.source = source
+        }
+
         /// The tensor called `name`. - Throws: naming the file and the missing tensor.
         public func tensor(_ name: String) throws -> Tensor<Scalar> {
             guard let found = tensors.first(where: { $0.name == name }) else {

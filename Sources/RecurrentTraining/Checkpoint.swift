@@ -1,0 +1,62 @@
+import Recurrent
+import RecurrentInitializers
+
+/// The complete state of a training run: weights, optimizer buffers, step and random-generator state.
+/// Saved as one safetensors file (`model.*` and `optimizer.*` tensors, the rest in `__metadata__`),
+/// written atomically so that an interrupted write leaves the previous checkpoint intact.
+extension Trainer {
+    /// Writes a checkpoint.
+    /// - Parameters:
+    ///   - path: destination (replaced atomically).
+    ///   - settings: extra metadata, e.g. the command line that started the run.
+    public func saveCheckpoint(to path: String, settings: [String: String] = [:]) throws {
+        var tensors = model.namedParameters.map { ("model.\($0.0)", $0.1) }
+        tensors += optimizer.state.enumerated().map { ("optimizer.\($0.offset)", $0.element) }
+        var metadata = model.metadata
+        for (key, value) in settings { metadata["setting.\(key)"] = value }
+        metadata["format"] = "swift-recurrent checkpoint 1"
+        metadata["step"] = "\(step)"
+        metadata["optimizer_steps"] = "\(optimizer.stepCount)"
+        metadata["optimizer_tensors"] = "\(optimizer.state.count)"
+        metadata["generator_state"] = generator.state.map { String($0) }.joined(separator: ",")
+        try SafeTensors.write(tensors, metadata: metadata, to: path)
+    }
+
+    /// Restores a checkpoint written by ``saveCheckpoint(to:settings:)`` into a trainer of the same architecture.
+    /// - Returns: the `setting.*` metadata.
+    /// - Throws: naming the file and what is missing or inconsistent.
+    @discardableResult
+    public mutating func restoreCheckpoint(from path: String) throws -> [String: String] {
+        let contents = try SafeTensors.read(from: path, as: Scalar.self)
+        func field(_ key: String) throws -> String {
+            guard let value = contents.metadata[key] else {
+                throw RecurrentError.invalidArgument(what: path, reason: "not a checkpoint: metadata '\(key)' is missing")
+            }
+            return value
+        }
+        guard try field("format") == "swift-recurrent checkpoint 1" else {
+            throw RecurrentError.invalidArgument(what: path, reason: "unknown checkpoint format '\(try field("format"))'")
+        }
+        guard let savedStep = Int(try field("step")), let optimizerSteps = Int(try field("optimizer_steps")),
+              let optimizerTensors = Int(try field("optimizer_tensors")) else {
+            throw RecurrentError.invalidArgument(what: path, reason: "step counters are not integers")
+        }
+        let words = try field("generator_state").split(separator: ",").compactMap { UInt64($0) }
+        guard words.count == 4, words != [0, 0, 0, 0] else {
+            throw RecurrentError.invalidArgument(what: path, reason: "generator_state must be four non-zero 64-bit words")
+        }
+        let modelPart = SafeTensors.Contents<Scalar>(
+            tensors: contents.tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
+            metadata: [:], source: path)
+        var restoredModel = model
+        try restoredModel.load(modelPart)
+        let state = try (0..<optimizerTensors).map { try contents.tensor("optimizer.\($0)") }
+        var restoredOptimizer = optimizer
+        try restoredOptimizer.restore(state: state, stepCount: optimizerSteps)
+        let restoredGenerator = try RandomGenerator(state: words)
+        (model, optimizer, step, generator) = (restoredModel, restoredOptimizer, savedStep, restoredGenerator)
+        var settings: [String: String] = [:]
+        for (key, value) in contents.metadata where key.hasPrefix("setting.") { settings[String(key.dropFirst(8))] = value }
+        return settings
+    }
+}

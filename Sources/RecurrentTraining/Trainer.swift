@@ -1,0 +1,160 @@
+import Recurrent
+import RecurrentInitializers
+import RecurrentData
+
+/// Settings of a training run.
+public struct TrainingConfiguration: Sendable {
+    /// Number of optimizer updates.
+    public var steps: Int
+    public var batchSize: Int
+    /// Global-norm clipping threshold (`nil`: no clipping, but non-finite gradients still stop the run).
+    public var clipNorm: Double?
+    /// Element-wise clipping limit, applied before the norm clipping.
+    public var clipValue: Double?
+    /// Learning-rate schedule; the optimizer's rate is set from it before every step.
+    public var schedule: StepDecay
+    /// Seed of the batch stream and of the dropout masks.
+    public var seed: UInt64
+    /// Evaluate on held-out data every this many steps (and at the end).
+    public var evaluationInterval: Int
+    /// Held-out rows used by the periodic evaluations (the final one uses the whole test set).
+    public var periodicEvaluationSize: Int
+
+    public init(steps: Int, batchSize: Int, learningRate: Double, clipNorm: Double? = 1, clipValue: Double? = nil,
+                decayFactor: Double = 1, decayInterval: Int = 1, seed: UInt64 = 0, evaluationInterval: Int = 500,
+                periodicEvaluationSize: Int = 1000) {
+        self.steps = steps
+        self.batchSize = batchSize
+        self.clipNorm = clipNorm
+        self.clipValue = clipValue
+        self.schedule = StepDecay(initial: learningRate, factor: decayFactor, interval: decayInterval)
+        self.seed = seed
+        self.evaluationInterval = evaluationInterval
+        self.periodicEvaluationSize = periodicEvaluationSize
+    }
+}
+
+/// One point of the learning curve.
+public struct TrainingRecord: Sendable, Equatable {
+    public var step: Int
+    /// Mean training loss over the steps since the previous record.
+    public var trainLoss: Double
+    /// Training metric over the same steps: MSE (regression) or accuracy (classification).
+    public var trainMetric: Double
+    /// Held-out metric, when this record is an evaluation point.
+    public var testMetric: Double?
+    /// Global gradient norm (before clipping) of the last step.
+    public var gradientNorm: Double
+    public var learningRate: Double
+    /// Wall time: of this segment when returned by ``Trainer/trainUntilNextRecord(_:configuration:clock:afterStep:)``;
+    /// callers that keep a curve usually replace it with the running total.
+    public var seconds: Double
+
+    public init(step: Int, trainLoss: Double, trainMetric: Double, testMetric: Double?, gradientNorm: Double,
+                learningRate: Double, seconds: Double) {
+        self.step = step
+        self.trainLoss = trainLoss
+        self.trainMetric = trainMetric
+        self.testMetric = testMetric
+        self.gradientNorm = gradientNorm
+        self.learningRate = learningRate
+        self.seconds = seconds
+    }
+}
+
+/// Trains a ``RecurrentModel`` on a ``SequenceTask`` (sequence to one): the whole loop, from batch to update.
+///
+/// Same seed and settings give bit-identical losses: batches, dropout masks and the model's arithmetic
+/// are all deterministic (the GEMM kernels never split a dot product across threads).
+public struct Trainer<Cell: RecurrentCell>: Sendable {
+    public typealias Scalar = Cell.Scalar
+    public var model: RecurrentModel<Cell>
+    public var optimizer: AnyOptimizer<Scalar>
+    /// Generator of training batches and dropout masks (part of a checkpoint).
+    public var generator: RandomGenerator
+    /// Updates done so far.
+    public var step = 0
+
+    public init(model: RecurrentModel<Cell>, optimizer: AnyOptimizer<Scalar>, seed: UInt64) {
+        self.model = model
+        self.optimizer = optimizer
+        self.generator = RandomGenerator(seed: seed)
+    }
+
+    /// Loss and its gradient for a batch's readout output.
+    static func loss(_ output: Tensor<Scalar>, _ batch: TaskBatch<Scalar>, classification: Bool) throws -> LossResult<Scalar> {
+        if classification {
+            guard let labels = batch.labels else {
+                throw RecurrentError.invalidArgument(what: "Trainer", reason: "classification batch without labels")
+            }
+            return try Loss.softmaxCrossEntropy(logits: output, labels: labels)
+        }
+        guard let targets = batch.targets else {
+            throw RecurrentError.invalidArgument(what: "Trainer", reason: "regression batch without targets")
+        }
+        return try Loss.meanSquaredError(prediction: output, target: targets)
+    }
+
+    /// One update on one batch; returns the loss, the metric (MSE or accuracy) and the gradient norm before clipping.
+    /// - Throws: when a gradient is not finite (the model is left unchanged).
+    public mutating func trainStep(on batch: TaskBatch<Scalar>, classification: Bool, configuration: TrainingConfiguration) throws
+        -> (loss: Double, metric: Double, gradientNorm: Double) {
+        var dropoutGenerator: RandomGenerator? = model.dropout > 0 ? RandomGenerator(seed: generator.next()) : nil
+        let pass = try model.forward(batch.inputs, generator: &dropoutGenerator)
+        let loss = try Self.loss(pass.output, batch, classification: classification)
+        var gradients = model.zeroGradients()
+        _ = try model.backward(pass, outputGradient: loss.gradient, into: &gradients)
+        if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
+        let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
+                                                         names: model.parameterNames)
+        optimizer.learningRate = configuration.schedule.rate(atStep: step)
+        var parameters = model.parameters
+        try optimizer.update(&parameters, gradients: gradients)
+        try model.setParameters(parameters)
+        step += 1
+        let metric = classification ? Double(loss.correct) / Double(batch.inputs.shape[1]) : loss.value
+        return (loss.value, metric, norm)
+    }
+
+    /// Held-out metric: MSE for regression, accuracy for classification, over at most `limit` rows.
+    public func evaluate(_ task: some SequenceTask, batchSize: Int = 500, limit: Int? = nil) throws -> Double {
+        var total = 0.0, rows = 0
+        var none: RandomGenerator? = nil
+        for batch in task.testBatches(batchSize: batchSize) as [TaskBatch<Scalar>] {
+            if let limit, rows >= limit { break }
+            let pass = try model.forward(batch.inputs, generator: &none)
+            let loss = try Self.loss(pass.output, batch, classification: task.isClassification)
+            let n = batch.inputs.shape[1]
+            total += task.isClassification ? Double(loss.correct) : loss.value * Double(n)
+            rows += n
+        }
+        return total / Double(max(rows, 1))
+    }
+
+    /// Runs updates until the next evaluation point (every `evaluationInterval` steps, and the last step),
+    /// evaluates, and returns that point of the learning curve. Checkpoints taken between calls resume the
+    /// run bit-identically.
+    /// - Parameters:
+    ///   - task: the data.
+    ///   - configuration: the run's settings.
+    ///   - clock: seconds since some origin, for the record's `seconds`.
+    ///   - afterStep: called after every update with (step, loss), e.g. for live progress.
+    public mutating func trainUntilNextRecord(
+        _ task: some SequenceTask, configuration: TrainingConfiguration, clock: () -> Double,
+        afterStep: (Int, Double) -> Void = { _, _ in }
+    ) throws -> TrainingRecord {
+        var lossSum = 0.0, metricSum = 0.0, count = 0, lastNorm = 0.0
+        let start = clock()
+        repeat {
+            let batch: TaskBatch<Scalar> = task.trainingBatch(size: configuration.batchSize, index: step, using: &generator)
+            let result = try trainStep(on: batch, classification: task.isClassification, configuration: configuration)
+            lossSum += result.loss; metricSum += result.metric; count += 1; lastNorm = result.gradientNorm
+            afterStep(step, result.loss)
+        } while step % configuration.evaluationInterval != 0 && step < configuration.steps
+        let isLast = step >= configuration.steps
+        let test = try evaluate(task, limit: isLast ? nil : configuration.periodicEvaluationSize)
+        return TrainingRecord(step: step, trainLoss: lossSum / Double(count), trainMetric: metricSum / Double(count),
+                              testMetric: test, gradientNorm: lastNorm, learningRate: optimizer.learningRate,
+                              seconds: clock() - start)
+    }
+}

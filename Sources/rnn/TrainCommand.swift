@@ -1,0 +1,329 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Recurrent
+import RecurrentData
+import RecurrentInitializers
+import RecurrentTraining
+
+/// `rnn train`: trains one cell on one task and ends with one JSON line of results.
+enum TrainCommand: Command {
+    static let name = "train"
+    static let summary = "train a cell on the addition/multiplication problem or (permuted) pixel MNIST"
+
+    static let cells = ["srnn", "srnn-relu", "lstm", "gru", "gru-reset-before", "scrn", "irnn", "nprnn"]
+    static let tasks = ["addition", "multiplication", "mnist", "pmnist"]
+
+    static var usage: String {
+        """
+        usage: rnn train [--task TASK] [--cell CELL] [options]
+
+        Trains a recurrent network (sequence to one) with BPTT, evaluates it on held-out data,
+        shows progress on a terminal, and prints one JSON line with the results.
+
+        Task and model:
+          --task T          \(tasks.joined(separator: "|")) (default addition)
+          --cell C          \(cells.joined(separator: "|")) (default nprnn)
+          --length T        sequence length of addition/multiplication (default 150)
+          --hidden N        hidden units per layer (default 100)
+          --context C       SCRN context units (default hidden/10, at least 1)
+          --layers L        stacked layers (default 1)
+          --bidirectional   add a reverse-direction layer at every level
+          --dropout P       dropout between layers and before the readout (default 0)
+          --dtype f32|f64   scalar type (default f32)
+        Optimization:
+          --steps K         optimizer updates (default 2000)
+          --epochs E        instead of --steps: passes over the MNIST training set
+          --batch B         batch size (default 32)
+          --optimizer O     sgd|nesterov|rmsprop|adam (default adam); sgd and nesterov use momentum 0.9
+          --lr X            learning rate (default 0.001)
+          --decay F         multiply the learning rate by F every --decay-every steps (default 1)
+          --decay-every N   (default 1000)
+          --clip C          clip gradients to global norm C (default 1; 0 disables)
+          --clip-value V    clip every gradient element to [-V, V] (default off)
+          --seed S          seed of weights, data and dropout (default 1)
+        Data and output:
+          --data DIR        MNIST directory (default $RNN_MNIST_DIR, then ../shared/data/mnist)
+          --train-limit N   use only the first N MNIST training images
+          --test-limit N    evaluate on only the first N test images (addition: test-set size, default 10000)
+          --eval-every N    evaluate every N steps (default 200)
+          --log FILE.csv    learning curve: step, seconds, train_loss, train_metric, test_metric, grad_norm, lr
+          --save FILE       write the trained weights (safetensors, PyTorch names)
+          --checkpoint FILE write a checkpoint at every evaluation (atomic)
+          --resume FILE     continue from a checkpoint (bit-identical to an uninterrupted run)
+          --threads N       compute threads (default min(2, CPUs))
+          --quiet           no live progress
+          -h, --help        show this help
+
+        Example:
+          rnn train --task addition --cell nprnn --length 150 --steps 3000 --log addition.csv
+        """
+    }
+
+    static let valueOptions: Set<String> = [
+        "--task", "--cell", "--length", "--hidden", "--context", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
+        "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--threads",
+    ]
+
+    static func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try FlagParser(valueOptions: valueOptions, flags: ["--quiet", "--bidirectional"]).parse(arguments)
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+        let options = try TrainOptions(parsed)
+        if let threads = options.threads { KernelSettings.threadCount = threads }
+        let result = options.dtype == "f64" ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
+        print(result.json)
+        return 0
+    }
+}
+
+/// The validated flags of `rnn train` (also used by `rnn compare`).
+struct TrainOptions {
+    var task = "addition", cell = "nprnn", dtype = "f32", optimizer = "adam"
+    var length = 150, hidden = 100, context: Int? = nil, layers = 1, batch = 32, evalEvery = 200
+    var steps: Int? = nil, epochs: Int? = nil, trainLimit: Int? = nil, testLimit: Int? = nil, threads: Int? = nil
+    var dropout = 0.0, lr = 0.001, decay = 1.0, decayEvery = 1000, clip = 1.0
+    var clipValue: Double? = nil
+    var seed: UInt64 = 1
+    var bidirectional = false, quiet = false
+    var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil
+
+    init() {}
+
+    init(_ p: FlagParser.Parsed) throws {
+        task = try p.choice("--task", from: TrainCommand.tasks) ?? task
+        cell = try p.choice("--cell", from: TrainCommand.cells) ?? cell
+        dtype = try p.choice("--dtype", from: ["f32", "f64"]) ?? dtype
+        optimizer = try p.choice("--optimizer", from: ["sgd", "nesterov", "rmsprop", "adam"]) ?? optimizer
+        length = try p.positiveInt("--length") ?? length
+        if length < 2 { throw UsageError("--length must be at least 2 (one marker in each half)") }
+        hidden = try p.positiveInt("--hidden") ?? hidden
+        context = try p.positiveInt("--context")
+        layers = try p.positiveInt("--layers") ?? layers
+        batch = try p.positiveInt("--batch") ?? batch
+        evalEvery = try p.positiveInt("--eval-every") ?? evalEvery
+        steps = try p.positiveInt("--steps")
+        epochs = try p.positiveInt("--epochs")
+        if steps != nil && epochs != nil { throw UsageError("give --steps or --epochs, not both") }
+        trainLimit = try p.positiveInt("--train-limit")
+        testLimit = try p.positiveInt("--test-limit")
+        threads = try p.positiveInt("--threads")
+        dropout = try p.finiteDouble("--dropout") ?? dropout
+        if !(0..<1).contains(dropout) { throw UsageError("--dropout must be in [0, 1), got \(dropout)") }
+        lr = try p.finiteDouble("--lr") ?? lr
+        if lr <= 0 { throw UsageError("--lr must be positive, got \(lr)") }
+        decay = try p.finiteDouble("--decay") ?? decay
+        if decay <= 0 { throw UsageError("--decay must be positive, got \(decay)") }
+        decayEvery = try p.positiveInt("--decay-every") ?? decayEvery
+        clip = try p.finiteDouble("--clip") ?? clip
+        if clip < 0 { throw UsageError("--clip must be zero (off) or positive, got \(clip)") }
+        clipValue = try p.finiteDouble("--clip-value")
+        if let v = clipValue, v <= 0 { throw UsageError("--clip-value must be positive, got \(v)") }
+        seed = try p.uint64("--seed") ?? seed
+        bidirectional = p.flags.contains("--bidirectional")
+        quiet = p.flags.contains("--quiet")
+        data = p.string("--data")
+        log = p.string("--log")
+        save = p.string("--save")
+        checkpoint = p.string("--checkpoint")
+        resume = p.string("--resume")
+        if epochs != nil && !task.hasSuffix("mnist") { throw UsageError("--epochs applies to mnist and pmnist; use --steps") }
+    }
+
+    var isMNIST: Bool { task.hasSuffix("mnist") }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// The outcome of one training run.
+struct ExperimentResult {
+    var records: [TrainingRecord]
+    var json: String
+    var finalMetric: Double
+    var spectraBefore: [Double] = []
+}
+
+/// One training run in scalar type S, from options to JSON.
+struct Experiment<S: RecurrentScalar> {
+    var options: TrainOptions
+
+    init(_ options: TrainOptions) { self.options = options }
+
+    func makeTask() throws -> any SequenceTask {
+        switch options.task {
+        case "addition": return AdditionTask(length: options.length, testSize: options.testLimit ?? 10_000, seed: options.seed)
+        case "multiplication": return MultiplicationTask(length: options.length, testSize: options.testLimit ?? 10_000, seed: options.seed)
+        default:
+            guard let directory = options.data ?? MNIST.defaultDirectory() else {
+                throw RecurrentError.invalidArgument(
+                    what: "MNIST", reason: "no data directory found; pass --data DIR or set RNN_MNIST_DIR to a folder with the four *-ubyte(.gz) files")
+            }
+            let mnist = try MNIST.load(directory: directory)
+            return PixelMNISTTask(mnist: mnist, permuted: options.task == "pmnist", seed: options.seed,
+                                  trainLimit: options.trainLimit, testLimit: options.testLimit)
+        }
+    }
+
+    func run() throws -> ExperimentResult {
+        let task = try makeTask()
+        switch options.cell {
+        case "lstm":
+            return try run(task) { i, l, d in try LSTMCell<S>(inputSize: i, hiddenSize: options.hidden, forgetBias: 1, seed: cellSeed(l, d)) }
+        case "gru":
+            return try run(task) { i, l, d in try GRUCell<S>(inputSize: i, hiddenSize: options.hidden, seed: cellSeed(l, d)) }
+        case "gru-reset-before":
+            return try run(task) { i, l, d in try GRUCell<S>(inputSize: i, hiddenSize: options.hidden, reset: .beforeMatrix, seed: cellSeed(l, d)) }
+        case "scrn":
+            let context = options.context ?? max(1, options.hidden / 10)
+            return try run(task) { i, l, d in try SCRNCell<S>(inputSize: i, hiddenSize: options.hidden, contextSize: context, seed: cellSeed(l, d)) }
+        case "irnn":
+            return try run(task) { i, l, d in try SimpleRNNCell<S>.irnn(inputSize: i, hiddenSize: options.hidden, seed: cellSeed(l, d)) }
+        case "nprnn":
+            return try run(task) { i, l, d in try SimpleRNNCell<S>.npRNN(inputSize: i, hiddenSize: options.hidden, seed: cellSeed(l, d)) }
+        case "srnn-relu":
+            return try run(task) { i, l, d in try SimpleRNNCell<S>(inputSize: i, hiddenSize: options.hidden, nonlinearity: .relu, seed: cellSeed(l, d)) }
+        default:
+            return try run(task) { i, l, d in try SimpleRNNCell<S>(inputSize: i, hiddenSize: options.hidden, nonlinearity: .tanh, seed: cellSeed(l, d)) }
+        }
+    }
+
+    func cellSeed(_ layer: Int, _ direction: Int) -> UInt64 { options.seed &* 1000 &+ UInt64(10 * layer + direction) }
+
+    func run<Cell: RecurrentCell>(_ task: any SequenceTask, makeCell: (Int, Int, Int) throws -> Cell) throws -> ExperimentResult
+    where Cell.Scalar == S {
+        try runOpened(task, makeCell: makeCell)
+    }
+
+    func runOpened<Cell: RecurrentCell, Task: SequenceTask>(_ task: Task, makeCell: (Int, Int, Int) throws -> Cell) throws
+        -> ExperimentResult where Cell.Scalar == S {
+        let model = try RecurrentModel(inputSize: task.inputSize, outputSize: task.outputSize, layers: options.layers,
+                                       bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
+                                       makeCell: makeCell)
+        var trainer = Trainer(model: model, optimizer: try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr),
+                              seed: options.seed &+ 0xDA7A)
+        let steps: Int
+        if let epochs = options.epochs, let pixel = task as? PixelMNISTTask {
+            steps = max(1, epochs * pixel.epochSize / options.batch)
+        } else {
+            steps = options.steps ?? 2000
+        }
+        let configuration = TrainingConfiguration(
+            steps: steps, batchSize: options.batch, learningRate: options.lr, clipNorm: options.clip > 0 ? options.clip : nil,
+            clipValue: options.clipValue, decayFactor: options.decay, decayInterval: options.decayEvery, seed: options.seed,
+            evaluationInterval: options.evalEvery, periodicEvaluationSize: options.isMNIST ? 1000 : 2000)
+        var records: [TrainingRecord] = []
+        var elapsed = 0.0
+        if let resume = options.resume {
+            try trainer.restoreCheckpoint(from: resume)
+            if let log = options.log, let previous = try? readCurve(log) {
+                records = previous.filter { $0.step <= trainer.step }
+                elapsed = records.last?.seconds ?? 0
+            }
+        }
+        let progress = Progress(enabled: !options.quiet && isatty(2) == 1, total: steps, start: trainer.step)
+        let metricName = task.isClassification ? "test_accuracy" : "test_mse"
+        while trainer.step < steps {
+            var record = try trainer.trainUntilNextRecord(task, configuration: configuration, clock: monotonicSeconds) { step, loss in
+                progress.update(step: step, loss: loss)
+            }
+            elapsed += record.seconds
+            record.seconds = elapsed
+            records.append(record)
+            progress.record(record, metricName: metricName)
+            if let log = options.log { try writeCurve(records, to: log) }
+            if let checkpoint = options.checkpoint {
+                try trainer.saveCheckpoint(to: checkpoint, settings: ["task": options.task, "cell": options.cell])
+            }
+        }
+        progress.finish()
+        if let save = options.save { try trainer.model.save(to: save) }
+        let final = records.last?.testMetric ?? .nan
+        var fields: [(String, String)] = [
+            ("task", quoted(options.task)), ("cell", quoted(options.cell)), ("hidden", "\(options.hidden)"),
+            ("layers", "\(options.layers)"), ("steps", "\(trainer.step)"), ("batch", "\(options.batch)"),
+            ("optimizer", quoted(options.optimizer)), ("lr", "\(options.lr)"), ("seed", "\(options.seed)"),
+            ("seconds", String(format3(elapsed))), (metricName, "\(final)"), ("baseline", "\(task.baseline)"),
+            ("final_train_loss", "\(records.last?.trainLoss ?? .nan)"), ("dtype", quoted(options.dtype)),
+            ("threads", "\(KernelSettings.threadCount)"),
+        ]
+        if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
+        let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        return ExperimentResult(records: records, json: json, finalMetric: final)
+    }
+}
+
+func quoted(_ text: String) -> String { "\"" + text + "\"" }
+func format3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
+/// Writes the learning curve as CSV (atomically, so a crash never leaves half a file).
+func writeCurve(_ records: [TrainingRecord], to path: String) throws {
+    var text = "step,seconds,train_loss,train_metric,test_metric,grad_norm,lr\n"
+    for r in records {
+        text += "\(r.step),\(format3(r.seconds)),\(r.trainLoss),\(r.trainMetric),\(r.testMetric.map { "\($0)" } ?? ""),\(r.gradientNorm),\(r.learningRate)\n"
+    }
+    try FileIO.writeAtomically(Array(text.utf8), to: path)
+}
+
+/// Reads a curve written by ``writeCurve(_:to:)`` (used when resuming).
+func readCurve(_ path: String) throws -> [TrainingRecord] {
+    let text = String(decoding: try FileIO.readAll(path), as: UTF8.self)
+    let lines: [Substring] = text.split(separator: "\n")
+    return lines.dropFirst().compactMap { (line: Substring) -> TrainingRecord? in
+        let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard f.count == 7, let step = Int(f[0]), let seconds = Double(f[1]), let loss = Double(f[2]), let metric = Double(f[3]),
+              let norm = Double(f[5]), let lr = Double(f[6]) else { return nil }
+        return TrainingRecord(step: step, trainLoss: loss, trainMetric: metric, testMetric: Double(f[4]), gradientNorm: norm,
+                              learningRate: lr, seconds: seconds)
+    }
+}
+
+/// Live progress on standard error: a single updating line on a terminal.
+final class Progress {
+    let enabled: Bool, total: Int, start: Int
+    let began = monotonicSeconds()
+    var lastDraw = 0.0
+    var recentLoss = 0.0
+
+    init(enabled: Bool, total: Int, start: Int) {
+        self.enabled = enabled
+        self.total = total
+        self.start = start
+    }
+
+    func update(step: Int, loss: Double) {
+        recentLoss = recentLoss == 0 ? loss : 0.95 * recentLoss + 0.05 * loss
+        guard enabled else { return }
+        let now = monotonicSeconds()
+        guard now - lastDraw > 0.25 || step == total else { return }
+        lastDraw = now
+        let rate = Double(step - start) / max(now - began, 1e-9)
+        let eta = Double(total - step) / max(rate, 1e-9)
+        printError("\r\u{1B}[K  step \(step)/\(total)  loss \(short(recentLoss))  \(short(rate)) steps/s  ETA \(clockText(eta))", newline: false)
+    }
+
+    func record(_ r: TrainingRecord, metricName: String) {
+        let line = "step \(r.step)  train_loss \(short(r.trainLoss))  \(metricName) \(short(r.testMetric ?? .nan))  grad_norm \(short(r.gradientNorm))  \(clockText(r.seconds))"
+        printError((enabled ? "\r\u{1B}[K" : "") + line)
+    }
+
+    func finish() { if enabled { printError("\r\u{1B}[K", newline: false) } }
+
+    func short(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        if x != 0 && abs(x) < 0.01 { return String(describing: (x * 1e6).rounded() / 1e6) }
+        return String(describing: (x * 1000).rounded() / 1000)
+    }
+
+    func clockText(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds)
+        return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
+    }
+}
