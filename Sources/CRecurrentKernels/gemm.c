@@ -1,26 +1,174 @@
+// GEMM entry points: runtime CPU dispatch, argument edge cases and the thread split.
 #include "CRecurrentKernels.h"
+#include "gemm_internal.h"
 
-// Placeholder portable implementation; replaced by blocked, dispatched kernels.
-static int forced_level = -1;
+#include <stdatomic.h>
+#include <stdint.h>
 
-int rnn_kernel_level_supported(void) { return 0; }
-int rnn_kernel_level(void) { return forced_level >= 0 ? forced_level : rnn_kernel_level_supported(); }
-void rnn_kernel_force_level(int level) { forced_level = level; }
+#if RNN_X86_64
+#include <cpuid.h>
+#endif
 
-#define DEFINE_GEMM(NAME, T)                                                            \
-void NAME(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,      \
-          const T *A, ptrdiff_t lda, const T *B, ptrdiff_t ldb, T beta, T *C,           \
-          ptrdiff_t ldc) {                                                              \
-    for (ptrdiff_t i = 0; i < m; i++) {                                                 \
-        T *c = C + i * ldc;                                                             \
-        if (beta == 0) { for (ptrdiff_t j = 0; j < n; j++) c[j] = 0; }                  \
-        else if (beta != 1) { for (ptrdiff_t j = 0; j < n; j++) c[j] *= beta; }         \
-        for (ptrdiff_t p = 0; p < k; p++) {                                             \
-            T a = alpha * (transA ? A[p * lda + i] : A[i * lda + p]);                   \
-            if (transB) { for (ptrdiff_t j = 0; j < n; j++) c[j] += a * B[j * ldb + p]; } \
-            else { const T *b = B + p * ldb; for (ptrdiff_t j = 0; j < n; j++) c[j] += a * b[j]; } \
-        }                                                                               \
-    }                                                                                   \
+// ---------------------------------------------------------------- CPU dispatch
+
+#if RNN_X86_64
+// True when the OS saves the register state in `mask` (XCR0), i.e. the registers are usable.
+static int os_saves_state(uint64_t mask) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    if (!(ecx & (1u << 27))) return 0;  // OSXSAVE: XGETBV available
+    uint32_t lo, hi;
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    uint64_t xcr0 = ((uint64_t)hi << 32) | lo;
+    return (xcr0 & mask) == mask;
 }
-DEFINE_GEMM(rnn_sgemm, float)
-DEFINE_GEMM(rnn_dgemm, double)
+#endif
+
+static int detect_level(void) {
+#if RNN_X86_64
+    __builtin_cpu_init();
+    int level = 0;
+    // XCR0 bits: 1 SSE, 2 AVX (ymm upper halves).
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && os_saves_state(0x6))
+        level = 1;
+    // 5 opmask, 6 zmm0-15 upper halves, 7 zmm16-31.
+    if (level == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+        os_saves_state(0xE6))
+        level = 2;
+    return level;
+#else
+    return 0;
+#endif
+}
+
+static atomic_int supported_level = -2;  // -2: not yet detected
+static atomic_int forced_level = -1;     // -1: automatic
+
+int rnn_kernel_level_supported(void) {
+    int level = atomic_load_explicit(&supported_level, memory_order_relaxed);
+    if (level == -2) {
+        level = detect_level();  // idempotent, so a benign race
+        atomic_store_explicit(&supported_level, level, memory_order_relaxed);
+    }
+    return level;
+}
+
+int rnn_kernel_level(void) {
+    int supported = rnn_kernel_level_supported();
+    int forced = atomic_load_explicit(&forced_level, memory_order_relaxed);
+    if (forced < 0) return supported;
+    return forced < supported ? forced : supported;
+}
+
+void rnn_kernel_force_level(int level) {
+    if (level < 0) level = -1;
+    else {
+        int supported = rnn_kernel_level_supported();
+        if (level > supported) level = supported;
+    }
+    atomic_store_explicit(&forced_level, level, memory_order_relaxed);
+}
+
+static const rnn_gemm_level_impl *impl_for_level(int level) {
+#if RNN_X86_64
+    if (level >= 2) return &rnn_gemm_avx512_impl;
+    if (level == 1) return &rnn_gemm_avx2_impl;
+#endif
+    (void)level;
+    return &rnn_gemm_portable_impl;
+}
+
+// ---------------------------------------------------------------- threading policy
+
+// Products below this many flops (2·m·n·k) run on the calling thread: waking a worker
+// and splitting the packing costs more than it saves.
+#define RNN_PARALLEL_MIN_FLOPS 3.0e6
+
+// Splits [0, units) into `parts` contiguous ranges; returns the start of range `t`.
+static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {
+    return (ptrdiff_t)(((long long)units * t) / parts);
+}
+
+// Chooses the split: over n (column blocks of NR) or over m (row blocks of MR). Returns
+// the number of parts (1 = run serially); *overN tells which dimension.
+static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int *overN) {
+    int threads = rnn_thread_count();
+    if (threads <= 1) return 1;
+    double flops = 2.0 * (double)m * (double)n * (double)k;
+    if (flops < RNN_PARALLEL_MIN_FLOPS) return 1;
+    ptrdiff_t unitsN = (n + nr - 1) / nr, unitsM = (m + mr - 1) / mr;
+    if (unitsN >= threads && (n >= m || unitsM < threads)) {
+        *overN = 1;
+        return threads;
+    }
+    if (unitsM >= threads) {
+        *overN = 0;
+        return threads;
+    }
+    ptrdiff_t best = unitsN > unitsM ? unitsN : unitsM;
+    if (best < 2) return 1;
+    *overN = unitsN >= unitsM;
+    return (int)best;
+}
+
+#define DEFINE_GEMM(NAME, T, FIELD, MRF, NRF)                                                  \
+    typedef struct {                                                                           \
+        rnn_##FIELD##_serial_fn fn;                                                            \
+        int tA, tB, overN, parts, mr, nr;                                                      \
+        ptrdiff_t m, n, k, lda, ldb, ldc;                                                      \
+        T alpha, beta;                                                                         \
+        const T *A, *B;                                                                        \
+        T *C;                                                                                  \
+    } NAME##_job;                                                                              \
+                                                                                               \
+    static void NAME##_part(void *ctx, int part) {                                             \
+        const NAME##_job *j = (const NAME##_job *)ctx;                                         \
+        if (j->overN) {                                                                        \
+            ptrdiff_t units = (j->n + j->nr - 1) / j->nr;                                      \
+            ptrdiff_t j0 = split_point(units, j->parts, part) * j->nr;                         \
+            ptrdiff_t j1 = split_point(units, j->parts, part + 1) * j->nr;                     \
+            if (j1 > j->n) j1 = j->n;                                                          \
+            if (j1 <= j0) return;                                                              \
+            const T *B = j->tB ? j->B + j0 * j->ldb : j->B + j0;                               \
+            j->fn(j->tA, j->tB, j->m, j1 - j0, j->k, j->alpha, j->A, j->lda, B, j->ldb,        \
+                  j->beta, j->C + j0, j->ldc);                                                 \
+        } else {                                                                               \
+            ptrdiff_t units = (j->m + j->mr - 1) / j->mr;                                      \
+            ptrdiff_t i0 = split_point(units, j->parts, part) * j->mr;                         \
+            ptrdiff_t i1 = split_point(units, j->parts, part + 1) * j->mr;                     \
+            if (i1 > j->m) i1 = j->m;                                                          \
+            if (i1 <= i0) return;                                                              \
+            const T *A = j->tA ? j->A + i0 : j->A + i0 * j->lda;                               \
+            j->fn(j->tA, j->tB, i1 - i0, j->n, j->k, j->alpha, A, j->lda, j->B, j->ldb,        \
+                  j->beta, j->C + i0 * j->ldc, j->ldc);                                        \
+        }                                                                                      \
+    }                                                                                          \
+                                                                                               \
+    void NAME(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,          \
+              const T *A, ptrdiff_t lda, const T *B, ptrdiff_t ldb, T beta, T *C,              \
+              ptrdiff_t ldc) {                                                                 \
+        if (m <= 0 || n <= 0) return;                                                          \
+        if (k <= 0 || alpha == 0) { /* C = beta * C, A and B unread */                         \
+            for (ptrdiff_t i = 0; i < m; i++) {                                                \
+                T *c = C + i * ldc;                                                            \
+                if (beta == 0)                                                                 \
+                    for (ptrdiff_t j = 0; j < n; j++) c[j] = 0;                                \
+                else if (beta != 1)                                                            \
+                    for (ptrdiff_t j = 0; j < n; j++) c[j] *= beta;                            \
+            }                                                                                  \
+            return;                                                                            \
+        }                                                                                      \
+        const rnn_gemm_level_impl *impl = impl_for_level(rnn_kernel_level());                  \
+        int tA = transA != 0, tB = transB != 0;                                                \
+        int overN = 0;                                                                         \
+        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &overN);                         \
+        if (parts > 1) {                                                                       \
+            NAME##_job job = {impl->FIELD, tA, tB, overN, parts, impl->MRF, impl->NRF,         \
+                              m, n, k, lda, ldb, ldc, alpha, beta, A, B, C};                   \
+            if (rnn_parallel_run(NAME##_part, &job, parts)) return;                            \
+        }                                                                                      \
+        impl->FIELD(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);                     \
+    }
+
+DEFINE_GEMM(rnn_sgemm, float, sgemm, smr, snr)
+DEFINE_GEMM(rnn_dgemm, double, dgemm, dmr, dnr)

@@ -1,0 +1,111 @@
+// AVX2 + FMA level: float tile 6 × 16 (two ymm per row), double tile 6 × 8.
+#include "gemm_internal.h"
+
+#if RNN_X86_64
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+
+#include "gemm_transpose.h"
+
+#define K_NAME kernel_s256
+#define K_T float
+#define K_MR 6
+#define K_NV 2
+#define K_W 8
+#define K_VEC __m256
+#define K_ZERO() _mm256_setzero_ps()
+#define K_LOAD(p) _mm256_loadu_ps(p)
+#define K_STORE(p, v) _mm256_storeu_ps((p), (v))
+#define K_SET1(x) _mm256_set1_ps(x)
+#define K_FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define K_MUL(a, b) _mm256_mul_ps((a), (b))
+#include "gemm_kernel.h"
+
+#define K_NAME kernel_s256_half
+#define K_T float
+#define K_MR 6
+#define K_NV 1
+#define K_W 8
+#define K_VEC __m256
+#define K_ZERO() _mm256_setzero_ps()
+#define K_LOAD(p) _mm256_loadu_ps(p)
+#define K_STORE(p, v) _mm256_storeu_ps((p), (v))
+#define K_SET1(x) _mm256_set1_ps(x)
+#define K_FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define K_MUL(a, b) _mm256_mul_ps((a), (b))
+#include "gemm_kernel.h"
+
+#define K_NAME kernel_d256
+#define K_T double
+#define K_MR 6
+#define K_NV 2
+#define K_W 4
+#define K_VEC __m256d
+#define K_ZERO() _mm256_setzero_pd()
+#define K_LOAD(p) _mm256_loadu_pd(p)
+#define K_STORE(p, v) _mm256_storeu_pd((p), (v))
+#define K_SET1(x) _mm256_set1_pd(x)
+#define K_FMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define K_MUL(a, b) _mm256_mul_pd((a), (b))
+#include "gemm_kernel.h"
+
+#define K_NAME kernel_d256_half
+#define K_T double
+#define K_MR 6
+#define K_NV 1
+#define K_W 4
+#define K_VEC __m256d
+#define K_ZERO() _mm256_setzero_pd()
+#define K_LOAD(p) _mm256_loadu_pd(p)
+#define K_STORE(p, v) _mm256_storeu_pd((p), (v))
+#define K_SET1(x) _mm256_set1_pd(x)
+#define K_FMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define K_MUL(a, b) _mm256_mul_pd((a), (b))
+#include "gemm_kernel.h"
+
+#define D_NAME rnn_sgemm_serial_avx2
+#define D_TPACK_B tpack_f32
+#define D_SFX s256
+#define D_T float
+#define D_MR 6
+#define D_NR 16
+#define D_KERNEL kernel_s256
+#define D_KERNEL_HALF kernel_s256_half
+#define D_KC 256
+#define D_MC 144
+#define D_NC 4096
+#define D_DIRECT_B_MAX_M 48
+#define D_PACK_A_MIN_N 17
+#include "gemm_driver.h"
+
+#define D_NAME rnn_dgemm_serial_avx2
+#define D_TPACK_B tpack_f64
+#define D_SFX d256
+#define D_T double
+#define D_MR 6
+#define D_NR 8
+#define D_KERNEL kernel_d256
+#define D_KERNEL_HALF kernel_d256_half
+#define D_KC 256
+#define D_MC 96
+#define D_NC 2048
+#define D_DIRECT_B_MAX_M 48
+#define D_PACK_A_MIN_N 9
+#include "gemm_driver.h"
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#elif defined(__GNUC__)
+#pragma GCC pop_options
+#endif
+
+const rnn_gemm_level_impl rnn_gemm_avx2_impl = {
+    rnn_sgemm_serial_avx2, rnn_dgemm_serial_avx2, 6, 16, 6, 8};
+
+#endif

@@ -1,0 +1,216 @@
+// Blocked, packed serial GEMM driver template, included once per (level, element type).
+// Before including, define:
+//   D_NAME     name of the generated (external) serial driver
+//   D_SFX      suffix for the static helpers of this instantiation
+//   D_T        element type
+//   D_MR, D_NR register tile (rows × columns)
+//   D_KERNEL   full-tile micro-kernel, signature as in gemm_kernel.h
+//   D_KERNEL_HALF (optional) the same for the first NR/2 columns only, used for narrow
+//              right-edge tiles (identical arithmetic per element)
+//   D_KC, D_MC, D_NC     cache blocking in k, m and n (D_MC multiple of D_MR, D_NC of D_NR)
+//   D_DIRECT_B_MAX_M     op(B) = B (not transposed) is read in place when m <= this
+//   D_PACK_A_MIN_N       op(A) is packed when n >= this (else read in place)
+//   D_TPACK_A, D_TPACK_B optional vectorized transposing packers (see gemm_transpose.h)
+//
+// Loop nest (BLIS order): jc over n in D_NC, pc over k in blocks of kcb, pack B(kc × nc),
+// ic over m in D_MC, pack A(mc × kc), jr over NR columns, ir over MR rows, micro-kernel.
+// kcb depends only on k, so each element of C sees the same operations whichever part
+// of the output (thread split over m or n) it belongs to. Packing only moves data.
+
+#define D_CAT2(a, b) a##_##b
+#define D_CAT(a, b) D_CAT2(a, b)
+#define D_FN(name) D_CAT(name, D_SFX)
+
+static inline ptrdiff_t D_FN(min)(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+// Packs rows [0, mc) × columns [0, kc) of op(A), A pointing at op(A)(0, 0), into
+// ceil(mc / MR) panels of kc × MR (row r of the panel at offset p*MR + r), zero-padded.
+static void D_FN(pack_a)(int tA, const D_T *A, ptrdiff_t lda, ptrdiff_t mc, ptrdiff_t kc,
+                         D_T *restrict dst) {
+    for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
+        ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
+        D_T *restrict d = dst + ir * kc;
+        if (tA) {  // op(A)(i, p) = A[p*lda + i]: MR contiguous values per p
+            const D_T *s = A + ir;
+            if (mr == D_MR) {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = s[p * lda + r];
+            } else {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = r < mr ? s[p * lda + r] : 0;
+            }
+        } else {  // op(A)(i, p) = A[i*lda + p]: transpose MR rows
+            const D_T *s = A + ir * lda;
+#ifdef D_TPACK_A
+            D_TPACK_A(s, lda, mr, D_MR, kc, d);
+            continue;
+#endif
+            if (mr == D_MR) {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = s[r * lda + p];
+            } else {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = r < mr ? s[r * lda + p] : 0;
+            }
+        }
+    }
+}
+
+// Packs rows [0, kc) × columns [0, nc) of op(B), B pointing at op(B)(0, 0), into
+// ceil(nc / NR) panels of kc × NR (row p of the panel at offset p*NR), zero-padded.
+static void D_FN(pack_b)(int tB, const D_T *B, ptrdiff_t ldb, ptrdiff_t kc, ptrdiff_t nc,
+                         D_T *restrict dst) {
+    for (ptrdiff_t jr = 0; jr < nc; jr += D_NR) {
+        ptrdiff_t nr = D_FN(min)(D_NR, nc - jr);
+        D_T *restrict d = dst + jr * kc;
+        if (!tB) {  // op(B)(p, j) = B[p*ldb + j]: copy row segments
+            const D_T *s = B + jr;
+            if (nr == D_NR) {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int c = 0; c < D_NR; c++) d[p * D_NR + c] = s[p * ldb + c];
+            } else {
+                for (ptrdiff_t p = 0; p < kc; p++)
+                    for (int c = 0; c < D_NR; c++) d[p * D_NR + c] = c < nr ? s[p * ldb + c] : 0;
+            }
+        } else {  // op(B)(p, j) = B[j*ldb + p]: transpose NR rows of B
+            const D_T *s = B + jr * ldb;
+#ifdef D_TPACK_B
+            D_TPACK_B(s, ldb, nr, D_NR, kc, d);
+            continue;
+#endif
+            ptrdiff_t c = 0;
+            for (; c < nr; c++) {
+                const D_T *row = s + c * ldb;
+                for (ptrdiff_t p = 0; p < kc; p++) d[p * D_NR + c] = row[p];
+            }
+            for (; c < D_NR; c++)
+                for (ptrdiff_t p = 0; p < kc; p++) d[p * D_NR + c] = 0;
+        }
+    }
+}
+
+// Edge tile (mr < MR or nr < NR): run the full-tile kernel on a local copy of C so the
+// arithmetic is exactly that of interior tiles.
+static void D_FN(edge)(ptrdiff_t kc, const D_T *a, ptrdiff_t rsA, ptrdiff_t csA,
+                       const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc, ptrdiff_t mr,
+                       ptrdiff_t nr, D_T alpha, D_T beta) {
+    D_T tmp[D_MR * D_NR] __attribute__((aligned(64)));
+    for (int i = 0; i < D_MR * D_NR; i++) tmp[i] = 0;
+    if (beta != 0)
+        for (ptrdiff_t r = 0; r < mr; r++)
+            for (ptrdiff_t j = 0; j < nr; j++) tmp[r * D_NR + j] = c[r * ldc + j];
+#ifdef D_KERNEL_HALF
+    if (nr <= D_NR / 2)
+        D_KERNEL_HALF(kc, a, rsA, csA, b, rsB, tmp, D_NR, alpha, beta, b);
+    else
+#endif
+        D_KERNEL(kc, a, rsA, csA, b, rsB, tmp, D_NR, alpha, beta, b);
+    for (ptrdiff_t r = 0; r < mr; r++)
+        for (ptrdiff_t j = 0; j < nr; j++) c[r * ldc + j] = tmp[r * D_NR + j];
+}
+
+// Serial GEMM; requires m, n, k > 0 and alpha != 0 (the dispatcher handles the rest).
+void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, const D_T *A,
+            ptrdiff_t lda, const D_T *B, ptrdiff_t ldb, D_T beta, D_T *C, ptrdiff_t ldc) {
+    // k blocks of (nearly) equal size: a function of k alone.
+    ptrdiff_t nkb = (k + D_KC - 1) / D_KC;
+    ptrdiff_t kcb = (k + nkb - 1) / nkb;
+
+    int directB = !tB && m <= D_DIRECT_B_MAX_M;
+    int directA = n < D_PACK_A_MIN_N;
+    // With a single block of rows, each B panel is used right after packing: pack it
+    // panel by panel into an L1-sized buffer instead of packing all of nc at once.
+    int lazyB = !directB && m <= D_MC;
+#ifdef RNN_TUNING
+    { extern int rnn_tune_a, rnn_tune_b; if (rnn_tune_a >= 0) directA = !rnn_tune_a; if (rnn_tune_b >= 0) directB = !tB && !rnn_tune_b; }
+#endif
+    ptrdiff_t ncMax = D_FN(min)(D_NC, n);
+    ptrdiff_t mcMax = D_FN(min)(D_MC, m);
+
+    size_t bElems = directB || lazyB ? (size_t)D_NR * kcb
+                            : (size_t)((ncMax + D_NR - 1) / D_NR) * D_NR * kcb;
+    size_t aElems = directA ? (size_t)D_MR * kcb
+                            : (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
+    D_T *bbuf = (D_T *)rnn_scratch(1, bElems * sizeof(D_T));
+    D_T *abuf = (D_T *)rnn_scratch(0, aElems * sizeof(D_T));
+    if (!bbuf || !abuf) {  // out of memory: unblocked fallback, same contract
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                D_T s = 0;
+                for (ptrdiff_t p = 0; p < k; p++)
+                    s += (tA ? A[p * lda + i] : A[i * lda + p]) * (tB ? B[j * ldb + p] : B[p * ldb + j]);
+                C[i * ldc + j] = beta == 0 ? alpha * s : alpha * s + beta * C[i * ldc + j];
+            }
+        return;
+    }
+
+    for (ptrdiff_t jc = 0; jc < n; jc += D_NC) {
+        ptrdiff_t nc = D_FN(min)(D_NC, n - jc);
+        ptrdiff_t ncFull = nc - nc % D_NR;
+        for (ptrdiff_t pc = 0; pc < k; pc += kcb) {
+            ptrdiff_t kc = D_FN(min)(kcb, k - pc);
+            D_T betaE = pc == 0 ? beta : (D_T)1;
+            const D_T *Bs = tB ? B + jc * ldb + pc : B + pc * ldb + jc;  // op(B)(pc, jc)
+            if (!directB && !lazyB) D_FN(pack_b)(tB, Bs, ldb, kc, nc, bbuf);
+            else if (ncFull < nc) D_FN(pack_b)(tB, Bs + ncFull, ldb, kc, nc - ncFull, bbuf);
+
+            for (ptrdiff_t ic = 0; ic < m; ic += D_MC) {
+                ptrdiff_t mc = D_FN(min)(D_MC, m - ic);
+                ptrdiff_t mcFull = mc - mc % D_MR;
+                const D_T *As = tA ? A + pc * lda + ic : A + ic * lda + pc;  // op(A)(ic, pc)
+                if (!directA) D_FN(pack_a)(tA, As, lda, mc, kc, abuf);
+                else if (mcFull < mc)
+                    D_FN(pack_a)(tA, tA ? As + mcFull : As + mcFull * lda, lda, mc - mcFull, kc, abuf);
+
+                for (ptrdiff_t jr = 0; jr < nc; jr += D_NR) {
+                    ptrdiff_t nr = D_FN(min)(D_NR, nc - jr);
+                    const D_T *bp;
+                    ptrdiff_t rsB;
+                    if (lazyB) {
+                        D_FN(pack_b)(tB, tB ? Bs + jr * ldb : Bs + jr, ldb, kc, nr, bbuf);
+                        bp = bbuf;
+                        rsB = D_NR;
+                    } else if (!directB) { bp = bbuf + jr * kc; rsB = D_NR; }
+                    else if (nr == D_NR) { bp = Bs + jr; rsB = ldb; }
+                    else { bp = bbuf; rsB = D_NR; }
+                    D_T *Cc = C + ic * ldc + jc + jr;
+                    // Next B panel to prefetch (the current one when there is none to read in place).
+                    const D_T *pf = bp;
+                    if (jr + 2 * D_NR <= nc && (directB || !lazyB))
+                        pf = directB ? Bs + jr + D_NR : bbuf + (jr + D_NR) * kc;
+                    for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
+                        ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
+                        const D_T *ap;
+                        ptrdiff_t rsA, csA;
+                        if (!directA) { ap = abuf + ir * kc; rsA = 1; csA = D_MR; }
+                        else if (mr < D_MR) { ap = abuf; rsA = 1; csA = D_MR; }
+                        else if (tA) { ap = As + ir; rsA = 1; csA = lda; }
+                        else { ap = As + ir * lda; rsA = lda; csA = 1; }
+                        if (mr == D_MR && nr == D_NR)
+                            D_KERNEL(kc, ap, rsA, csA, bp, rsB, Cc + ir * ldc, ldc, alpha, betaE, pf);
+                        else
+                            D_FN(edge)(kc, ap, rsA, csA, bp, rsB, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#undef D_CAT2
+#undef D_CAT
+#undef D_FN
+#undef D_NAME
+#undef D_SFX
+#undef D_T
+#undef D_MR
+#undef D_NR
+#undef D_KERNEL
+#undef D_KERNEL_HALF
+#undef D_KC
+#undef D_MC
+#undef D_NC
+#undef D_DIRECT_B_MAX_M
+#undef D_PACK_A_MIN_N
+#undef D_TPACK_A
+#undef D_TPACK_B

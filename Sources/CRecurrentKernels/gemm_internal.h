@@ -1,0 +1,48 @@
+// Internal declarations shared by the GEMM translation units. Not a public header.
+#ifndef RNN_GEMM_INTERNAL_H
+#define RNN_GEMM_INTERNAL_H
+
+#include <stddef.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define RNN_X86_64 1
+#endif
+
+#define RNN_ALWAYS_INLINE inline __attribute__((always_inline))
+
+/// A serial GEMM on one block of the output. The k partition (and hence every output
+/// element's sequence of operations) depends only on k, so splitting m or n between
+/// threads cannot change results.
+typedef void (*rnn_sgemm_serial_fn)(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                                    float alpha, const float *A, ptrdiff_t lda,
+                                    const float *B, ptrdiff_t ldb,
+                                    float beta, float *C, ptrdiff_t ldc);
+typedef void (*rnn_dgemm_serial_fn)(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
+                                    double alpha, const double *A, ptrdiff_t lda,
+                                    const double *B, ptrdiff_t ldb,
+                                    double beta, double *C, ptrdiff_t ldc);
+
+/// Register-block shape of a level (rows × columns of the micro-tile).
+typedef struct {
+    rnn_sgemm_serial_fn sgemm;
+    rnn_dgemm_serial_fn dgemm;
+    int smr, snr, dmr, dnr;
+} rnn_gemm_level_impl;
+
+extern const rnn_gemm_level_impl rnn_gemm_portable_impl;
+#if RNN_X86_64
+extern const rnn_gemm_level_impl rnn_gemm_avx2_impl;
+extern const rnn_gemm_level_impl rnn_gemm_avx512_impl;
+#endif
+
+/// Thread-local, 64-byte aligned scratch that grows as needed and is reused across
+/// calls (slot 0: packed A, slot 1: packed B). Returns NULL only if allocation fails.
+void *rnn_scratch(int slot, size_t bytes);
+
+/// Runs task(ctx, part) for part in 0..<parts, part 0 on the calling thread and the
+/// others on pool workers. Returns 0 (having run nothing) if the pool is unavailable
+/// (busy with another caller, or could not start workers); the caller then runs serially.
+typedef void (*rnn_task_fn)(void *ctx, int part);
+int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts);
+
+#endif

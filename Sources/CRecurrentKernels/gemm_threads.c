@@ -1,0 +1,200 @@
+// Persistent worker pool for large GEMMs and thread-local packing scratch.
+//
+// Workers are started lazily (thread count - 1 of them) and live for the whole process.
+// After finishing a task a worker spins briefly for the next one (RNN time steps call
+// GEMM back to back), then sleeps on a condition variable. One caller uses the pool at a
+// time; a concurrent caller finds it busy and computes on its own thread instead.
+#define _GNU_SOURCE
+#include "gemm_internal.h"
+#include "CRecurrentKernels.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if RNN_X86_64
+#include <immintrin.h>
+#endif
+
+// ---------------------------------------------------------------- scratch buffers
+
+typedef struct {
+    void *ptr[2];
+    size_t cap[2];
+} rnn_scratch_set;
+
+static __thread rnn_scratch_set tls_scratch;
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_key_once = PTHREAD_ONCE_INIT;
+
+static void scratch_destroy(void *p) {
+    rnn_scratch_set *s = (rnn_scratch_set *)p;
+    for (int i = 0; i < 2; i++) {
+        free(s->ptr[i]);
+        s->ptr[i] = NULL;
+        s->cap[i] = 0;
+    }
+}
+
+static void scratch_key_init(void) { (void)pthread_key_create(&scratch_key, scratch_destroy); }
+
+void *rnn_scratch(int slot, size_t bytes) {
+    rnn_scratch_set *s = &tls_scratch;
+    if (bytes <= s->cap[slot]) return s->ptr[slot];
+    size_t cap = bytes + bytes / 4 + 4096;
+    cap = (cap + 63) & ~(size_t)63;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, cap) != 0) return NULL;
+    if (s->ptr[0] == NULL && s->ptr[1] == NULL) {  // first allocation on this thread
+        pthread_once(&scratch_key_once, scratch_key_init);
+        (void)pthread_setspecific(scratch_key, s);  // frees the buffers at thread exit
+    }
+    free(s->ptr[slot]);
+    s->ptr[slot] = p;
+    s->cap[slot] = cap;
+    return p;
+}
+
+// ---------------------------------------------------------------- thread count
+
+#define RNN_MAX_THREADS 64
+
+static atomic_int configured_threads;  // 0 = not yet initialised
+static int default_threads_value;
+static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
+
+static void threads_init(void) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int n = cpus >= 2 ? 2 : 1;
+    const char *env = getenv("RNN_NUM_THREADS");
+    if (env && *env) {
+        char *end = NULL;
+        long v = strtol(env, &end, 10);
+        if (end != env && v >= 1) n = v > RNN_MAX_THREADS ? RNN_MAX_THREADS : (int)v;
+    }
+    default_threads_value = n;
+    int expected = 0;
+    atomic_compare_exchange_strong(&configured_threads, &expected, n);
+}
+
+int rnn_thread_count(void) {
+    pthread_once(&threads_once, threads_init);
+    return atomic_load_explicit(&configured_threads, memory_order_relaxed);
+}
+
+void rnn_set_thread_count(int count) {
+    pthread_once(&threads_once, threads_init);
+    if (count < 1) count = default_threads_value;
+    if (count > RNN_MAX_THREADS) count = RNN_MAX_THREADS;
+    atomic_store(&configured_threads, count);
+}
+
+// ---------------------------------------------------------------- worker pool
+
+// One mailbox per worker: the caller writes the task, then bumps the generation; the
+// worker runs the task and bumps `done`. A worker only ever reads its own mailbox.
+typedef struct {
+    _Alignas(64) atomic_uint generation;
+    atomic_uint done;
+    rnn_task_fn task;
+    void *ctx;
+    int part;
+    char pad[64];
+} rnn_mailbox;
+
+static pthread_mutex_t pool_run_lock = PTHREAD_MUTEX_INITIALIZER;  // one caller at a time
+static pthread_mutex_t pool_sleep_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
+static int pool_sleepers;  // guarded by pool_sleep_lock
+static int pool_workers;   // started so far; guarded by pool_run_lock
+static rnn_mailbox pool_mail[RNN_MAX_THREADS];
+
+static inline void cpu_relax(void) {
+#if RNN_X86_64
+    _mm_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+// How long an idle worker polls before sleeping: RNN steps issue GEMMs back to back.
+#define RNN_SPIN_SECONDS 100e-6
+
+static void *worker_main(void *arg) {
+    rnn_mailbox *box = (rnn_mailbox *)arg;
+    unsigned seen = 0;  // no task is posted to a mailbox before its worker exists
+    for (;;) {
+        unsigned gen = atomic_load_explicit(&box->generation, memory_order_acquire);
+        if (gen == seen) {
+            double start = now_seconds();
+            for (unsigned spins = 1;; spins++) {
+                cpu_relax();
+                gen = atomic_load_explicit(&box->generation, memory_order_acquire);
+                if (gen != seen) break;
+                if ((spins & 127) == 0 && now_seconds() - start > RNN_SPIN_SECONDS) break;
+            }
+            if (gen == seen) {
+                pthread_mutex_lock(&pool_sleep_lock);
+                pool_sleepers++;
+                while ((gen = atomic_load_explicit(&box->generation, memory_order_acquire)) == seen)
+                    pthread_cond_wait(&pool_wake, &pool_sleep_lock);
+                pool_sleepers--;
+                pthread_mutex_unlock(&pool_sleep_lock);
+            }
+        }
+        seen = gen;
+        box->task(box->ctx, box->part);
+        atomic_store_explicit(&box->done, gen, memory_order_release);
+    }
+    return NULL;
+}
+
+int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts) {
+    if (parts <= 1) {
+        task(ctx, 0);
+        return 1;
+    }
+    if (parts > RNN_MAX_THREADS) return 0;
+    if (pthread_mutex_trylock(&pool_run_lock) != 0) return 0;
+    while (pool_workers < parts - 1) {
+        rnn_mailbox *box = &pool_mail[pool_workers];
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_t thread;
+        int failed = pthread_create(&thread, &attr, worker_main, box);
+        pthread_attr_destroy(&attr);
+        if (failed) break;
+        pool_workers++;
+    }
+    if (pool_workers < parts - 1) {
+        pthread_mutex_unlock(&pool_run_lock);
+        return 0;
+    }
+    unsigned gens[RNN_MAX_THREADS];
+    for (int w = 0; w < parts - 1; w++) {
+        rnn_mailbox *box = &pool_mail[w];
+        box->task = task;
+        box->ctx = ctx;
+        box->part = w + 1;
+        gens[w] = atomic_load_explicit(&box->generation, memory_order_relaxed) + 1;
+        atomic_store_explicit(&box->generation, gens[w], memory_order_release);
+    }
+    pthread_mutex_lock(&pool_sleep_lock);
+    if (pool_sleepers > 0) pthread_cond_broadcast(&pool_wake);
+    pthread_mutex_unlock(&pool_sleep_lock);
+
+    task(ctx, 0);
+    for (int w = 0; w < parts - 1; w++)
+        while (atomic_load_explicit(&pool_mail[w].done, memory_order_acquire) != gens[w]) cpu_relax();
+    pthread_mutex_unlock(&pool_run_lock);
+    return 1;
+}

@@ -1,0 +1,49 @@
+import CRecurrentKernels
+
+/// The GEMM kernels behind ``RecurrentScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``:
+/// which instruction-set level runs, and how many threads large products may use.
+///
+/// Results never depend on the thread count (work is split across output blocks only);
+/// they may differ in the last bits between levels.
+public enum KernelInfo {
+    /// Instruction-set level of the GEMM micro-kernels.
+    public enum Level: Int, Sendable, Comparable, CustomStringConvertible {
+        /// Plain C, any CPU.
+        case portable = 0
+        /// AVX2 with FMA (x86-64).
+        case avx2 = 1
+        /// AVX-512F (x86-64).
+        case avx512 = 2
+
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        public var description: String {
+            switch self {
+            case .portable: return "portable C"
+            case .avx2: return "AVX2+FMA"
+            case .avx512: return "AVX-512F"
+            }
+        }
+    }
+
+    /// The level in use: the best supported one unless ``force(_:)`` chose another.
+    public static var level: Level { Level(rawValue: Int(rnn_kernel_level())) ?? .portable }
+
+    /// The best level this CPU and operating system support.
+    public static var supportedLevel: Level {
+        Level(rawValue: Int(rnn_kernel_level_supported())) ?? .portable
+    }
+
+    /// Forces a level (clamped to ``supportedLevel``); `nil` restores the automatic choice.
+    /// Process-wide.
+    public static func force(_ level: Level?) {
+        rnn_kernel_force_level(Int32(level?.rawValue ?? -1))
+    }
+
+    /// Threads (the caller included) that a large GEMM may use. Default: min(2, online CPUs),
+    /// or the environment variable `RNN_NUM_THREADS`. Setting a value < 1 restores the default.
+    public static var threadCount: Int {
+        get { Int(rnn_thread_count()) }
+        set { rnn_set_thread_count(Int32(clamping: newValue)) }
+    }
+}
