@@ -147,7 +147,8 @@ struct ExperimentResult {
     var records: [TrainingRecord]
     var json: String
     var finalMetric: Double
-    var spectraBefore: [Double] = []
+    var baseline: Double
+    var isClassification: Bool
 }
 
 /// One training run in scalar type S, from options to JSON.
@@ -255,7 +256,8 @@ struct Experiment<S: RecurrentScalar> {
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
-        return ExperimentResult(records: records, json: json, finalMetric: final)
+        return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
+                                isClassification: task.isClassification)
     }
 }
 

@@ -13,6 +13,7 @@ enum Commands {
         [
             InitCommand.self,
             TrainCommand.self,
+            CompareCommand.self,
             BenchCommand.self,
         ]
     }
