@@ -54,7 +54,7 @@ enum TrainCommand: Command {
           --checkpoint FILE write a checkpoint at every evaluation (atomic)
           --resume FILE     continue from a checkpoint (bit-identical to an uninterrupted run)
           --threads N       compute threads (default min(2, CPUs))
-          --quiet           no live progress
+          --quiet           no progress output (the JSON line still goes to stdout)
           -h, --help        show this help
 
         Example:
@@ -228,7 +228,7 @@ struct Experiment<S: RecurrentScalar> {
                 elapsed = records.last?.seconds ?? 0
             }
         }
-        let progress = Progress(enabled: !options.quiet && isatty(2) == 1, total: steps, start: trainer.step)
+        let progress = Progress(enabled: !options.quiet && isatty(2) == 1, quiet: options.quiet, total: steps, start: trainer.step)
         let metricName = task.isClassification ? "test_accuracy" : "test_mse"
         while trainer.step < steps {
             var record = try trainer.trainUntilNextRecord(task, configuration: configuration, clock: monotonicSeconds) { step, loss in
@@ -288,13 +288,14 @@ func readCurve(_ path: String) throws -> [TrainingRecord] {
 
 /// Live progress on standard error: a single updating line on a terminal.
 final class Progress {
-    let enabled: Bool, total: Int, start: Int
+    let enabled: Bool, quiet: Bool, total: Int, start: Int
     let began = monotonicSeconds()
     var lastDraw = 0.0
     var recentLoss = 0.0
 
-    init(enabled: Bool, total: Int, start: Int) {
+    init(enabled: Bool, quiet: Bool, total: Int, start: Int) {
         self.enabled = enabled
+        self.quiet = quiet
         self.total = total
         self.start = start
     }
@@ -311,6 +312,7 @@ final class Progress {
     }
 
     func record(_ r: TrainingRecord, metricName: String) {
+        guard !quiet else { return }
         let line = "step \(r.step)  train_loss \(short(r.trainLoss))  \(metricName) \(short(r.testMetric ?? .nan))  grad_norm \(short(r.gradientNorm))  \(clockText(r.seconds))"
         printError((enabled ? "\r\u{1B}[K" : "") + line)
     }
