@@ -1,2 +1,0 @@
-// Placeholder so the target is not empty while the module is being written.
-enum RecurrentDataModule {}

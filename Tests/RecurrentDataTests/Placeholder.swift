@@ -1,2 +1,0 @@
-import XCTest
-final class RecurrentDataPlaceholderTests: XCTestCase { func testModuleLoads() {} }
