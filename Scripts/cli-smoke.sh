@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Command-line behaviour: bad flags give a usage message and exit 2 (never a stack trace), missing data
+# gives a clear error and exit 1, and the main commands run end to end on tiny settings.
+# Usage: Scripts/cli-smoke.sh [path/to/rnn]   (default: builds the debug binary)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+rnn="${1:-}"
+if [ -z "$rnn" ]; then
+    swift build --product rnn >/dev/null || exit 1
+    rnn="$(swift build --show-bin-path)/rnn"
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+expect() {  # expect STATUS PATTERN -- command...
+    local status="$1" pattern="$2"; shift 3
+    local out code
+    out="$("$@" 2>&1)"; code=$?
+    if [ "$code" != "$status" ] || ! grep -q -- "$pattern" <<<"$out" || grep -qiE "fatal error|stack dump|backtrace" <<<"$out"; then
+        echo "FAIL: $* -> exit $code (expected $status, pattern '$pattern')"; echo "$out" | head -5; failures=$((failures + 1))
+    else
+        echo "ok: $* -> $code"
+    fi
+}
+
+expect 2 "unknown command" -- "$rnn" frobnicate
+expect 2 "usage: rnn train" -- "$rnn" train --bogus
+expect 2 "expects a positive integer" -- "$rnn" train --steps -3
+expect 2 "must be one of" -- "$rnn" train --cell transformer
+expect 2 "expects a finite number" -- "$rnn" train --lr nan
+expect 2 "missing required option --out" -- "$rnn" init nprnn --size 4
+expect 2 "missing required option --weights" -- "$rnn" run --cell lstm --input x.npy --output y.npy
+expect 2 "unknown cell" -- "$rnn" compare --cells nprnn,bogus
+expect 1 "train-images-idx3-ubyte" -- "$rnn" train --task mnist --data "$work/nowhere" --steps 1 --quiet
+expect 1 "No such file" -- "$rnn" run --cell lstm --weights "$work/missing.safetensors" --input x.npy --output y.npy
+printf 'garbage' > "$work/bad.safetensors"
+expect 1 "bad.safetensors" -- "$rnn" run --cell lstm --weights "$work/bad.safetensors" --input x.npy --output y.npy
+expect 0 '"test_mse"' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet \
+    --log "$work/a.csv" --save "$work/a.safetensors" --checkpoint "$work/a.ckpt"
+expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
+    --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
+expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \
+    --cells nprnn,lstm --quiet --plot "$work/c.svg"
+grep -q "<svg" "$work/c.svg" || { echo "FAIL: no SVG written"; failures=$((failures + 1)); }
+expect 0 "" -- "$rnn" bench --quick --repeats 1
+
+if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
+echo "cli-smoke: OK"
