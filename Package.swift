@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RecurrentInitializers", targets: ["RecurrentInitializers"]),
         .library(name: "RecurrentTraining", targets: ["RecurrentTraining"]),
         .library(name: "RecurrentData", targets: ["RecurrentData"]),
+        .library(name: "RecurrentDiagnostics", targets: ["RecurrentDiagnostics"]),
         .executable(name: "rnn", targets: ["rnn"]),
     ],
     targets: [
@@ -21,10 +22,14 @@ let package = Package(
         .target(name: "RecurrentTraining", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentData"]),
         // Datasets: addition/multiplication problems, MNIST from IDX (gzip decoded in-house).
         .target(name: "RecurrentData", dependencies: ["Recurrent", "RecurrentInitializers"]),
-        .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData"]),
+        // Spectra of recurrent matrices, hidden-state dynamics, SVG plots of both.
+        .target(name: "RecurrentDiagnostics", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData",
+                                                      "RecurrentDiagnostics"]),
         .testTarget(name: "RecurrentInitializersTests", dependencies: ["RecurrentInitializers"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"]),
+        .testTarget(name: "RecurrentDiagnosticsTests", dependencies: ["RecurrentDiagnostics", "Recurrent", "RecurrentInitializers"]),
         .testTarget(name: "RecurrentDataTests", dependencies: ["RecurrentData", "Recurrent", "RecurrentInitializers"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+/// Diagnostics: spectra and dynamics of recurrent networks (being written).
+enum RecurrentDiagnosticsModule {}

@@ -1,0 +1,3 @@
+import XCTest
+import RecurrentDiagnostics
+final class RecurrentDiagnosticsPlaceholderTests: XCTestCase { func testModuleBuilds() {} }
