@@ -1,2 +1,0 @@
-/// Diagnostics: spectra and dynamics of recurrent networks (being written).
-enum RecurrentDiagnosticsModule {}
