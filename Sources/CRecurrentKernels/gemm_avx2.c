@@ -81,7 +81,6 @@
 #define D_MC 144
 #define D_NC 4096
 #define D_DIRECT_B_MAX_M 48
-#define D_PACK_A_MIN_N 17
 #include "gemm_driver.h"
 
 #define D_NAME rnn_dgemm_serial_avx2
@@ -96,7 +95,6 @@
 #define D_MC 96
 #define D_NC 2048
 #define D_DIRECT_B_MAX_M 48
-#define D_PACK_A_MIN_N 9
 #include "gemm_driver.h"
 
 #if defined(__clang__)

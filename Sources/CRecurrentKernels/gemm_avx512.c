@@ -60,12 +60,36 @@ static RNN_ALWAYS_INLINE void tr8x8_pd(__m512d r[8]) {
     }
 }
 
+// Full 16 rows × 16 elements: lane L of x[j][c] gathers row 4L + j, elements 4c...4c+3
+// straight from memory (128-bit broadcast loads merged under masks), so only the
+// in-lane 4×4 transposes remain for the shuffle unit. Output e goes to d + e*R.
+static RNN_ALWAYS_INLINE void tblock16_f32(const float *s, ptrdiff_t lds, float *d, int R) {
+    for (int c = 0; c < 4; c++) {
+        __m512 x[4];
+        for (int j = 0; j < 4; j++) {
+            __m512 v = _mm512_broadcast_f32x4(_mm_loadu_ps(s + j * lds + 4 * c));
+            v = _mm512_mask_broadcast_f32x4(v, 0x00F0, _mm_loadu_ps(s + (4 + j) * lds + 4 * c));
+            v = _mm512_mask_broadcast_f32x4(v, 0x0F00, _mm_loadu_ps(s + (8 + j) * lds + 4 * c));
+            x[j] = _mm512_mask_broadcast_f32x4(v, 0xF000, _mm_loadu_ps(s + (12 + j) * lds + 4 * c));
+        }
+        __m512 t0 = _mm512_unpacklo_ps(x[0], x[1]), t1 = _mm512_unpackhi_ps(x[0], x[1]);
+        __m512 t2 = _mm512_unpacklo_ps(x[2], x[3]), t3 = _mm512_unpackhi_ps(x[2], x[3]);
+        _mm512_storeu_ps(d + (4 * c + 0) * R, _mm512_shuffle_ps(t0, t2, 0x44));
+        _mm512_storeu_ps(d + (4 * c + 1) * R, _mm512_shuffle_ps(t0, t2, 0xEE));
+        _mm512_storeu_ps(d + (4 * c + 2) * R, _mm512_shuffle_ps(t1, t3, 0x44));
+        _mm512_storeu_ps(d + (4 * c + 3) * R, _mm512_shuffle_ps(t1, t3, 0xEE));
+    }
+}
+
 // d[p*R + c] = s[c*lds + p] (c < rows, p < kc), zero for rows <= c < R; R multiple of 16.
 static void tpack16_f32(const float *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
                         float *restrict d) {
     for (int g = 0; g < R; g += 16) {
         ptrdiff_t live = rows - g < 0 ? 0 : (rows - g > 16 ? 16 : rows - g);
-        for (ptrdiff_t p = 0; p < kc; p += 16) {
+        ptrdiff_t p = 0;
+        if (live == 16)
+            for (; p + 16 <= kc; p += 16) tblock16_f32(s + g * lds + p, lds, d + p * R + g, R);
+        for (; p < kc; p += 16) {
             ptrdiff_t rem = kc - p < 16 ? kc - p : 16;
             __mmask16 mask = (__mmask16)((1u << rem) - 1u);
             __m512 r[16];
@@ -163,7 +187,6 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define D_MC 192
 #define D_NC 4096
 #define D_DIRECT_B_MAX_M 64
-#define D_PACK_A_MIN_N 33
 #include "gemm_driver.h"
 
 #define D_NAME rnn_dgemm_serial_avx512
@@ -179,7 +202,6 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define D_MC 128
 #define D_NC 2048
 #define D_DIRECT_B_MAX_M 64
-#define D_PACK_A_MIN_N 17
 #include "gemm_driver.h"
 
 #if defined(__clang__)

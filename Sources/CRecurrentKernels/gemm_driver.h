@@ -9,7 +9,6 @@
 //              right-edge tiles (identical arithmetic per element)
 //   D_KC, D_MC, D_NC     cache blocking in k, m and n (D_MC multiple of D_MR, D_NC of D_NR)
 //   D_DIRECT_B_MAX_M     op(B) = B (not transposed) is read in place when m <= this
-//   D_PACK_A_MIN_N       op(A) is packed when n >= this (else read in place)
 //   D_TPACK_A, D_TPACK_B optional vectorized transposing packers (see gemm_transpose.h)
 //
 // Loop nest (BLIS order): jc over n in D_NC, pc over k in blocks of kcb, pack B(kc × nc),
@@ -36,6 +35,7 @@ static void D_FN(pack_a)(int tA, const D_T *A, ptrdiff_t lda, ptrdiff_t mc, ptrd
                 for (ptrdiff_t p = 0; p < kc; p++)
                     for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = s[p * lda + r];
             } else {
+                RNN_NO_VECTORIZE
                 for (ptrdiff_t p = 0; p < kc; p++)
                     for (int r = 0; r < D_MR; r++) d[p * D_MR + r] = r < mr ? s[p * lda + r] : 0;
             }
@@ -91,8 +91,7 @@ static void D_FN(pack_b)(int tB, const D_T *B, ptrdiff_t ldb, ptrdiff_t kc, ptrd
 
 // Edge tile (mr < MR or nr < NR): run the full-tile kernel on a local copy of C so the
 // arithmetic is exactly that of interior tiles.
-static void D_FN(edge)(ptrdiff_t kc, const D_T *a, ptrdiff_t rsA, ptrdiff_t csA,
-                       const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc, ptrdiff_t mr,
+static void D_FN(edge)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc, ptrdiff_t mr,
                        ptrdiff_t nr, D_T alpha, D_T beta) {
     D_T tmp[D_MR * D_NR] __attribute__((aligned(64)));
     for (int i = 0; i < D_MR * D_NR; i++) tmp[i] = 0;
@@ -101,10 +100,10 @@ static void D_FN(edge)(ptrdiff_t kc, const D_T *a, ptrdiff_t rsA, ptrdiff_t csA,
             for (ptrdiff_t j = 0; j < nr; j++) tmp[r * D_NR + j] = c[r * ldc + j];
 #ifdef D_KERNEL_HALF
     if (nr <= D_NR / 2)
-        D_KERNEL_HALF(kc, a, rsA, csA, b, rsB, tmp, D_NR, alpha, beta, b);
+        D_KERNEL_HALF(kc, a, b, rsB, tmp, D_NR, alpha, beta, b);
     else
 #endif
-        D_KERNEL(kc, a, rsA, csA, b, rsB, tmp, D_NR, alpha, beta, b);
+        D_KERNEL(kc, a, b, rsB, tmp, D_NR, alpha, beta, b);
     for (ptrdiff_t r = 0; r < mr; r++)
         for (ptrdiff_t j = 0; j < nr; j++) c[r * ldc + j] = tmp[r * D_NR + j];
 }
@@ -116,21 +115,17 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
     ptrdiff_t nkb = (k + D_KC - 1) / D_KC;
     ptrdiff_t kcb = (k + nkb - 1) / nkb;
 
+    // op(A) is always packed (MR-row panels); op(B) = B is read in place for few rows.
     int directB = !tB && m <= D_DIRECT_B_MAX_M;
-    int directA = n < D_PACK_A_MIN_N;
     // With a single block of rows, each B panel is used right after packing: pack it
     // panel by panel into an L1-sized buffer instead of packing all of nc at once.
     int lazyB = !directB && m <= D_MC;
-#ifdef RNN_TUNING
-    { extern int rnn_tune_a, rnn_tune_b; if (rnn_tune_a >= 0) directA = !rnn_tune_a; if (rnn_tune_b >= 0) directB = !tB && !rnn_tune_b; }
-#endif
     ptrdiff_t ncMax = D_FN(min)(D_NC, n);
     ptrdiff_t mcMax = D_FN(min)(D_MC, m);
 
     size_t bElems = directB || lazyB ? (size_t)D_NR * kcb
                             : (size_t)((ncMax + D_NR - 1) / D_NR) * D_NR * kcb;
-    size_t aElems = directA ? (size_t)D_MR * kcb
-                            : (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
+    size_t aElems = (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
     D_T *bbuf = (D_T *)rnn_scratch(1, bElems * sizeof(D_T));
     D_T *abuf = (D_T *)rnn_scratch(0, aElems * sizeof(D_T));
     if (!bbuf || !abuf) {  // out of memory: unblocked fallback, same contract
@@ -156,11 +151,8 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
 
             for (ptrdiff_t ic = 0; ic < m; ic += D_MC) {
                 ptrdiff_t mc = D_FN(min)(D_MC, m - ic);
-                ptrdiff_t mcFull = mc - mc % D_MR;
                 const D_T *As = tA ? A + pc * lda + ic : A + ic * lda + pc;  // op(A)(ic, pc)
-                if (!directA) D_FN(pack_a)(tA, As, lda, mc, kc, abuf);
-                else if (mcFull < mc)
-                    D_FN(pack_a)(tA, tA ? As + mcFull : As + mcFull * lda, lda, mc - mcFull, kc, abuf);
+                D_FN(pack_a)(tA, As, lda, mc, kc, abuf);
 
                 for (ptrdiff_t jr = 0; jr < nc; jr += D_NR) {
                     ptrdiff_t nr = D_FN(min)(D_NR, nc - jr);
@@ -180,16 +172,11 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
                         pf = directB ? Bs + jr + D_NR : bbuf + (jr + D_NR) * kc;
                     for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
                         ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
-                        const D_T *ap;
-                        ptrdiff_t rsA, csA;
-                        if (!directA) { ap = abuf + ir * kc; rsA = 1; csA = D_MR; }
-                        else if (mr < D_MR) { ap = abuf; rsA = 1; csA = D_MR; }
-                        else if (tA) { ap = As + ir; rsA = 1; csA = lda; }
-                        else { ap = As + ir * lda; rsA = lda; csA = 1; }
+                        const D_T *ap = abuf + ir * kc;
                         if (mr == D_MR && nr == D_NR)
-                            D_KERNEL(kc, ap, rsA, csA, bp, rsB, Cc + ir * ldc, ldc, alpha, betaE, pf);
+                            D_KERNEL(kc, ap, bp, rsB, Cc + ir * ldc, ldc, alpha, betaE, pf);
                         else
-                            D_FN(edge)(kc, ap, rsA, csA, bp, rsB, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
+                            D_FN(edge)(kc, ap, bp, rsB, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
                     }
                 }
             }
@@ -211,6 +198,5 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
 #undef D_MC
 #undef D_NC
 #undef D_DIRECT_B_MAX_M
-#undef D_PACK_A_MIN_N
 #undef D_TPACK_A
 #undef D_TPACK_B

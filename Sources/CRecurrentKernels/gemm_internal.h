@@ -10,6 +10,13 @@
 
 #define RNN_ALWAYS_INLINE inline __attribute__((always_inline))
 
+// Keeps the compiler from turning short strided edge loops into scatters/gathers.
+#if defined(__clang__)
+#define RNN_NO_VECTORIZE _Pragma("clang loop vectorize(disable)")
+#else
+#define RNN_NO_VECTORIZE
+#endif
+
 /// A serial GEMM on one block of the output. The k partition (and hence every output
 /// element's sequence of operations) depends only on k, so splitting m or n between
 /// threads cannot change results.

@@ -8,14 +8,14 @@
 //
 // The generated kernel computes the full K_MR × NR tile
 //     C = alpha * Σ_p a(r, p) b(p, :) + beta * C        (C not read when beta == 0)
-// where a(r, p) = a[r*rsA + p*csA] (packed panels: rsA = 1, csA = K_MR; the original
-// matrix: any strides) and row p of b starts at b + p*rsB with NR contiguous elements.
+// where a(r, p) = a[p*K_MR + r] (a packed A panel) and row p of b starts at b + p*rsB
+// with NR contiguous elements (a packed B panel, rsB = NR, or B itself, rsB = ldb).
 // Row p of the next B panel (pf + p*rsB) is prefetched towards L2 on the way.
 // Every output element is accumulated in the same order (p ascending, one fused
 // multiply-add per p) whichever tile position, thread or stride it is computed with.
 
-static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a, ptrdiff_t rsA,
-                                     ptrdiff_t csA, const K_T *restrict b, ptrdiff_t rsB,
+static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a,
+                                     const K_T *restrict b, ptrdiff_t rsB,
                                      K_T *restrict c, ptrdiff_t ldc, K_T alpha, K_T beta,
                                      const K_T *pf) {
     K_VEC acc[K_MR][K_NV];
@@ -29,10 +29,10 @@ static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a, ptrdif
         __builtin_prefetch(pf + K_NV * K_W - 1, 0, 2);
         pf += rsB;
         for (int r = 0; r < K_MR; r++) {
-            K_VEC av = K_SET1(a[r * rsA]);
+            K_VEC av = K_SET1(a[r]);
             for (int v = 0; v < K_NV; v++) acc[r][v] = K_FMA(av, bv[v], acc[r][v]);
         }
-        a += csA;
+        a += K_MR;
         b += rsB;
     }
 

@@ -34,34 +34,44 @@ static RNN_ALWAYS_INLINE void tr4x4_pd(__m256d r[4]) {
 
 static void tpack_f32(const float *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
                       float *restrict d) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int g = 0; g < R; g += 8) {
-        ptrdiff_t p = 0;
-        if (g + 8 <= rows) {
-            for (; p + 8 <= kc; p += 8) {
-                __m256 r[8];
-                for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(s + (g + i) * lds + p);
-                tr8x8_ps(r);
-                for (int q = 0; q < 8; q++) _mm256_storeu_ps(d + (p + q) * R + g, r[q]);
+        ptrdiff_t live = rows - g < 0 ? 0 : (rows - g > 8 ? 8 : rows - g);
+        for (ptrdiff_t p = 0; p < kc; p += 8) {
+            ptrdiff_t rem = kc - p < 8 ? kc - p : 8;
+            __m256 r[8];
+            if (rem == 8) {
+                for (int i = 0; i < 8; i++)
+                    r[i] = i < live ? _mm256_loadu_ps(s + (g + i) * lds + p) : _mm256_setzero_ps();
+            } else {  // masked loads never touch memory past the end of a row
+                __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)rem), lane);
+                for (int i = 0; i < 8; i++)
+                    r[i] = i < live ? _mm256_maskload_ps(s + (g + i) * lds + p, mask) : _mm256_setzero_ps();
             }
+            tr8x8_ps(r);
+            for (int q = 0; q < rem; q++) _mm256_storeu_ps(d + (p + q) * R + g, r[q]);
         }
-        for (; p < kc; p++)
-            for (int i = 0; i < 8; i++) d[p * R + g + i] = g + i < rows ? s[(g + i) * lds + p] : 0.0f;
     }
 }
 
 static void tpack_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
                       double *restrict d) {
+    const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
     for (int g = 0; g < R; g += 4) {
-        ptrdiff_t p = 0;
-        if (g + 4 <= rows) {
-            for (; p + 4 <= kc; p += 4) {
-                __m256d r[4];
-                for (int i = 0; i < 4; i++) r[i] = _mm256_loadu_pd(s + (g + i) * lds + p);
-                tr4x4_pd(r);
-                for (int q = 0; q < 4; q++) _mm256_storeu_pd(d + (p + q) * R + g, r[q]);
+        ptrdiff_t live = rows - g < 0 ? 0 : (rows - g > 4 ? 4 : rows - g);
+        for (ptrdiff_t p = 0; p < kc; p += 4) {
+            ptrdiff_t rem = kc - p < 4 ? kc - p : 4;
+            __m256d r[4];
+            if (rem == 4) {
+                for (int i = 0; i < 4; i++)
+                    r[i] = i < live ? _mm256_loadu_pd(s + (g + i) * lds + p) : _mm256_setzero_pd();
+            } else {
+                __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)rem), lane);
+                for (int i = 0; i < 4; i++)
+                    r[i] = i < live ? _mm256_maskload_pd(s + (g + i) * lds + p, mask) : _mm256_setzero_pd();
             }
+            tr4x4_pd(r);
+            for (int q = 0; q < rem; q++) _mm256_storeu_pd(d + (p + q) * R + g, r[q]);
         }
-        for (; p < kc; p++)
-            for (int i = 0; i < 4; i++) d[p * R + g + i] = g + i < rows ? s[(g + i) * lds + p] : 0.0;
     }
 }
