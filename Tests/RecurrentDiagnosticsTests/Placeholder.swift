@@ -1,3 +1,0 @@
-import XCTest
-import RecurrentDiagnostics
-final class RecurrentDiagnosticsPlaceholderTests: XCTestCase { func testModuleBuilds() {} }
