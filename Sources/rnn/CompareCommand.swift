@@ -1,24 +1,35 @@
 import Recurrent
+import RecurrentDiagnostics
+import RecurrentInitializers
 import RecurrentTraining
 
-/// `rnn compare`: trains several cells on the same data and seed and draws their learning curves.
+/// `rnn compare`: trains several cells on the same data and seed and draws their learning curves,
+/// with a panel per cell showing the recurrent matrix's eigenvalues before and after training.
 enum CompareCommand: Command {
     static let name = "compare"
     static let summary = "train several cells on the same task and plot their learning curves (SVG)"
 
     static var usage: String {
         """
-        usage: rnn compare --cells C1,C2,... [--plot curves.svg] [--csv curves.csv] [train options]
+        usage: rnn compare --cells C1,C2,... [--plot curves.svg] [--csv curves.csv] [--no-spectra] [train options]
 
         Trains each cell with the same task, data, seed and settings (every `rnn train` option
         applies, see `rnn train --help`), prints one JSON line per cell, and draws the held-out
         metric against training steps for all cells in one SVG chart (log scale for MSE, with
         the trivial baseline as a dashed line), like the figures of the np-RNN paper.
 
+        Below the curves, one panel per cell shows the eigenvalues of its first layer's recurrent
+        matrix in the complex plane before (open grey circles) and after training (filled), with
+        the unit circle. The matrix is W_hh for srnn, srnn-relu, irnn and nprnn, R for scrn, and the
+        candidate block for gated cells: W_hg (rows 2H..<3H of weight_hh, the g gate) for lstm and
+        W_hn (the n gate) for gru, the block through which the state feeds its own update. The
+        spectral radius before and after is also reported on standard error.
+
         Options:
           --cells LIST      comma-separated, from: \(TrainCommand.cells.joined(separator: ", "))
           --plot FILE.svg   the chart (default curves.svg)
           --csv FILE.csv    all curves in one file: cell, step, seconds, train_loss, test_metric
+          --no-spectra      only the learning curves, without the spectra panels
         Example:
           rnn compare --task addition --length 150 --cells irnn,nprnn,lstm,srnn --steps 3000 --plot addition.svg
         """
@@ -27,7 +38,7 @@ enum CompareCommand: Command {
     static func run(_ arguments: [String]) throws -> Int32 {
         let options = TrainCommand.valueOptions.subtracting(["--cell", "--log", "--save", "--checkpoint", "--resume"])
             .union(["--cells", "--plot", "--csv"])
-        let parsed = try FlagParser(valueOptions: options, flags: ["--quiet", "--bidirectional"]).parse(arguments)
+        let parsed = try FlagParser(valueOptions: options, flags: ["--quiet", "--bidirectional", "--no-spectra"]).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         let cells = try parsed.requiredString("--cells").split(separator: ",").map(String.init)
         for cell in cells where !TrainCommand.cells.contains(cell) {
@@ -39,6 +50,7 @@ enum CompareCommand: Command {
         var csv = "cell,step,seconds,train_loss,test_metric\n"
         var baseline = 0.0
         var classification = false
+        var spectra: [SVGChart] = []
         for cell in cells {
             var options = base
             options.cell = cell
@@ -47,6 +59,10 @@ enum CompareCommand: Command {
             classification = result.isClassification
             baseline = result.baseline
             series.append(.init(name: cell, points: result.records.compactMap { r in r.testMetric.map { (Double(r.step), $0) } }))
+            if !parsed.flags.contains("--no-spectra") {
+                spectra.append(try spectrumPanel(cell: cell, before: result.recurrentBefore, after: result.recurrentAfter,
+                                                 quiet: base.quiet))
+            }
             for r in result.records {
                 csv += "\(cell),\(r.step),\(r.seconds),\(r.trainLoss),\(r.testMetric.map { "\($0)" } ?? "")\n"
             }
@@ -55,8 +71,50 @@ enum CompareCommand: Command {
         let title = "\(base.task)\(base.isMNIST ? "" : " (T = \(base.length))"): \(metric), hidden \(base.hidden)"
         let chart = SVGChart(title: title, xLabel: "training steps (batch \(base.batch))", yLabel: metric, logY: !classification,
                              series: series, references: [(baseline, classification ? "chance" : "baseline")])
-        try FileIO.writeAtomically(Array(chart.render().utf8), to: parsed.string("--plot") ?? "curves.svg")
+        let svg = spectra.isEmpty
+            ? chart.render()
+            : SVGFigure(rows: [[chart]] + SVGFigure(panels: spectra, columns: spectra.count > 4 ? 3 : 2).rows).render()
+        try FileIO.writeAtomically(Array(svg.utf8), to: parsed.string("--plot") ?? "curves.svg")
         if let path = parsed.string("--csv") { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
         return 0
     }
+
+    /// The recurrent block whose spectrum the panel shows: W_hh (or SCRN's R) for single-matrix
+    /// cells, the candidate block (rows 2H..<3H: LSTM's g gate, GRU's n gate) for gated cells.
+    static func recurrentBlock(cell: String, _ weight: Tensor<Double>) throws -> (name: String, matrix: Matrix) {
+        let matrix = try Matrix(weight)
+        let gates = matrix.columns > 0 ? matrix.rows / matrix.columns : 1
+        switch cell {
+        case "lstm": return ("W_hg", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
+        case "gru", "gru-reset-before": return ("W_hn", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
+        case "scrn": return ("R", matrix)
+        default: return ("W_hh", matrix)
+        }
+    }
+
+    /// One panel: the block's eigenvalues before (open grey) and after training (filled).
+    static func spectrumPanel(cell: String, before: Tensor<Double>?, after: Tensor<Double>?, quiet: Bool) throws -> SVGChart {
+        var sets: [Spectrum.PlotSet] = []
+        var name = "W_hh"
+        var radii: [String] = []
+        for (label, weight, style, color) in [("before", before, SVGChart.Style.openMarkers, "#888888"),
+                                              ("after", after, SVGChart.Style.markers, "#1f77b4")] {
+            guard let weight else { continue }
+            let block = try recurrentBlock(cell: cell, weight)
+            name = block.name
+            let values = try Spectrum.eigenvalues(of: block.matrix)
+            let radius = Spectrum.spectralRadius(values)
+            radii.append("\(label) \((radius * 1000).rounded() / 1000)")
+            sets.append(.init(name: "\(label) (ρ = \((radius * 1000).rounded() / 1000))", eigenvalues: values, style: style, color: color))
+        }
+        if !quiet { printError("\(cell): spectral radius of \(name): \(radii.joined(separator: ", "))") }
+        var chart = Spectrum.chart(title: "\(cell): eigenvalues of \(name)", sets: sets, width: 360, height: 360)
+        chart.legend = .insideTopLeft
+        return chart
+    }
+}
+
+/// Layer 0's recurrent matrix `weight_hh_l0` as Doubles, or `nil` if the model has none.
+func firstRecurrentWeight<Cell: RecurrentCell>(_ model: RecurrentModel<Cell>) -> Tensor<Double>? {
+    zip(model.parameterNames, model.parameters).first { $0.0 == "weight_hh_l0" }.map { $0.1.converted(to: Double.self) }
 }

@@ -149,6 +149,8 @@ struct ExperimentResult {
     var finalMetric: Double
     var baseline: Double
     var isClassification: Bool
+    /// Layer 0's `weight_hh` before and after training, for the spectra panel of `rnn compare`.
+    var recurrentBefore: Tensor<Double>? = nil, recurrentAfter: Tensor<Double>? = nil
 }
 
 /// One training run in scalar type S, from options to JSON.
@@ -207,6 +209,7 @@ struct Experiment<S: RecurrentScalar> {
         let model = try RecurrentModel(inputSize: task.inputSize, outputSize: task.outputSize, layers: options.layers,
                                        bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
                                        makeCell: makeCell)
+        let recurrentBefore = firstRecurrentWeight(model)
         var trainer = Trainer(model: model, optimizer: try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr),
                               seed: options.seed &+ 0xDA7A)
         let steps: Int
@@ -257,7 +260,8 @@ struct Experiment<S: RecurrentScalar> {
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
-                                isClassification: task.isClassification)
+                                isClassification: task.isClassification, recurrentBefore: recurrentBefore,
+                                recurrentAfter: firstRecurrentWeight(trainer.model))
     }
 }
 

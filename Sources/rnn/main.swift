@@ -16,6 +16,8 @@ enum Commands {
             CompareCommand.self,
             RunCommand.self,
             BenchCommand.self,
+            SpectrumCommand.self,
+            DynamicsCommand.self,
         ]
     }
 }
