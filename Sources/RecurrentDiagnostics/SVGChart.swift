@@ -128,6 +128,9 @@ public struct SVGChart: Sendable {
     public var references: [(Double, String)]
     /// Dashed vertical lines x = value with a label.
     public var verticalReferences: [(Double, String)]
+    /// Text placed at data coordinates (x, y), drawn just above and to the right of the point;
+    /// skipped when the point is outside the window.
+    public var annotations: [(x: Double, y: Double, text: String)]
     /// Fixed x range; `nil` fits the data (with 5 % padding).
     public var xRange: ClosedRange<Double>?
     /// Fixed y range; `nil` fits the data (with 5 % padding, or whole decades with ``logY``).
@@ -173,6 +176,7 @@ public struct SVGChart: Sendable {
         self.series = series
         self.references = references
         self.verticalReferences = []
+        self.annotations = []
         self.xRange = nil
         self.yRange = nil
         self.equalAspect = false
@@ -264,7 +268,9 @@ public struct SVGChart: Sendable {
         let f = frame()
         var svg = "<rect width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
         if !title.isEmpty {
-            svg += "<text x=\"\(n(f.left + f.width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escapeXML(title))</text>\n"
+            // Centred over the plot, or over the whole chart when (at ≈ 8 px per character) it would not fit.
+            let centre = Double(title.count) * 8 > f.width ? width / 2 : f.left + f.width / 2
+            svg += "<text x=\"\(n(centre))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(escapeXML(title))</text>\n"
         }
         // Grid and ticks.
         for x in niceTicks(f.xMin, f.xMax) {
@@ -353,6 +359,13 @@ public struct SVGChart: Sendable {
             }
             if !s.name.isEmpty { legendEntries.append((s.name, color, s.style, s.dashed)) }
         }
+        for note in annotations where note.x.isFinite && note.y.isFinite && (!logY || note.y > 0) {
+            let ty = transformY(note.y)
+            guard note.x >= f.xMin && note.x <= f.xMax && ty >= f.yMin && ty <= f.yMax else { continue }
+            let anchor = f.px(note.x) > f.left + f.width - 60 ? "end" : "start"
+            let dx = anchor == "end" ? -6.0 : 6.0
+            svg += "<text x=\"\(n(f.px(note.x) + dx))\" y=\"\(n(f.py(ty) - 7))\" text-anchor=\"\(anchor)\" fill=\"#222\">\(escapeXML(note.text))</text>\n"
+        }
         svg += "<rect x=\"\(n(f.left))\" y=\"\(n(f.top))\" width=\"\(n(f.width))\" height=\"\(n(f.height))\" fill=\"none\" stroke=\"#333\"/>\n"
 
         // Legend.
@@ -392,7 +405,15 @@ public struct SVGChart: Sendable {
             var current: [(Double, Double)] = []
             func flush() {
                 if current.count >= 2 {
-                    paths.append(current.map { "\(n(f.px($0.0))),\(n(f.py($0.1)))" }.joined(separator: " "))
+                    // Pixel coordinates, dropping points within 0.5 px of the previous kept one (the last is kept).
+                    var kept: [(Double, Double)] = []
+                    for (index, point) in current.enumerated() {
+                        let pixel = (f.px(point.0), f.py(point.1))
+                        if let last = kept.last, index < current.count - 1,
+                           (pixel.0 - last.0) * (pixel.0 - last.0) + (pixel.1 - last.1) * (pixel.1 - last.1) < 0.25 { continue }
+                        kept.append(pixel)
+                    }
+                    paths.append(kept.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " "))
                 }
                 current = []
             }

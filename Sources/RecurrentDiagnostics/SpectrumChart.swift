@@ -37,12 +37,14 @@ extension Spectrum {
     /// dashed unit circle |λ| = 1 and the axes through 0.
     ///
     /// The window always contains the unit circle and every eigenvalue. Points on the circle
-    /// are the directions a linear recurrence keeps; inside decay, outside grow.
+    /// are the directions a linear recurrence keeps; inside decay, outside grow. A repeated
+    /// eigenvalue (equal within 10⁻⁹·max(1, |λ|), e.g. the identity's λ = 1 of multiplicity N)
+    /// is labelled with its multiplicity, "×N".
     ///
     /// - Parameters:
     ///   - title: the chart title.
     ///   - sets: one or more sets, each with its own colour and legend entry.
-    ///   - width: pixels (default 520).
+    ///   - width: pixels (default 520, plus room for the legend when there is more than one set).
     ///   - height: pixels (default 440).
     /// - Returns: the chart (legend on the right when there is more than one set).
     ///
@@ -50,8 +52,9 @@ extension Spectrum {
     /// let λ = try Spectrum.eigenvalues(of: w)
     /// let svg = Spectrum.chart(title: "np-RNN, N = 100", sets: [.init(name: "W_hh", eigenvalues: λ)]).render()
     /// ```
-    public static func chart(title: String, sets: [PlotSet], width: Double = 520, height: Double = 440) -> SVGChart {
-        var chart = SVGChart(title: title, xLabel: "Re λ", yLabel: "Im λ", width: width, height: height)
+    public static func chart(title: String, sets: [PlotSet], width: Double? = nil, height: Double = 440) -> SVGChart {
+        let legendWidth = sets.count > 1 ? max(170, 50 + 7 * Double(sets.map(\.name.count).max() ?? 0)) - 25 : 0
+        var chart = SVGChart(title: title, xLabel: "Re λ", yLabel: "Im λ", width: width ?? 520 + legendWidth, height: height)
         chart.equalAspect = true
         chart.unitCircle = true
         chart.zeroAxes = true
@@ -62,7 +65,24 @@ extension Spectrum {
             series.markerRadius = 3
             series.opacity = set.style == .markers ? 0.8 : 1
             chart.series.append(series)
+            for (value, count) in multiplicities(set.eigenvalues) where count > 1 {
+                chart.annotations.append((value.re, value.im, "×\(count)"))
+            }
         }
         return chart
+    }
+
+    /// Groups of (nearly) equal eigenvalues with more than one member: each group's first value and size.
+    static func multiplicities(_ values: [Complex]) -> [(Complex, Int)] {
+        var groups: [(Complex, Int)] = []
+        for value in values {
+            let tolerance = 1e-9 * max(1, value.magnitude)
+            if let index = groups.firstIndex(where: { ($0.0 - value).magnitude <= tolerance }) {
+                groups[index].1 += 1
+            } else if groups.count < 10_000 {
+                groups.append((value, 1))
+            }
+        }
+        return groups
     }
 }

@@ -15,8 +15,8 @@ enum DynamicsCommand: Command {
         Simulates h_{t+1} = max(0, W h_t) (zero input, zero bias) with the symmetric matrix
         W = R(θ)·diag(A, B)·R(θ)ᵀ, whose eigenvalues are A (eigenvector (cos θ, sin θ)) and B
         (eigenvector (−sin θ, cos θ)), from a K × K grid of starting states in [−1, 1]², prints W and
-        how many trajectories vanish, stay bounded or grow, and draws them in the phase plane
-        (open circles: starts; red dots: final states; dashed: the eigenvector lines).
+        how many trajectories vanish, decay, keep their state or grow, and draws them in the phase
+        plane (open circles: starts; red dots: final states; dashed: the eigenvector lines).
 
         With --cases, draws the four cases of Talathi & Vartak's figure as a 2 × 2 panel: (a) both
         eigenvalues < 1 (0.9, 0.5): all states decay; (b) both = 1 (W = I, the IRNN): every state is

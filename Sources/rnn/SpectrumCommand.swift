@@ -67,7 +67,9 @@ enum SpectrumCommand: Command {
             guard size <= 4096 else { throw UsageError("--size must be at most 4096 (O(N³) work), got \(size)") }
             let seed = try parsed.uint64("--seed") ?? 0
             blocks = [("W", try initialMatrix(kind: kind, size: size, seed: seed))]
-            title = "\(kind) init, N = \(size), seed \(seed)"
+            let labels = ["identity": "IRNN (identity)", "nprnn": "np-RNN", "orthogonal": "orthogonal",
+                          "uniform": "tanh SRNN (PyTorch U(±1/√N))", "glorot": "Glorot uniform"]
+            title = "\(labels[kind] ?? kind) init, N = \(size)" + (kind == "identity" ? "" : ", seed \(seed)")
         case let (nil, .some(path)):
             for flag in ["--size", "--seed"] where parsed.string(flag) != nil {
                 throw UsageError("\(flag) applies to --init only")
@@ -80,11 +82,17 @@ enum SpectrumCommand: Command {
                 throw RecurrentError.invalidArgument(
                     what: "\(path): \(name)", reason: "expected a (G·H, H) recurrent matrix, got \(matrix.rows) × \(matrix.columns)")
             }
-            let gates = try parsed.positiveInt("--gates") ?? matrix.rows / matrix.columns
+            let ratio = matrix.rows / matrix.columns
+            guard let gates = try parsed.positiveInt("--gates") ?? ([1, 3, 4].contains(ratio) ? ratio : nil) else {
+                throw RecurrentError.invalidArgument(
+                    what: "\(path): \(name)",
+                    reason: "\(matrix.rows) × \(matrix.columns) is not a recurrent matrix (H, H), (3H, H) or (4H, H); "
+                        + "pass --gates G to split it into G square blocks anyway")
+            }
             let parts = try Spectrum.gateBlocks(of: matrix, gates: gates)
             let names = gateNames(gates: gates, cell: contents.metadata["cell"])
             blocks = zip(names, parts).map { ($0, $1) }
-            title = "\(path): \(name)"
+            title = "\(path.split(separator: "/").last.map(String.init) ?? path): \(name)"
         }
 
         print(title)

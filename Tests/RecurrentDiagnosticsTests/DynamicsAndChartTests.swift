@@ -122,6 +122,27 @@ final class SVGChartTests: XCTestCase {
         XCTAssertTrue(svg.contains("stroke-dasharray=\"6,4\""), "unit circle")
     }
 
+    func testRepeatedEigenvaluesAreLabelledWithTheirMultiplicity() throws {
+        let values = try Spectrum.eigenvalues(of: Initializers.identity(size: 100))
+        let svg = Spectrum.chart(title: "IRNN", sets: [.init(name: "W", eigenvalues: values)]).render()
+        XCTAssertTrue(svg.contains(">×100<"))
+        XCTAssertEqual(Spectrum.multiplicities([Complex(1), Complex(2), Complex(1 + 1e-12)]).map(\.1), [2, 1])
+    }
+
+    func testDenseLinesAreThinnedToHalfAPixel() {
+        var chart = SVGChart(title: "", xLabel: "x", yLabel: "y")
+        chart.xRange = 0...1
+        chart.yRange = 0...1
+        let points = (0...3000).map { (x: Double($0) / 3000, y: 0.5) }   // 3001 points over 625 px, 0.21 px apart
+        chart.series = [.init(name: "", points: points)]
+        let svg = chart.render()
+        let polyline = svg.components(separatedBy: "points=\"")[1].components(separatedBy: "\"")[0]
+        let count = polyline.split(separator: " ").count
+        XCTAssertLessThanOrEqual(count, 1251, "at least 0.5 px apart")
+        XCTAssertGreaterThan(count, 625, "at most 1 px apart")
+        XCTAssertTrue(polyline.hasSuffix(",\(n(chart.frame().py(0.5)))"), "the last point is kept")
+    }
+
     func testLinesAreClippedToTheWindow() {
         var chart = SVGChart(title: "", xLabel: "x", yLabel: "y")
         chart.xRange = 0...1
