@@ -89,26 +89,35 @@ static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {
     return (ptrdiff_t)(((long long)units * t) / parts);
 }
 
-// Chooses the split: over n (column blocks of NR) or over m (row blocks of MR). Returns
-// the number of parts (1 = run serially); *overN tells which dimension.
-static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int *overN) {
-    int threads = rnn_thread_count();
-    if (threads <= 1) return 1;
+// Chooses the split: over n (column blocks of NR) or over m (row blocks of MR), into
+// parts claimed dynamically by the threads. Returns the number of parts (1 = run
+// serially) and sets *threads and *overN. Splitting over n duplicates the packing of A
+// in every part (cheap when m is small), over m the packing of B; n splits therefore
+// use two parts per thread, which keeps the load balanced when a thread is delayed.
+static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int *threads,
+                      int *overN) {
+    int t = rnn_thread_count();
+    *threads = 1;
+    if (t <= 1) return 1;
     double flops = 2.0 * (double)m * (double)n * (double)k;
     if (flops < RNN_PARALLEL_MIN_FLOPS) return 1;
     ptrdiff_t unitsN = (n + nr - 1) / nr, unitsM = (m + mr - 1) / mr;
-    if (unitsN >= threads && (n >= m || unitsM < threads)) {
+    int parts;
+    if (unitsN >= t && (n >= m || unitsM < t)) {
         *overN = 1;
-        return threads;
-    }
-    if (unitsM >= threads) {
+        parts = unitsN >= 2 * t && flops >= 4 * RNN_PARALLEL_MIN_FLOPS ? 2 * t : t;
+    } else if (unitsM >= t) {
         *overN = 0;
-        return threads;
+        parts = t;
+    } else {
+        ptrdiff_t units = unitsN > unitsM ? unitsN : unitsM;
+        if (units < 2) return 1;
+        *overN = unitsN >= unitsM;
+        parts = (int)units;
+        if (t > parts) t = parts;
     }
-    ptrdiff_t best = unitsN > unitsM ? unitsN : unitsM;
-    if (best < 2) return 1;
-    *overN = unitsN >= unitsM;
-    return (int)best;
+    *threads = t;
+    return parts;
 }
 
 #define DEFINE_GEMM(NAME, T, FIELD, MRF, NRF)                                                  \
@@ -160,12 +169,12 @@ static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int
         }                                                                                      \
         const rnn_gemm_level_impl *impl = impl_for_level(rnn_kernel_level());                  \
         int tA = transA != 0, tB = transB != 0;                                                \
-        int overN = 0;                                                                         \
-        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &overN);                         \
+        int overN = 0, threads = 1;                                                            \
+        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &threads, &overN);               \
         if (parts > 1) {                                                                       \
             NAME##_job job = {impl->FIELD, tA, tB, overN, parts, impl->MRF, impl->NRF,         \
                               m, n, k, lda, ldb, ldc, alpha, beta, A, B, C};                   \
-            if (rnn_parallel_run(NAME##_part, &job, parts)) return;                            \
+            if (rnn_parallel_run(NAME##_part, &job, parts, threads)) return;                   \
         }                                                                                      \
         impl->FIELD(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);                     \
     }

@@ -46,10 +46,11 @@ extern const rnn_gemm_level_impl rnn_gemm_avx512_impl;
 /// calls (slot 0: packed A, slot 1: packed B). Returns NULL only if allocation fails.
 void *rnn_scratch(int slot, size_t bytes);
 
-/// Runs task(ctx, part) for part in 0..<parts, part 0 on the calling thread and the
-/// others on pool workers. Returns 0 (having run nothing) if the pool is unavailable
-/// (busy with another caller, or could not start workers); the caller then runs serially.
+/// Runs task(ctx, part) for every part in 0..<parts on the calling thread and up to
+/// threads - 1 pool workers; parts are claimed dynamically. Returns 0 (having run
+/// nothing) if the pool is unavailable (busy with another caller, or no worker could be
+/// started); the caller then runs serially.
 typedef void (*rnn_task_fn)(void *ctx, int part);
-int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts);
+int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts, int threads);
 
 #endif

@@ -1,7 +1,7 @@
 // Persistent worker pool for large GEMMs and thread-local packing scratch.
 //
 // Workers are started lazily (thread count - 1 of them) and live for the whole process.
-// After finishing a task a worker spins briefly for the next one (RNN time steps call
+// After finishing a job a worker spins briefly for the next one (RNN time steps call
 // GEMM back to back), then sleeps on a condition variable. One caller uses the pool at a
 // time; a concurrent caller finds it busy and computes on its own thread instead.
 #define _GNU_SOURCE
@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -93,23 +94,27 @@ void rnn_set_thread_count(int count) {
 
 // ---------------------------------------------------------------- worker pool
 
-// One mailbox per worker: the caller writes the task, then bumps the generation; the
-// worker runs the task and bumps `done`. A worker only ever reads its own mailbox.
-typedef struct {
-    _Alignas(64) atomic_uint generation;
-    atomic_uint done;
-    rnn_task_fn task;
-    void *ctx;
-    int part;
-    char pad[64];
-} rnn_mailbox;
+// A job is split into `parts` independent parts. The caller and the woken workers claim
+// parts one at a time from a shared word holding (generation, parts, next part); a part
+// is claimed only while the word still names the current job, so a worker that wakes
+// late never touches a finished job, and the caller never waits for a worker that has
+// not started: it simply takes the remaining parts itself. Who computes a part does
+// not change its result.
+#define CLAIM_WORD(gen, parts, next) (((uint64_t)(gen) << 32) | ((uint64_t)(parts) << 16) | (uint64_t)(next))
+#define CLAIM_GEN(w) ((uint32_t)((w) >> 32))
+#define CLAIM_PARTS(w) ((uint32_t)(((w) >> 16) & 0xFFFF))
+#define CLAIM_NEXT(w) ((uint32_t)((w)&0xFFFF))
 
 static pthread_mutex_t pool_run_lock = PTHREAD_MUTEX_INITIALIZER;  // one caller at a time
 static pthread_mutex_t pool_sleep_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static int pool_sleepers;  // guarded by pool_sleep_lock
 static int pool_workers;   // started so far; guarded by pool_run_lock
-static rnn_mailbox pool_mail[RNN_MAX_THREADS];
+
+static _Alignas(64) _Atomic uint64_t pool_claim;  // CLAIM_WORD of the current job
+static _Alignas(64) atomic_uint pool_done;        // parts finished in the current job
+static _Alignas(64) rnn_task_fn pool_task;        // stable while a part is claimed
+static void *pool_ctx;
 
 static inline void cpu_relax(void) {
 #if RNN_X86_64
@@ -125,76 +130,85 @@ static double now_seconds(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+// Claims and runs parts of job `gen` until none is left.
+static void run_parts(uint32_t gen) {
+    uint64_t w = atomic_load_explicit(&pool_claim, memory_order_acquire);
+    for (;;) {
+        if (CLAIM_GEN(w) != gen || CLAIM_NEXT(w) >= CLAIM_PARTS(w)) return;
+        if (!atomic_compare_exchange_weak_explicit(&pool_claim, &w, w + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
+            continue;  // w reloaded
+        pool_task(pool_ctx, (int)CLAIM_NEXT(w));
+        atomic_fetch_add_explicit(&pool_done, 1, memory_order_release);
+        w = atomic_load_explicit(&pool_claim, memory_order_acquire);
+    }
+}
+
 // How long an idle worker polls before sleeping: RNN steps issue GEMMs back to back.
 #define RNN_SPIN_SECONDS 100e-6
 
 static void *worker_main(void *arg) {
-    rnn_mailbox *box = (rnn_mailbox *)arg;
-    unsigned seen = 0;  // no task is posted to a mailbox before its worker exists
+    (void)arg;
+    uint32_t seen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_acquire));
     for (;;) {
-        unsigned gen = atomic_load_explicit(&box->generation, memory_order_acquire);
+        uint32_t gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_acquire));
         if (gen == seen) {
             double start = now_seconds();
             for (unsigned spins = 1;; spins++) {
                 cpu_relax();
-                gen = atomic_load_explicit(&box->generation, memory_order_acquire);
+                gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_acquire));
                 if (gen != seen) break;
                 if ((spins & 127) == 0 && now_seconds() - start > RNN_SPIN_SECONDS) break;
             }
             if (gen == seen) {
                 pthread_mutex_lock(&pool_sleep_lock);
                 pool_sleepers++;
-                while ((gen = atomic_load_explicit(&box->generation, memory_order_acquire)) == seen)
+                while ((gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_acquire))) == seen)
                     pthread_cond_wait(&pool_wake, &pool_sleep_lock);
                 pool_sleepers--;
                 pthread_mutex_unlock(&pool_sleep_lock);
             }
         }
         seen = gen;
-        box->task(box->ctx, box->part);
-        atomic_store_explicit(&box->done, gen, memory_order_release);
+        run_parts(gen);
     }
     return NULL;
 }
 
-int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts) {
-    if (parts <= 1) {
-        task(ctx, 0);
+int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts, int threads) {
+    if (parts <= 1 || threads <= 1) {
+        for (int p = 0; p < parts; p++) task(ctx, p);
         return 1;
     }
-    if (parts > RNN_MAX_THREADS) return 0;
+    if (parts > 0xFFFF || threads > RNN_MAX_THREADS) return 0;
     if (pthread_mutex_trylock(&pool_run_lock) != 0) return 0;
-    while (pool_workers < parts - 1) {
-        rnn_mailbox *box = &pool_mail[pool_workers];
+    while (pool_workers < threads - 1) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         pthread_t thread;
-        int failed = pthread_create(&thread, &attr, worker_main, box);
+        int failed = pthread_create(&thread, &attr, worker_main, NULL);
         pthread_attr_destroy(&attr);
         if (failed) break;
         pool_workers++;
     }
-    if (pool_workers < parts - 1) {
+    if (pool_workers == 0) {
         pthread_mutex_unlock(&pool_run_lock);
         return 0;
     }
-    unsigned gens[RNN_MAX_THREADS];
-    for (int w = 0; w < parts - 1; w++) {
-        rnn_mailbox *box = &pool_mail[w];
-        box->task = task;
-        box->ctx = ctx;
-        box->part = w + 1;
-        gens[w] = atomic_load_explicit(&box->generation, memory_order_relaxed) + 1;
-        atomic_store_explicit(&box->generation, gens[w], memory_order_release);
-    }
+    // All parts of the previous job are done (the caller waited), so no thread is
+    // reading pool_task / pool_ctx now.
+    pool_task = task;
+    pool_ctx = ctx;
+    atomic_store_explicit(&pool_done, 0, memory_order_relaxed);
+    uint32_t gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_relaxed)) + 1;
+    atomic_store_explicit(&pool_claim, CLAIM_WORD(gen, parts, 0), memory_order_release);
     pthread_mutex_lock(&pool_sleep_lock);
     if (pool_sleepers > 0) pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_sleep_lock);
 
-    task(ctx, 0);
-    for (int w = 0; w < parts - 1; w++)
-        while (atomic_load_explicit(&pool_mail[w].done, memory_order_acquire) != gens[w]) cpu_relax();
+    run_parts(gen);
+    while (atomic_load_explicit(&pool_done, memory_order_acquire) != (unsigned)parts) cpu_relax();
     pthread_mutex_unlock(&pool_run_lock);
     return 1;
 }

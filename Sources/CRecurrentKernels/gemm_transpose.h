@@ -32,7 +32,7 @@ static RNN_ALWAYS_INLINE void tr4x4_pd(__m256d r[4]) {
     r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
 }
 
-static void tpack_f32(const float *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
+static inline void tpack_f32(const float *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
                       float *restrict d) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     for (int g = 0; g < R; g += 8) {
@@ -54,7 +54,7 @@ static void tpack_f32(const float *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrd
     }
 }
 
-static void tpack_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
+static inline void tpack_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, ptrdiff_t kc,
                       double *restrict d) {
     const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
     for (int g = 0; g < R; g += 4) {
