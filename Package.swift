@@ -33,6 +33,8 @@ let package = Package(
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"]),
         .testTarget(name: "RecurrentDiagnosticsTests", dependencies: ["RecurrentDiagnostics", "Recurrent", "RecurrentInitializers"]),
         .testTarget(name: "RecurrentDataTests", dependencies: ["RecurrentData", "Recurrent", "RecurrentInitializers"]),
+        // Every ```swift block of README.md and the DocC articles, compiled and run (see Tests/DocumentationExamplesTests/SnippetHarness.swift).
+        .testTarget(name: "DocumentationExamplesTests", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData"]),
     ],
     swiftLanguageModes: [.v6]
 )
