@@ -1,13 +1,27 @@
 import Recurrent
 
 /// One of the library's optimizers, chosen at run time (for example from a command-line flag).
+///
+/// Every member of ``Optimizer`` forwards to the wrapped optimizer, so a ``Trainer`` can hold any of them
+/// in one stored property and checkpoint its state.
+///
+/// ```swift
+/// var optimizer = try AnyOptimizer<Float>(name: "nesterov", learningRate: 0.01)
+/// optimizer.learningRate = 0.005          // forwarded to the wrapped SGD
+/// ```
 public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
+    /// Stochastic gradient descent, optionally with (Nesterov) momentum.
     case sgd(SGD<Scalar>)
+    /// RMSprop.
     case rmsprop(RMSprop<Scalar>)
+    /// Adam with bias correction.
     case adam(Adam<Scalar>)
 
     /// Builds an optimizer by name: `sgd` (momentum 0.9), `nesterov` (Nesterov momentum 0.9), `rmsprop`, `adam`.
-    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` for an unknown name.
+    /// - Parameters:
+    ///   - name: one of `sgd`, `nesterov`, `rmsprop`, `adam`.
+    ///   - learningRate: the initial learning rate.
+    /// - Throws: `RecurrentError.invalidArgument` for an unknown name.
     public init(name: String, learningRate: Double) throws {
         switch name {
         case "sgd": self = .sgd(SGD(learningRate: learningRate, momentum: 0.9))

@@ -9,6 +9,7 @@ extension Trainer {
     /// - Parameters:
     ///   - path: destination (replaced atomically).
     ///   - settings: extra metadata, e.g. the command line that started the run.
+    /// - Throws: `RecurrentError.invalidArgument` naming the path on an I/O failure.
     public func saveCheckpoint(to path: String, settings: [String: String] = [:]) throws {
         var tensors = model.namedParameters.map { ("model.\($0.0)", $0.1) }
         tensors += optimizer.state.enumerated().map { ("optimizer.\($0.offset)", $0.element) }
@@ -23,6 +24,9 @@ extension Trainer {
     }
 
     /// Restores a checkpoint written by ``saveCheckpoint(to:settings:)`` into a trainer of the same architecture.
+    ///
+    /// Everything is validated before anything is replaced: on error the trainer is unchanged.
+    /// - Parameter path: a file written by ``saveCheckpoint(to:settings:)``.
     /// - Returns: the `setting.*` metadata.
     /// - Throws: naming the file and what is missing or inconsistent.
     @discardableResult

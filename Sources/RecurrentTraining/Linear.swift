@@ -3,16 +3,22 @@ import RecurrentInitializers
 
 /// A fully connected readout `y = x·Wᵀ + b`, applied row by row.
 ///
+/// With the hidden state h_T of a recurrent layer as `x`, this is the output layer W_hy of the papers:
+/// `y = W_hy·h_T + b_y`.
+///
 /// ```swift
 /// let readout = try Linear<Float>(inputSize: 100, outputSize: 10, seed: 1)
-/// let logits = try readout.forward(features)      // (B, 100) → (B, 10)
+/// let features = try Tensor<Float>(shape: [4, 100], repeating: 0.1)
+/// let logits = try readout.forward(features)      // (4, 100) → (4, 10)
 /// ```
 public struct Linear<Scalar: RecurrentScalar>: Sendable {
     /// (K, D)
     public var weight: Tensor<Scalar>
     /// (K)
     public var bias: Tensor<Scalar>
+    /// Width D of each input row.
     public var inputSize: Int { weight.shape[1] }
+    /// Width K of each output row.
     public var outputSize: Int { weight.shape[0] }
 
     /// Glorot-normal weights N(0, 2/(D + K)) (the np-RNN paper's readout initialization) and zero bias.
@@ -26,7 +32,11 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
         self.bias = try Tensor.zeros([outputSize])
     }
 
-    /// A readout from given tensors. - Throws: when the shapes do not fit together.
+    /// A readout from given tensors.
+    /// - Parameters:
+    ///   - weight: W, (K, D) with K, D > 0.
+    ///   - bias: b, (K).
+    /// - Throws: `RecurrentError.shapeMismatch` when the shapes do not fit together.
     public init(weight: Tensor<Scalar>, bias: Tensor<Scalar>) throws {
         guard weight.rank == 2, weight.shape[0] > 0, weight.shape[1] > 0 else {
             throw RecurrentError.shapeMismatch(operation: "Linear weight", expected: "(K, D) with K, D > 0", got: "\(weight.shape)")
@@ -36,9 +46,14 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
         self.bias = bias
     }
 
+    /// The trainable tensors, `[weight, bias]`.
     public var parameters: [Tensor<Scalar>] { [weight, bias] }
 
-    /// `x (N, D) → x·Wᵀ + b (N, K)`. - Throws: unless x is (N, D).
+    /// `x (N, D) → x·Wᵀ + b (N, K)`.
+    /// - Parameter x: N rows of width D.
+    /// - Returns: N rows of width K.
+    /// - Throws: `RecurrentError.shapeMismatch` unless x is (N, D).
+    /// - Complexity: O(N·D·K), one GEMM.
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         guard x.rank == 2, x.shape[1] == inputSize else {
             throw RecurrentError.shapeMismatch(operation: "Linear.forward", expected: "(N, \(inputSize))", got: "\(x.shape)")
@@ -51,6 +66,12 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     }
 
     /// Backward of ``forward(_:)``: adds `dW += dyᵀ·x`, `db += Σ dy` into `gradients` ([dW, db]) and returns `dx = dy·W`.
+    /// - Parameters:
+    ///   - x: the input of the forward pass, (N, D).
+    ///   - dy: ∂L/∂y, (N, K).
+    ///   - gradients: `[dW (K, D), db (K)]`; this call's gradients are added.
+    /// - Returns: ∂L/∂x, (N, D).
+    /// - Throws: `RecurrentError.shapeMismatch` when `dy` is not (N, K).
     public func backward(input x: Tensor<Scalar>, outputGradient dy: Tensor<Scalar>,
                          into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
         try dy.requireShape([x.shape[0], outputSize], "Linear.backward outputGradient")

@@ -1,6 +1,13 @@
 import Recurrent
 
 /// A loss value with the gradient of the loss with respect to the prediction.
+///
+/// ```swift
+/// let p = try Tensor<Double>(shape: [2, 1], scalars: [0.5, 1.5])
+/// let y = try Tensor<Double>(shape: [2, 1], scalars: [1.0, 1.0])
+/// let loss = try Loss.meanSquaredError(prediction: p, target: y)
+/// // loss.value == 0.25, loss.gradient == [-0.5, 0.5]
+/// ```
 public struct LossResult<Scalar: RecurrentScalar>: Sendable {
     /// The mean loss over the batch.
     public var value: Double
@@ -10,10 +17,14 @@ public struct LossResult<Scalar: RecurrentScalar>: Sendable {
     public var correct: Int = 0
 }
 
-/// Loss functions with hand-written gradients.
+/// Loss functions with hand-written gradients, each returning the mean loss and ∂L/∂prediction.
 public enum Loss {
     /// Mean squared error over every element: `L = (1/n) Σ (p − y)²`, `∂L/∂p = 2(p − y)/n` (PyTorch's `MSELoss`).
-    /// - Throws: when shapes differ or a value is not finite.
+    /// - Parameters:
+    ///   - prediction: any shape.
+    ///   - target: the same shape.
+    /// - Returns: L (accumulated in `Double`) and ∂L/∂p.
+    /// - Throws: `RecurrentError` when shapes differ or a prediction is not finite.
     public static func meanSquaredError<S: RecurrentScalar>(prediction: Tensor<S>, target: Tensor<S>) throws -> LossResult<S> {
         try target.requireShape(prediction.shape, "Loss.meanSquaredError target")
         try prediction.requireFinite("Loss.meanSquaredError prediction")
@@ -33,7 +44,8 @@ public enum Loss {
     /// - Parameters:
     ///   - logits: (N, K).
     ///   - labels: N class indices in 0..<K.
-    /// - Throws: for a label out of range, a count mismatch or non-finite logits.
+    /// - Returns: L, ∂L/∂z and the number of rows whose largest logit is the label.
+    /// - Throws: `RecurrentError` for a label out of range, a count mismatch or non-finite logits.
     public static func softmaxCrossEntropy<S: RecurrentScalar>(logits: Tensor<S>, labels: [Int]) throws -> LossResult<S> {
         guard logits.rank == 2, logits.shape[0] == labels.count else {
             throw RecurrentError.shapeMismatch(operation: "Loss.softmaxCrossEntropy", expected: "(\(labels.count), K) logits",

@@ -1,17 +1,33 @@
 import Recurrent
 
 /// Updates a list of parameter tensors from their gradients, PyTorch's update rules.
+///
+/// ```swift
+/// var parameters = [try Tensor<Double>(shape: [2], scalars: [1, 2])]
+/// let gradients = [try Tensor<Double>(shape: [2], scalars: [0.5, -0.5])]
+/// var sgd = SGD<Double>(learningRate: 0.1)
+/// try sgd.update(&parameters, gradients: gradients)   // parameters[0] == [0.95, 2.05]
+/// ```
 public protocol Optimizer: Sendable {
+    /// The scalar type of the parameters.
     associatedtype Scalar: RecurrentScalar
     /// Current learning rate (schedules change it between steps).
     var learningRate: Double { get set }
     /// Number of updates applied so far.
     var stepCount: Int { get }
     /// One update: `parameters` and `gradients` must have the same shapes, in the same order, on every call.
+    /// - Parameters:
+    ///   - parameters: the tensors to update in place.
+    ///   - gradients: ∂L/∂parameters, same count and shapes.
+    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws
     /// Internal buffers (momentum, moments), for checkpoints.
     var state: [Tensor<Scalar>] { get }
     /// Restores buffers saved from ``state`` together with the step count.
+    /// - Parameters:
+    ///   - state: tensors previously read from ``state``.
+    ///   - stepCount: the ``stepCount`` saved with them.
+    /// - Throws: `RecurrentError` when the number of tensors does not fit the optimizer.
     mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws
 }
 
@@ -45,12 +61,17 @@ func restoreBuffers<S: RecurrentScalar>(_ state: [Tensor<S>], count: Int, _ name
 ///     v ← μ·v + g        p ← p − lr·v              (classic)
 ///     v ← μ·v + g        p ← p − lr·(g + μ·v)      (Nesterov)
 public struct SGD<Scalar: RecurrentScalar>: Optimizer {
+    /// lr.
     public var learningRate: Double
+    /// μ ∈ [0, 1); 0 is plain gradient descent.
     public var momentum: Double
+    /// Whether the step uses Nesterov's look-ahead `g + μ·v` instead of `v`.
     public var nesterov: Bool
+    /// Updates applied so far.
     public private(set) var stepCount = 0
     var velocity: [Tensor<Scalar>] = []
 
+    /// Plain, momentum or Nesterov SGD.
     /// - Parameters:
     ///   - learningRate: lr > 0.
     ///   - momentum: μ ∈ [0, 1).
@@ -90,12 +111,17 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
 ///
 ///     s ← ρ·s + (1 − ρ)·g²        p ← p − lr·g / (√s + ε)
 public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
+    /// lr.
     public var learningRate: Double
+    /// ρ, the decay of the running mean of g² (PyTorch's `alpha`).
     public var decay: Double
+    /// ε, added to √s in the denominator.
     public var epsilon: Double
+    /// Updates applied so far.
     public private(set) var stepCount = 0
     var meanSquare: [Tensor<Scalar>] = []
 
+    /// RMSprop with PyTorch's defaults.
     /// - Parameters:
     ///   - learningRate: lr.
     ///   - decay: ρ (PyTorch's `alpha`, default 0.99).
@@ -136,14 +162,20 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
 ///     m ← β₁·m + (1 − β₁)·g      v ← β₂·v + (1 − β₂)·g²
 ///     p ← p − lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 public struct Adam<Scalar: RecurrentScalar>: Optimizer {
+    /// lr.
     public var learningRate: Double
+    /// β₁, the decay of the first moment m.
     public var beta1: Double
+    /// β₂, the decay of the second moment v.
     public var beta2: Double
+    /// ε, added to the corrected √v.
     public var epsilon: Double
+    /// Updates applied so far (t of the bias correction).
     public private(set) var stepCount = 0
     var firstMoment: [Tensor<Scalar>] = []
     var secondMoment: [Tensor<Scalar>] = []
 
+    /// Adam with PyTorch's defaults.
     /// - Parameters:
     ///   - learningRate: lr (default 1e-3).
     ///   - beta1: β₁ (0.9).
@@ -190,27 +222,52 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
 }
 
 /// A learning rate that decays by `factor` every `interval` steps: `lr_t = lr₀ · factor^⌊t / interval⌋`.
+///
+/// ```swift
+/// let schedule = StepDecay(initial: 0.01, factor: 0.5, interval: 1000)
+/// // schedule.rate(atStep: 999) == 0.01, schedule.rate(atStep: 1000) == 0.005
+/// ```
 public struct StepDecay: Sendable, Equatable {
+    /// lr₀, the rate of steps 0 ..< `interval`.
     public var initial: Double
+    /// The factor applied at every multiple of `interval` (1 keeps the rate constant).
     public var factor: Double
+    /// Steps between decays, ≥ 1.
     public var interval: Int
-    /// - Parameters: initial lr₀; factor per interval (1 = constant); interval in steps (> 0).
+    /// A step schedule.
+    /// - Parameters:
+    ///   - initial: lr₀.
+    ///   - factor: factor per interval (1 = constant).
+    ///   - interval: steps between decays; values below 1 are taken as 1.
     public init(initial: Double, factor: Double = 1, interval: Int = 1) {
         self.initial = initial
         self.factor = factor
         self.interval = Swift.max(interval, 1)
     }
     /// The rate for step t (0-based).
+    /// - Parameter t: the step, ≥ 0.
+    /// - Returns: `initial · factor^⌊t / interval⌋`.
     public func rate(atStep t: Int) -> Double {
         initial * Double.exp(Double(t / interval) * Double.log(factor))
     }
 }
 
-/// Gradient clipping.
+/// Gradient clipping, the standard remedy for exploding gradients in BPTT.
+///
+/// ```swift
+/// var gradients = [try Tensor<Double>(shape: [2], scalars: [3, 4])]       // norm 5
+/// let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: 1)
+/// // norm == 5; gradients[0] ≈ [0.6, 0.8]
+/// ```
 public enum GradientClipping {
     /// Scales all gradients together so their global L2 norm is at most `maxNorm` (PyTorch's `clip_grad_norm_`,
     /// factor `maxNorm / (norm + 1e-6)`), and returns the norm before clipping.
-    /// - Throws: ``RecurrentError/nonFinite(what:index:)`` naming the tensor when a gradient is NaN or infinite:
+    /// - Parameters:
+    ///   - gradients: the tensors, scaled in place.
+    ///   - maxNorm: the largest allowed global norm (`.infinity` only checks finiteness).
+    ///   - names: parameter names for the error message.
+    /// - Returns: the global norm ‖g‖₂ before clipping.
+    /// - Throws: `RecurrentError.nonFinite` naming the tensor when a gradient is NaN or infinite:
     ///   an update from it would silently destroy the model.
     @discardableResult
     public static func clipByGlobalNorm<S: RecurrentScalar>(_ gradients: inout [Tensor<S>], maxNorm: Double,
@@ -229,6 +286,9 @@ public enum GradientClipping {
     }
 
     /// Clamps every gradient element to [−limit, limit].
+    /// - Parameters:
+    ///   - gradients: the tensors, clamped in place.
+    ///   - limit: the bound, > 0.
     public static func clipByValue<S: RecurrentScalar>(_ gradients: inout [Tensor<S>], limit: Double) {
         let l = S(limit)
         for k in gradients.indices { gradients[k] = gradients[k].map { Swift.min(Swift.max($0, -l), l) } }

@@ -23,11 +23,14 @@ extension RecurrentModel {
     /// - Parameters:
     ///   - path: destination file.
     ///   - dtype: `.f32` or `.f64` (default: the model's scalar type).
+    /// - Throws: `RecurrentError.invalidArgument` naming the path on an I/O failure.
     public func save(to path: String, dtype: SafeTensors.DType? = nil) throws {
         try SafeTensors.write(namedParameters, metadata: metadata, dtype: dtype, to: path)
     }
 
     /// Replaces every parameter with the tensor of the same name in `contents`.
+    /// - Parameter contents: a file read with `SafeTensors.read(from:as:)`, e.g. one written by ``save(to:dtype:)``
+    ///   or by PyTorch's `safetensors.torch.save_file` with a readout added.
     /// - Throws: naming the file and the tensor when one is missing or has the wrong shape, and listing
     ///   tensors in the file that the model does not have.
     public mutating func load(_ contents: SafeTensors.Contents<Scalar>) throws {

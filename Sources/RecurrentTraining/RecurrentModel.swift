@@ -23,17 +23,22 @@ public enum OutputMode: String, Sendable {
 /// }
 /// ```
 public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
+    /// The cell's scalar type, `Float` or `Double`.
     public typealias Scalar = Cell.Scalar
     /// Forward-direction layers, bottom first.
     public var layers: [RecurrentLayer<Cell>]
     /// Backward-direction layers (empty unless bidirectional).
     public var reverseLayers: [RecurrentLayer<Cell>]
+    /// The output layer `y = x·Wᵀ + b` on the top layer's features (both directions concatenated).
     public var readout: Linear<Scalar>
     /// Dropout probability between layers and before the readout (0 disables).
     public var dropout: Double
+    /// Whether the readout sees the last step (sequence to one) or every step (sequence to sequence).
     public var outputMode: OutputMode
 
+    /// Whether every level has a reverse-direction layer.
     public var isBidirectional: Bool { !reverseLayers.isEmpty }
+    /// Width I of the input at each step.
     public var inputSize: Int { layers[0].cell.inputSize }
     var directions: Int { isBidirectional ? 2 : 1 }
 
@@ -47,6 +52,8 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     ///   - outputMode: sequence-to-one (default) or sequence-to-sequence.
     ///   - seed: seed of the readout weights.
     ///   - makeCell: `(inputSize, layerIndex, direction)` → cell, direction 0 forward, 1 reverse.
+    /// - Throws: `RecurrentError` for `layers < 1`, a dropout outside [0, 1), a cell whose input size does not
+    ///   match the layer below, or any error of `makeCell`.
     public init(inputSize: Int, outputSize: Int, layers: Int = 1, bidirectional: Bool = false, dropout: Double = 0,
                 outputMode: OutputMode = .lastStep, seed: UInt64 = 0,
                 makeCell: (_ inputSize: Int, _ layer: Int, _ direction: Int) throws -> Cell) throws {
@@ -96,6 +103,8 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     }
 
     /// Replaces every parameter (same order and shapes as ``parameters``).
+    /// - Parameter list: the new tensors.
+    /// - Throws: `RecurrentError` on a count or shape mismatch, naming the tensor.
     public mutating func setParameters(_ list: [Tensor<Scalar>]) throws {
         guard list.count == parameters.count else {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.setParameters", reason: "expected \(parameters.count) tensors, got \(list.count)")
@@ -138,6 +147,9 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     ///   - initialStates: optional `[layer][direction]` states (B, S); `nil` means zeros.
     ///   - lengths: optional per-row lengths (1...T) for a ragged batch.
     ///   - generator: a generator for dropout masks; `nil` runs without dropout (evaluation).
+    /// - Returns: the readout output and what ``backward(_:outputGradient:into:)`` needs.
+    /// - Throws: `RecurrentError` for a wrong input shape, bad lengths or initial states.
+    /// - Complexity: O(L·D·T·B·P·(I + H)) for L layers of D directions, plus the readout.
     public func forward(_ input: Tensor<Scalar>, initialStates: [[Tensor<Scalar>]]? = nil, lengths: [Int]? = nil,
                         generator: inout RandomGenerator?) throws -> Pass {
         guard input.rank == 3 else {
@@ -194,6 +206,8 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     ///   - pass: from ``forward(_:initialStates:lengths:generator:)`` with the current parameters.
     ///   - outputGradient: ∂L/∂output, shaped like `pass.output`.
     ///   - gradients: accumulated with `+=`.
+    /// - Returns: ∂L/∂input, (T, B, I).
+    /// - Throws: `RecurrentError` when the gradient shapes do not match.
     public func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
         try outputGradient.requireShape(pass.output.shape, "RecurrentModel.backward outputGradient")
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
@@ -266,6 +280,14 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
 // MARK: - Sequence helpers
 
 /// Reverses each row of a (T, B, F) sequence within its length (padding stays at the end).
+///
+/// This is what the reverse direction of a bidirectional layer reads: row b's step t becomes step
+/// `lengths[b] − 1 − t`, and steps beyond its length stay where they are.
+/// - Parameters:
+///   - x: a (T, B, F) sequence.
+///   - lengths: per-row lengths in 0...T; `nil` reverses all T steps.
+/// - Returns: the reversed sequence, same shape.
+/// - Throws: `RecurrentError` only if the shape is inconsistent.
 public func reverseTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) throws -> Tensor<S> {
     let (steps, batch, width) = (x.shape[0], x.shape[1], x.shape[2])
     var values = x.scalars

@@ -6,6 +6,7 @@ import RecurrentData
 public struct TrainingConfiguration: Sendable {
     /// Number of optimizer updates.
     public var steps: Int
+    /// Sequences per training batch.
     public var batchSize: Int
     /// Global-norm clipping threshold (`nil`: no clipping, but non-finite gradients still stop the run).
     public var clipNorm: Double?
@@ -20,6 +21,18 @@ public struct TrainingConfiguration: Sendable {
     /// Held-out rows used by the periodic evaluations (the final one uses the whole test set).
     public var periodicEvaluationSize: Int
 
+    /// A run's settings.
+    /// - Parameters:
+    ///   - steps: optimizer updates.
+    ///   - batchSize: sequences per batch.
+    ///   - learningRate: lr₀ of the schedule.
+    ///   - clipNorm: global-norm clipping threshold (default 1; `nil` disables).
+    ///   - clipValue: element-wise clipping limit (default off).
+    ///   - decayFactor: learning-rate factor per `decayInterval` steps (default 1, constant).
+    ///   - decayInterval: steps between decays.
+    ///   - seed: seed of the batch stream and dropout masks.
+    ///   - evaluationInterval: steps between held-out evaluations.
+    ///   - periodicEvaluationSize: held-out rows of the periodic evaluations.
     public init(steps: Int, batchSize: Int, learningRate: Double, clipNorm: Double? = 1, clipValue: Double? = nil,
                 decayFactor: Double = 1, decayInterval: Int = 1, seed: UInt64 = 0, evaluationInterval: Int = 500,
                 periodicEvaluationSize: Int = 1000) {
@@ -36,6 +49,7 @@ public struct TrainingConfiguration: Sendable {
 
 /// One point of the learning curve.
 public struct TrainingRecord: Sendable, Equatable {
+    /// Updates done when the record was taken.
     public var step: Int
     /// Mean training loss over the steps since the previous record.
     public var trainLoss: Double
@@ -45,11 +59,21 @@ public struct TrainingRecord: Sendable, Equatable {
     public var testMetric: Double?
     /// Global gradient norm (before clipping) of the last step.
     public var gradientNorm: Double
+    /// The learning rate of the last step.
     public var learningRate: Double
     /// Wall time: of this segment when returned by ``Trainer/trainUntilNextRecord(_:configuration:clock:afterStep:)``;
     /// callers that keep a curve usually replace it with the running total.
     public var seconds: Double
 
+    /// A record with every field given.
+    /// - Parameters:
+    ///   - step: updates done.
+    ///   - trainLoss: mean training loss since the previous record.
+    ///   - trainMetric: mean training metric since the previous record.
+    ///   - testMetric: held-out metric, if evaluated.
+    ///   - gradientNorm: global gradient norm before clipping.
+    ///   - learningRate: the current rate.
+    ///   - seconds: wall time.
     public init(step: Int, trainLoss: Double, trainMetric: Double, testMetric: Double?, gradientNorm: Double,
                 learningRate: Double, seconds: Double) {
         self.step = step
@@ -62,19 +86,31 @@ public struct TrainingRecord: Sendable, Equatable {
     }
 }
 
-/// Trains a ``RecurrentModel`` on a ``SequenceTask`` (sequence to one): the whole loop, from batch to update.
+/// Trains a ``RecurrentModel`` on a `SequenceTask` (sequence to one): the whole loop, from batch to update.
+///
+/// Each step draws a batch, runs the model forward, computes MSE (regression) or softmax cross-entropy
+/// (classification) on the last step's readout, backpropagates through time, clips, and lets the optimizer
+/// update the parameters.
 ///
 /// Same seed and settings give bit-identical losses: batches, dropout masks and the model's arithmetic
 /// are all deterministic (the GEMM kernels never split a dot product across threads).
 public struct Trainer<Cell: RecurrentCell>: Sendable {
+    /// The cell's scalar type.
     public typealias Scalar = Cell.Scalar
+    /// The model being trained.
     public var model: RecurrentModel<Cell>
+    /// The optimizer and its state (momentum, moments).
     public var optimizer: AnyOptimizer<Scalar>
     /// Generator of training batches and dropout masks (part of a checkpoint).
     public var generator: RandomGenerator
     /// Updates done so far.
     public var step = 0
 
+    /// A trainer at step 0.
+    /// - Parameters:
+    ///   - model: the initialized model.
+    ///   - optimizer: the optimizer (its learning rate is overwritten by the schedule at every step).
+    ///   - seed: seed of the batch stream and the dropout masks.
     public init(model: RecurrentModel<Cell>, optimizer: AnyOptimizer<Scalar>, seed: UInt64) {
         self.model = model
         self.optimizer = optimizer
@@ -96,6 +132,10 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     }
 
     /// One update on one batch; returns the loss, the metric (MSE or accuracy) and the gradient norm before clipping.
+    /// - Parameters:
+    ///   - batch: inputs (T, B, I) with targets or labels.
+    ///   - classification: softmax cross-entropy on labels (true) or MSE on targets (false).
+    ///   - configuration: clipping and learning-rate schedule.
     /// - Throws: when a gradient is not finite (the model is left unchanged).
     public mutating func trainStep(on batch: TaskBatch<Scalar>, classification: Bool, configuration: TrainingConfiguration) throws
         -> (loss: Double, metric: Double, gradientNorm: Double) {
@@ -117,6 +157,12 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     }
 
     /// Held-out metric: MSE for regression, accuracy for classification, over at most `limit` rows.
+    /// - Parameters:
+    ///   - task: the task whose `testBatches(batchSize:)` are evaluated.
+    ///   - batchSize: rows per evaluation batch.
+    ///   - limit: stop after this many rows (`nil`: the whole test set).
+    /// - Returns: the mean MSE or the accuracy in [0, 1].
+    /// - Throws: `RecurrentError` from the forward pass.
     public func evaluate(_ task: some SequenceTask, batchSize: Int = 500, limit: Int? = nil) throws -> Double {
         var total = 0.0, rows = 0
         var none: RandomGenerator? = nil
@@ -139,6 +185,8 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     ///   - configuration: the run's settings.
     ///   - clock: seconds since some origin, for the record's `seconds`.
     ///   - afterStep: called after every update with (step, loss), e.g. for live progress.
+    /// - Returns: the learning-curve point at the new step.
+    /// - Throws: `RecurrentError` when a gradient is not finite or a batch is malformed.
     public mutating func trainUntilNextRecord(
         _ task: some SequenceTask, configuration: TrainingConfiguration, clock: () -> Double,
         afterStep: (Int, Double) -> Void = { _, _ in }

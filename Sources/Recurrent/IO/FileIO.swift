@@ -9,7 +9,19 @@ import Darwin
 /// File reading and atomic writing shared by every format the library saves.
 public enum FileIO {
     /// Reads a whole file, refusing files larger than `limit` bytes.
+    ///
+    /// The size is taken from `fstat` before reading, so a hostile or mistaken path (a huge file, a device)
+    /// fails at once instead of exhausting memory; interrupted reads are retried.
+    ///
+    /// - Parameters:
+    ///   - path: the file to read.
+    ///   - limit: the largest accepted size in bytes (default 16 GiB).
+    /// - Returns: the file's bytes.
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the path and the system's reason.
+    ///
+    /// ```swift
+    /// let bytes = try FileIO.readAll("model.safetensors", limit: 1 << 30)
+    /// ```
     public static func readAll(_ path: String, limit: Int = 1 << 34) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw failure(path, "cannot open for reading", errno) }
@@ -34,6 +46,12 @@ public enum FileIO {
     /// Writes `bytes` so that `path` holds either its old content or the complete new one, never a mix:
     /// the data goes to `<path>.tmp-<pid>`, is flushed with `fsync`, then renamed over `path`
     /// (atomic on POSIX file systems); the directory is synced so the rename survives a crash.
+    ///
+    /// Checkpoints use this, so a run killed in the middle of a save keeps its previous checkpoint.
+    ///
+    /// - Parameters:
+    ///   - bytes: the complete new content.
+    ///   - path: the destination; its directory must exist and be writable.
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the path; the temporary file is removed.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let temporary = "\(path).tmp-\(getpid())"

@@ -338,7 +338,7 @@ public enum NPY {
     ///
     /// - Parameters:
     ///   - path: the file to read.
-    ///   - as: the scalar type of the result; the file may hold `'<f2'`, `'<f4'` or `'<f8'`.
+    ///   - type: the scalar type of the result; the file may hold `'<f2'`, `'<f4'` or `'<f8'`.
     /// - Returns: the tensor.
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the path, for I/O
     ///   errors and for every format problem listed under ``decode(_:as:source:)``.

@@ -14,8 +14,19 @@
 /// ```
 public enum SafeTensors {
     /// Element types the reader understands; F32 and F64 are written.
+    ///
+    /// The raw values are the `dtype` strings of the safetensors header.
     public enum DType: String, Sendable, CaseIterable {
-        case f16 = "F16", bf16 = "BF16", f32 = "F32", f64 = "F64"
+        /// IEEE 754 half precision (`"F16"`), read only: 1 sign, 5 exponent, 10 significand bits.
+        case f16 = "F16"
+        /// bfloat16 (`"BF16"`), read only: the upper 16 bits of a `Float`.
+        case bf16 = "BF16"
+        /// IEEE 754 single precision (`"F32"`), read and written.
+        case f32 = "F32"
+        /// IEEE 754 double precision (`"F64"`), read and written.
+        case f64 = "F64"
+
+        /// Bytes per element: 2, 2, 4 or 8.
         public var byteCount: Int {
             switch self {
             case .f16, .bf16: return 2
@@ -35,13 +46,21 @@ public enum SafeTensors {
         public var source: String
 
         /// Contents assembled in memory (for example a subset of another file's tensors).
+        /// - Parameters:
+        ///   - tensors: name and tensor pairs.
+        ///   - metadata: the `__metadata__` map.
+        ///   - source: a name for error messages.
         public init(tensors: [(name: String, tensor: Tensor<Scalar>)], metadata: [String: String] = [:], source: String) {
             self.tensors = tensors
             self.metadata = metadata
             self.source = source
         }
 
-        /// The tensor called `name`. - Throws: naming the file and the missing tensor.
+        /// The tensor called `name`.
+        /// - Parameter name: the tensor's name in the header, e.g. `weight_ih_l0`.
+        /// - Returns: the tensor.
+        /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the file, the missing tensor and
+        ///   the names the file does hold.
         public func tensor(_ name: String) throws -> Tensor<Scalar> {
             guard let found = tensors.first(where: { $0.name == name }) else {
                 throw RecurrentError.invalidArgument(
@@ -56,10 +75,17 @@ public enum SafeTensors {
     public static let maximumHeaderSize = 100_000_000
 
     /// Serializes tensors (in the given order) and metadata.
+    ///
+    /// The header lists the tensors in the given order with consecutive `data_offsets`, the metadata keys
+    /// sorted, and is padded with spaces so that the data starts at a multiple of 8 bytes.
+    ///
     /// - Parameters:
     ///   - tensors: names must be unique and not `__metadata__`.
     ///   - metadata: string pairs stored under `__metadata__`.
     ///   - dtype: `.f32` or `.f64`; `nil` stores each scalar type as itself.
+    /// - Returns: the complete file.
+    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` for a duplicate or reserved name, or a dtype
+    ///   other than F32 and F64.
     public static func encode<S: RecurrentScalar>(_ tensors: [(String, Tensor<S>)], metadata: [String: String] = [:],
                                                   dtype: DType? = nil) throws -> [UInt8] {
         let type = dtype ?? (S.self == Float.self ? .f32 : .f64)
@@ -100,11 +126,25 @@ public enum SafeTensors {
     }
 
     /// Parses and validates a safetensors buffer, converting every tensor to `S`.
+    ///
+    /// F16 and BF16 are widened exactly to `Float` first; every value is then converted to `S`
+    /// (rounding to nearest when `S` is narrower than the stored type).
+    ///
     /// - Parameters:
     ///   - bytes: the whole file.
+    ///   - type: the scalar type of the returned tensors.
     ///   - source: the file's name for error messages.
+    /// - Returns: the tensors in file order and the `__metadata__` map.
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the file, the tensor and the problem.
-    public static func decode<S: RecurrentScalar>(_ bytes: [UInt8], as _: S.Type, source: String) throws -> Contents<S> {
+    /// - Complexity: O(header + data) time; the data is copied once into the tensors.
+    ///
+    /// ```swift
+    /// let w = try Tensor<Float>(shape: [2, 2], scalars: [1, 2, 3, 4])
+    /// let bytes = try SafeTensors.encode([("w", w)])
+    /// let file = try SafeTensors.decode(bytes, as: Double.self, source: "memory")
+    /// print(try file.tensor("w").shape)   // [2, 2]
+    /// ```
+    public static func decode<S: RecurrentScalar>(_ bytes: [UInt8], as type: S.Type, source: String) throws -> Contents<S> {
         func failure(_ part: String?, _ reason: String) -> RecurrentError {
             RecurrentError.invalidArgument(what: part.map { "\(source): tensor '\($0)'" } ?? source, reason: reason)
         }
@@ -192,12 +232,34 @@ public enum SafeTensors {
     }
 
     /// Writes tensors atomically (see ``FileIO/writeAtomically(_:to:)``).
+    ///
+    /// - Parameters:
+    ///   - tensors: name and tensor pairs, in file order; names must be unique and not `__metadata__`.
+    ///   - metadata: string pairs stored under `__metadata__`.
+    ///   - dtype: `.f32` or `.f64`; `nil` stores each scalar type as itself.
+    ///   - path: the destination, replaced atomically.
+    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` for an invalid name or dtype, or an I/O failure
+    ///   naming the path.
+    ///
+    /// ```swift
+    /// // python: from safetensors.torch import load_file; load_file("/tmp/lstm.safetensors")
+    /// let cell = try LSTMCell<Float>(inputSize: 3, hiddenSize: 8, seed: 1)
+    /// try SafeTensors.write(Array(zip(cell.parameterNames.map { $0 + "_l0" }, cell.parameters)),
+    ///                       metadata: cell.descriptor, to: "/tmp/lstm.safetensors")
+    /// ```
     public static func write<S: RecurrentScalar>(_ tensors: [(String, Tensor<S>)], metadata: [String: String] = [:],
                                                  dtype: DType? = nil, to path: String) throws {
         try FileIO.writeAtomically(encode(tensors, metadata: metadata, dtype: dtype), to: path)
     }
 
-    /// Reads and validates a file.
+    /// Reads and validates a file (see ``decode(_:as:source:)``).
+    ///
+    /// - Parameters:
+    ///   - path: the file; it also names the source in error messages.
+    ///   - type: the scalar type of the returned tensors.
+    /// - Returns: the tensors in file order and the metadata.
+    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the path, for I/O errors and every
+    ///   format problem.
     public static func read<S: RecurrentScalar>(from path: String, as type: S.Type) throws -> Contents<S> {
         try decode(FileIO.readAll(path), as: type, source: path)
     }
