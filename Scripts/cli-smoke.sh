@@ -44,6 +44,9 @@ expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --h
     --cells nprnn,lstm --quiet --plot "$work/c.svg"
 grep -q "<svg" "$work/c.svg" || { echo "FAIL: no SVG written"; failures=$((failures + 1)); }
 expect 0 "" -- "$rnn" bench --quick --repeats 1
+expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
+expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"
+expect 2 "" -- "$rnn" dynamics --eigenvalues 1 --plot "$work/d.svg"
 
 if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
 echo "cli-smoke: OK"
