@@ -33,6 +33,7 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The wrapped optimizer's learning rate; setting it sets the wrapped optimizer's.
     public var learningRate: Double {
         get {
             switch self {
@@ -50,6 +51,7 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The wrapped optimizer's number of updates.
     public var stepCount: Int {
         switch self {
         case let .sgd(o): return o.stepCount
@@ -58,6 +60,11 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// One update by the wrapped optimizer (see ``Optimizer/update(_:gradients:)``).
+    /// - Parameters:
+    ///   - parameters: the tensors to update in place.
+    ///   - gradients: ∂L/∂parameters, same count and shapes.
+    /// - Throws: `RecurrentError` on a count or shape mismatch.
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         switch self {
         case var .sgd(o): try o.update(&parameters, gradients: gradients); self = .sgd(o)
@@ -66,6 +73,7 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The wrapped optimizer's buffers, for checkpoints.
     public var state: [Tensor<Scalar>] {
         switch self {
         case let .sgd(o): return o.state
@@ -74,6 +82,11 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// Restores the wrapped optimizer's buffers and step count.
+    /// - Parameters:
+    ///   - state: tensors previously read from ``state``.
+    ///   - stepCount: the ``stepCount`` saved with them.
+    /// - Throws: `RecurrentError` when the tensors do not fit the wrapped optimizer.
     public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
         switch self {
         case var .sgd(o): try o.restore(state: state, stepCount: stepCount); self = .sgd(o)

@@ -82,6 +82,12 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
         self.nesterov = nesterov
     }
 
+    /// One update: v ← μ·v + g, then p ← p − lr·v (or p − lr·(g + μ·v) with Nesterov), elementwise for every tensor.
+    /// The buffers are created (zero) on the first call.
+    /// - Parameters:
+    ///   - parameters: the tensors to update in place.
+    ///   - gradients: ∂L/∂parameters, same count and shapes.
+    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, "SGD")
         matchingBuffers(&velocity, parameters)
@@ -100,7 +106,12 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
         stepCount += 1
     }
 
+    /// The velocity v of every parameter (empty before the first update).
     public var state: [Tensor<Scalar>] { velocity }
+    /// Restores the velocities and the step count saved from ``state`` and ``stepCount``.
+    /// - Parameters:
+    ///   - state: one velocity per parameter, or none.
+    ///   - stepCount: the updates done when the state was saved.
     public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
         velocity = state
         self.stepCount = stepCount
@@ -132,6 +143,12 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
         self.epsilon = epsilon
     }
 
+    /// One update: s ← ρ·s + (1 − ρ)·g², then p ← p − lr·g / (√s + ε), elementwise for every tensor.
+    /// The buffers are created (zero) on the first call.
+    /// - Parameters:
+    ///   - parameters: the tensors to update in place.
+    ///   - gradients: ∂L/∂parameters, same count and shapes.
+    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, "RMSprop")
         matchingBuffers(&meanSquare, parameters)
@@ -150,7 +167,12 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
         stepCount += 1
     }
 
+    /// The running mean s of g² for every parameter (empty before the first update).
     public var state: [Tensor<Scalar>] { meanSquare }
+    /// Restores the running means and the step count saved from ``state`` and ``stepCount``.
+    /// - Parameters:
+    ///   - state: one running mean per parameter, or none.
+    ///   - stepCount: the updates done when the state was saved.
     public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
         meanSquare = state
         self.stepCount = stepCount
@@ -188,6 +210,12 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
         self.epsilon = epsilon
     }
 
+    /// One update: the moments m and v, then the bias-corrected step, elementwise for every tensor.
+    /// The buffers are created (zero) on the first call.
+    /// - Parameters:
+    ///   - parameters: the tensors to update in place.
+    ///   - gradients: ∂L/∂parameters, same count and shapes.
+    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, "Adam")
         matchingBuffers(&firstMoment, parameters)
@@ -213,7 +241,13 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The first moments m of every parameter, then the second moments v (empty before the first update).
     public var state: [Tensor<Scalar>] { firstMoment + secondMoment }
+    /// Restores the moments and the step count (t of the bias correction) saved from ``state`` and ``stepCount``.
+    /// - Parameters:
+    ///   - state: the m tensors followed by the v tensors, or none.
+    ///   - stepCount: the updates done when the state was saved.
+    /// - Throws: `RecurrentError` when the tensors cannot be split into two equal halves.
     public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
         let parts = try restoreBuffers(state, count: 2, "Adam")
         (firstMoment, secondMoment) = parts.isEmpty ? ([], []) : (parts[0], parts[1])
