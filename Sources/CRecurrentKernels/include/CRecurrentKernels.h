@@ -38,6 +38,113 @@ int rnn_thread_count(void);
 /// Sets the thread count (clamped to 1...64); a value < 1 restores the default.
 void rnn_set_thread_count(int count);
 
+/* ======================================================================================
+ * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
+ * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
+ *
+ * Dispatch: the level is rnn_kernel_level() at each call (AVX-512F, AVX2+FMA or portable C,
+ * the same level as the GEMM). All kernels are single-threaded and elementwise per row, so
+ * results do not depend on the thread count; they may differ in the last bits between
+ * levels (fused multiply-adds, vector exp/tanh) and from the cells' plain Swift loops,
+ * which remain the reference implementation (RecurrentScalar.portable*).
+ *
+ * Pitches (ld*) are row strides in elements; `batch` rows are processed. Row segments of
+ * one buffer that a kernel reads and writes are either the same or disjoint. In the fused
+ * forward kernels `bias` must not be NULL; the "acc" inputs are the recurrent matrix
+ * products computed with beta = 0, so pre-activation = acc + (projected + bias), exactly
+ * what accumulating the product onto (projected + bias) with beta = 1 gives.
+ *
+ * Element functions (y = f(x), n elements; x == y allowed, no other overlap):
+ *   measured max error against the exact value, float (all 2³² inputs): exp 1.01 ulp,
+ *   sigmoid 2.40 ulp, tanh 1.51 ulp; double (6.5·10⁷ inputs): exp 0.99, sigmoid 2.33,
+ *   tanh 1.50 ulp. Re-checked by Tests/RecurrentTests/ActivationKernelTests.swift.
+ *   NaN in → NaN out; ±inf saturate; no undefined behaviour for any input.
+ * ==================================================================================== */
+
+#define RNN_ACT_DECLARE(P, T)                                                                 \
+    /** y[i] = eˣ⁽ⁱ⁾ */                                                                       \
+    void rnn_##P##_exp(ptrdiff_t n, const T *x, T *y);                                        \
+    /** y[i] = σ(x[i]) = 1 / (1 + e^(−x[i])) */                                               \
+    void rnn_##P##_sigmoid(ptrdiff_t n, const T *x, T *y);                                    \
+    /** y[i] = tanh(x[i]) */                                                                  \
+    void rnn_##P##_tanh(ptrdiff_t n, const T *x, T *y);                                       \
+    /** SRNN: next(B, H) = f(acc + (proj + bias)); next holds acc = h_{t−1}·W_hhᵀ on entry. */ \
+    void rnn_##P##_srnn_forward(int relu, ptrdiff_t batch, ptrdiff_t hidden, const T *proj,   \
+                                ptrdiff_t ldp, const T *bias, T *next, ptrdiff_t ldn);        \
+    /** SRNN: dproj = dnext ⊙ f'(·), from next = f(·): 1 − next² (tanh) or [next > 0]. */     \
+    void rnn_##P##_srnn_backward(int relu, ptrdiff_t batch, ptrdiff_t hidden, const T *dnext, \
+                                 ptrdiff_t lddn, const T *next, ptrdiff_t ldn, T *dproj,      \
+                                 ptrdiff_t lddp);                                             \
+    /** LSTM: gates rows (pitch ldg ≥ 5H) hold acc (4H, gate order i f g o) on entry; on     \
+        exit i, f, g, o, tanh(c_t). prev/next rows are [h, c] (2H). */                        \
+    void rnn_##P##_lstm_forward(ptrdiff_t batch, ptrdiff_t hidden, const T *proj,             \
+                                ptrdiff_t ldp, const T *bias, T *gates, ptrdiff_t ldg,        \
+                                const T *prev, ptrdiff_t ldprev, T *next, ptrdiff_t ldn);     \
+    /** LSTM: dgates (B, 4H) = ∂L/∂pre-activations; writes dprev[:, H..<2H] (∂L/∂c_{t−1})   \
+        only. dnext rows are [dh, dc]. */                                                     \
+    void rnn_##P##_lstm_backward(ptrdiff_t batch, ptrdiff_t hidden, const T *gates,           \
+                                 ptrdiff_t ldg, const T *prev, ptrdiff_t ldprev,              \
+                                 const T *dnext, ptrdiff_t lddn, T *dgates, ptrdiff_t lddg,   \
+                                 T *dprev, ptrdiff_t lddprev);                                \
+    /** GRU, reset after: hid (B, 3H) = acc of h_{t−1}·W_hhᵀ; bias = b_hh (3H); cache rows   \
+        get r, z, n, W_hn·h + b_hn (4H). */                                                   \
+    void rnn_##P##_gru_forward_after(ptrdiff_t batch, ptrdiff_t hidden, const T *proj,        \
+                                     ptrdiff_t ldp, const T *hid, ptrdiff_t ldh,              \
+                                     const T *bias, const T *prev, ptrdiff_t ldprev,          \
+                                     T *cache, ptrdiff_t ldc, T *next, ptrdiff_t ldn);        \
+    /** GRU, reset after: dproj (3H), drec (3H: dr, dz, dn ⊙ r), dprev = dh ⊙ z (the matrix   \
+        part is added by the caller). */                                                      \
+    void rnn_##P##_gru_backward_after(ptrdiff_t batch, ptrdiff_t hidden, const T *cache,      \
+                                      ptrdiff_t ldc, const T *prev, ptrdiff_t ldprev,         \
+                                      const T *dnext, ptrdiff_t lddn, T *dproj,               \
+                                      ptrdiff_t lddp, T *drec, ptrdiff_t lddr, T *dprev,      \
+                                      ptrdiff_t lddprev);                                     \
+    /** GRU, reset before, first half: r, z from hid[:, 0..<2H] (acc); cache gets r, z and   \
+        r ⊙ h_{t−1} (at 3H). */                                                               \
+    void rnn_##P##_gru_forward_before_gates(ptrdiff_t batch, ptrdiff_t hidden, const T *proj, \
+                                            ptrdiff_t ldp, const T *hid, ptrdiff_t ldh,       \
+                                            const T *bias, const T *prev, ptrdiff_t ldprev,   \
+                                            T *cache, ptrdiff_t ldc);                         \
+    /** GRU, reset before, second half: n from hid[:, 2H..<3H] (acc of (r⊙h)·W_hnᵀ); cache  \
+        gets n (at 2H); next = (1 − z) ⊙ n + z ⊙ h_{t−1}. */                                  \
+    void rnn_##P##_gru_forward_before_state(ptrdiff_t batch, ptrdiff_t hidden, const T *proj, \
+                                            ptrdiff_t ldp, const T *hid, ptrdiff_t ldh,       \
+                                            const T *bias, const T *prev, ptrdiff_t ldprev,   \
+                                            T *cache, ptrdiff_t ldc, T *next, ptrdiff_t ldn); \
+    /** GRU, reset before: dz and dn pre-activation gradients into dproj and drec. */         \
+    void rnn_##P##_gru_backward_before_state(ptrdiff_t batch, ptrdiff_t hidden,               \
+                                             const T *cache, ptrdiff_t ldc, const T *prev,    \
+                                             ptrdiff_t ldprev, const T *dnext,                \
+                                             ptrdiff_t lddn, T *dproj, ptrdiff_t lddp,        \
+                                             T *drec, ptrdiff_t lddr);                        \
+    /** GRU, reset before: dr from dreset = ∂L/∂(r ⊙ h_{t−1}); dprev = dh ⊙ z + dreset ⊙ r. */ \
+    void rnn_##P##_gru_backward_before_gates(                                                 \
+        ptrdiff_t batch, ptrdiff_t hidden, const T *cache, ptrdiff_t ldc, const T *prev,      \
+        ptrdiff_t ldprev, const T *dnext, ptrdiff_t lddn, const T *dreset,                    \
+        ptrdiff_t lddreset, T *dproj, ptrdiff_t lddp, T *drec, ptrdiff_t lddr, T *dprev,      \
+        ptrdiff_t lddprev);                                                                   \
+    /** SCRN: next[:, H..] = (1 − α)·proj_s + α·s_{t−1}; cache = s_{t−1} − proj_s (C);        \
+        next[:, 0..<H] = proj_h. */                                                           \
+    void rnn_##P##_scrn_forward_context(ptrdiff_t batch, ptrdiff_t hidden, ptrdiff_t context, \
+                                        T alpha, const T *proj, ptrdiff_t ldp, const T *prev, \
+                                        ptrdiff_t ldprev, T *next, ptrdiff_t ldn, T *cache,   \
+                                        ptrdiff_t ldc);                                       \
+    /** SCRN: drec[:, 0..<H] = dh ⊙ h(1 − h), drec[:, H..] = ds. */                           \
+    void rnn_##P##_scrn_backward_hidden(ptrdiff_t batch, ptrdiff_t hidden, ptrdiff_t context, \
+                                        const T *dnext, ptrdiff_t lddn, const T *next,        \
+                                        ptrdiff_t ldn, T *drec, ptrdiff_t lddr);              \
+    /** SCRN: dproj = [dA, (1 − α)·ds]; dprev[:, H..] = α·ds. */                              \
+    void rnn_##P##_scrn_backward_context(ptrdiff_t batch, ptrdiff_t hidden,                   \
+                                         ptrdiff_t context, T alpha, const T *drec,           \
+                                         ptrdiff_t lddr, T *dproj, ptrdiff_t lddp, T *dprev,  \
+                                         ptrdiff_t lddprev);
+
+RNN_ACT_DECLARE(s, float)
+RNN_ACT_DECLARE(d, double)
+#undef RNN_ACT_DECLARE
+
+/* ============================ end of the gate kernels section ========================= */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,22 +1,5 @@
 // Small strided loops shared by the cells. Row-major throughout; `stride` is the row pitch.
 
-/// `dst[r, :] = a[r, :] + b[r, :]` (optional second matrix) `+ bias[:]`.
-@inlinable
-func setRows<S: RecurrentScalar>(
-    _ dst: UnsafeMutablePointer<S>, dstStride: Int,
-    _ a: UnsafePointer<S>, aStride: Int, bias: UnsafePointer<S>?,
-    rows: Int, width: Int
-) {
-    for r in 0..<rows {
-        let d = dst + r * dstStride, x = a + r * aStride
-        if let bias {
-            for j in 0..<width { d[j] = x[j] + bias[j] }
-        } else {
-            for j in 0..<width { d[j] = x[j] }
-        }
-    }
-}
-
 /// `sums[j] += Σ_r m[r, j]` — the gradient of a bias broadcast over rows.
 @inlinable
 func accumulateColumnSums<S: RecurrentScalar>(

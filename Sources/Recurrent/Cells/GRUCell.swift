@@ -76,17 +76,17 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
-    public var stateSize: Int { hiddenSize }
-    public var outputSize: Int { hiddenSize }
-    public var projectionSize: Int { 3 * hiddenSize }
+    @inlinable public var stateSize: Int { hiddenSize }
+    @inlinable public var outputSize: Int { hiddenSize }
+    @inlinable public var projectionSize: Int { 3 * hiddenSize }
     /// r, z, n and the reset's operand: `W_hn·h + b_hn` (after) or `r ⊙ h` (before).
-    public var cacheSize: Int { 4 * hiddenSize }
+    @inlinable public var cacheSize: Int { 4 * hiddenSize }
     /// The pre-activation gradients of the hidden-side products: [dr, dz, dn_h].
-    public var recurrentGradientSize: Int { 3 * hiddenSize }
+    @inlinable public var recurrentGradientSize: Int { 3 * hiddenSize }
     /// The hidden-side products (B, 3H).
-    public func workspaceSize(batch: Int) -> Int { batch * 3 * hiddenSize }
+    @inlinable public func workspaceSize(batch: Int) -> Int { batch * 3 * hiddenSize }
 
-    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
     public var descriptor: [String: String] {
         ["cell": "gru", "reset": reset.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
@@ -96,65 +96,47 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
         next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
-        let hidden = workspace  // (B, 3H)
-        biasHH.withPointer { bias in
-            for b in 0..<batch { for j in 0..<g3 { hidden[b * g3 + j] = bias[j] } }
-        }
+        let hidden = workspace  // (B, 3H): the hidden-side products, b_hh added inside the kernels
         switch reset {
         case .afterMatrix:
-            // hidden (B, 3H) += h_{t−1} · W_hhᵀ
+            // hidden (B, 3H) = h_{t−1} · W_hhᵀ
             weightHH.withPointer { w in
-                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: g3, k: h, beta: 1)
+                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: g3, k: h, beta: 0)
             }
-            for b in 0..<batch {
-                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw
-                let hPrev = previous + b * h, hNext = next + b * h
-                for j in 0..<h {
-                    let r = Scalar.sigmoid(p[j] + q[j])
-                    let z = Scalar.sigmoid(p[h + j] + q[h + j])
-                    let n = Scalar.tanh(p[2 * h + j] + r * q[2 * h + j])
-                    c[j] = r; c[h + j] = z; c[2 * h + j] = n; c[3 * h + j] = q[2 * h + j]
-                    hNext[j] = (1 - z) * n + z * hPrev[j]
-                }
+            biasHH.withPointer { bias in
+                Scalar.gruForwardAfter(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden, ldh: g3,
+                                       bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw, next: next, ldn: h)
             }
         case .beforeMatrix:
-            // r and z first: hidden[:, 0..<2H] += h_{t−1} · W_h(r,z)ᵀ
+            // r and z first: hidden[:, 0..<2H] = h_{t−1} · W_h(r,z)ᵀ
             weightHH.withPointer { w in
-                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: 2 * h, k: h, beta: 1)
+                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: 2 * h, k: h, beta: 0)
             }
-            for b in 0..<batch {
-                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw, hPrev = previous + b * h
-                for j in 0..<h {
-                    let r = Scalar.sigmoid(p[j] + q[j])
-                    c[j] = r
-                    c[h + j] = Scalar.sigmoid(p[h + j] + q[h + j])
-                    c[3 * h + j] = r * hPrev[j]
-                }
+            biasHH.withPointer { bias in
+                Scalar.gruForwardBeforeGates(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
+                                             ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw)
             }
-            // hidden[:, 2H..<3H] += (r ⊙ h_{t−1}) · W_hnᵀ
+            // hidden[:, 2H..<3H] = (r ⊙ h_{t−1}) · W_hnᵀ
             weightHH.withPointer { w in
                 multiplyByTransposedWeight(hidden + 2 * h, ldc: g3, cache + 3 * h, lda: cw, weight: w + 2 * h * h, ldw: h,
-                                           m: batch, n: h, k: h, beta: 1)
+                                           m: batch, n: h, k: h, beta: 0)
             }
-            for b in 0..<batch {
-                let p = projected + b * g3, q = hidden + b * g3, c = cache + b * cw
-                let hPrev = previous + b * h, hNext = next + b * h
-                for j in 0..<h {
-                    let z = c[h + j]
-                    let n = Scalar.tanh(p[2 * h + j] + q[2 * h + j])
-                    c[2 * h + j] = n
-                    hNext[j] = (1 - z) * n + z * hPrev[j]
-                }
+            biasHH.withPointer { bias in
+                Scalar.gruForwardBeforeState(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
+                                             ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw,
+                                             next: next, ldn: h)
             }
         }
     }
 
+    @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -166,52 +148,27 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
         switch reset {
         case .afterMatrix:
-            for b in 0..<batch {
-                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
-                let dp = dProjected + b * g3, dq = dRecurrent + b * g3, dhPrev = dPrevious + b * h
-                for j in 0..<h {
-                    let r = c[j], z = c[h + j], n = c[2 * h + j], hn = c[3 * h + j]
-                    let dnPre = dh[j] * (1 - z) * (1 - n * n)
-                    let dzPre = dh[j] * (hPrev[j] - n) * z * (1 - z)
-                    let drPre = dnPre * hn * r * (1 - r)
-                    dp[j] = drPre; dp[h + j] = dzPre; dp[2 * h + j] = dnPre
-                    dq[j] = drPre; dq[h + j] = dzPre; dq[2 * h + j] = dnPre * r
-                    dhPrev[j] = dh[j] * z
-                }
-            }
+            Scalar.gruBackwardAfter(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
+                                    dNext: dNext, lddn: h, dProjected: dProjected, lddp: g3, dRecurrent: dRecurrent, lddr: g3,
+                                    dPrevious: dPrevious, lddprev: h)
             // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H)
             weightHH.withPointer { w in
                 multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: g3, beta: 1)
             }
         case .beforeMatrix:
             let dResetProduct = workspace  // (B, H): ∂L/∂(r ⊙ h_{t−1})
-            for b in 0..<batch {
-                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
-                let dp = dProjected + b * g3, dq = dRecurrent + b * g3
-                for j in 0..<h {
-                    let z = c[h + j], n = c[2 * h + j]
-                    let dnPre = dh[j] * (1 - z) * (1 - n * n)
-                    dp[2 * h + j] = dnPre; dq[2 * h + j] = dnPre
-                    let dzPre = dh[j] * (hPrev[j] - n) * z * (1 - z)
-                    dp[h + j] = dzPre; dq[h + j] = dzPre
-                }
-            }
+            Scalar.gruBackwardBeforeState(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
+                                          dNext: dNext, lddn: h, dProjected: dProjected, lddp: g3,
+                                          dRecurrent: dRecurrent, lddr: g3)
             // d(r ⊙ h) (B, H) = dn (B, H) · W_hn (H, H)
             weightHH.withPointer { w in
                 multiplyByWeight(dResetProduct, ldc: h, dRecurrent + 2 * h, lda: g3, weight: w + 2 * h * h, ldw: h,
                                  m: batch, n: h, k: h, beta: 0)
             }
-            for b in 0..<batch {
-                let c = cache + b * cw, hPrev = previous + b * h, dh = dNext + b * h
-                let dp = dProjected + b * g3, dq = dRecurrent + b * g3, drh = dResetProduct + b * h
-                let dhPrev = dPrevious + b * h
-                for j in 0..<h {
-                    let r = c[j], z = c[h + j]
-                    let drPre = drh[j] * hPrev[j] * r * (1 - r)
-                    dp[j] = drPre; dq[j] = drPre
-                    dhPrev[j] = dh[j] * z + drh[j] * r
-                }
-            }
+            Scalar.gruBackwardBeforeGates(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
+                                          dNext: dNext, lddn: h, dReset: dResetProduct, lddreset: h,
+                                          dProjected: dProjected, lddp: g3, dRecurrent: dRecurrent, lddr: g3,
+                                          dPrevious: dPrevious, lddprev: h)
             // dh_{t−1} += [dr, dz] (B, 2H) · W_h(r,z) (2H, H)
             weightHH.withPointer { w in
                 multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: 2 * h, beta: 1)
@@ -219,6 +176,7 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,

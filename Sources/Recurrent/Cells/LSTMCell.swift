@@ -69,15 +69,15 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
-    public var stateSize: Int { 2 * hiddenSize }
-    public var outputSize: Int { hiddenSize }
-    public var projectionSize: Int { 4 * hiddenSize }
+    @inlinable public var stateSize: Int { 2 * hiddenSize }
+    @inlinable public var outputSize: Int { hiddenSize }
+    @inlinable public var projectionSize: Int { 4 * hiddenSize }
     /// Gate activations i, f, g, o and tanh(c_t).
-    public var cacheSize: Int { 5 * hiddenSize }
-    public var recurrentGradientSize: Int { 0 }
-    public func workspaceSize(batch: Int) -> Int { 0 }
+    @inlinable public var cacheSize: Int { 5 * hiddenSize }
+    @inlinable public var recurrentGradientSize: Int { 0 }
+    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
 
-    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
     public var descriptor: [String: String] { ["cell": "lstm", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"] }
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
@@ -85,6 +85,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
         next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
@@ -92,31 +93,18 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
         // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
-        biasHH.withPointer { bias in
-            setRows(cache, dstStride: cw, projected, aStride: g4, bias: bias, rows: batch, width: g4)
-        }
-        // gates (B, 4H) += h_{t−1} (B, H; pitch 2H) · W_hhᵀ
+        // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ
         weightHH.withPointer { w in
-            multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 1)
+            multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 0)
         }
-        for b in 0..<batch {
-            let gate = cache + b * cw
-            let cPrev = previous + b * s + h
-            let hNext = next + b * s, cNext = hNext + h
-            for j in 0..<h {
-                let i = Scalar.sigmoid(gate[j])
-                let f = Scalar.sigmoid(gate[h + j])
-                let g = Scalar.tanh(gate[2 * h + j])
-                let o = Scalar.sigmoid(gate[3 * h + j])
-                let c = f * cPrev[j] + i * g
-                let tc = Scalar.tanh(c)
-                gate[j] = i; gate[h + j] = f; gate[2 * h + j] = g; gate[3 * h + j] = o; gate[4 * h + j] = tc
-                cNext[j] = c
-                hNext[j] = o * tc
-            }
+        // gates = act(acc + (projected + b_hh)); c_t, h_t; the cache keeps i, f, g, o, tanh(c_t).
+        biasHH.withPointer { bias in
+            Scalar.lstmForward(batch: batch, hidden: h, projected: projected, ldp: g4, bias: bias, gates: cache, ldg: cw,
+                               previous: previous, ldprev: s, next: next, ldn: s)
         }
     }
 
+    @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -126,28 +114,16 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
-        for b in 0..<batch {
-            let gate = cache + b * cw
-            let cPrev = previous + b * s + h
-            let dh = dNext + b * s, dcIn = dh + h
-            let dGate = dProjected + b * g4
-            let dcPrev = dPrevious + b * s + h
-            for j in 0..<h {
-                let i = gate[j], f = gate[h + j], g = gate[2 * h + j], o = gate[3 * h + j], tc = gate[4 * h + j]
-                let dc = dcIn[j] + dh[j] * o * (1 - tc * tc)
-                dGate[j] = dc * g * i * (1 - i)
-                dGate[h + j] = dc * cPrev[j] * f * (1 - f)
-                dGate[2 * h + j] = dc * i * (1 - g * g)
-                dGate[3 * h + j] = dh[j] * tc * o * (1 - o)
-                dcPrev[j] = dc * f
-            }
-        }
+        // dGates (B, 4H) and dc_{t−1}
+        Scalar.lstmBackward(batch: batch, hidden: h, gates: cache, ldg: cw, previous: previous, ldprev: s,
+                            dNext: dNext, lddn: s, dGates: dProjected, lddg: g4, dPrevious: dPrevious, lddprev: s)
         // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H)
         weightHH.withPointer { w in
             multiplyByWeight(dPrevious, ldc: s, dProjected, lda: g4, weight: w, ldw: h, m: batch, n: h, k: g4, beta: 0)
         }
     }
 
+    @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,

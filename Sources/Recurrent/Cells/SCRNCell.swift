@@ -93,16 +93,16 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.alpha = alpha
     }
 
-    public var stateSize: Int { hiddenSize + contextSize }
-    public var outputSize: Int { hiddenSize + contextSize }
-    public var projectionSize: Int { hiddenSize + contextSize }
+    @inlinable public var stateSize: Int { hiddenSize + contextSize }
+    @inlinable public var outputSize: Int { hiddenSize + contextSize }
+    @inlinable public var projectionSize: Int { hiddenSize + contextSize }
     /// s_{t−1} − (B·x_t + b_s), the factor of ∂s_t/∂α.
-    public var cacheSize: Int { contextSize }
+    @inlinable public var cacheSize: Int { contextSize }
     /// [dA (H), ds_t (C)]: the hidden pre-activation and context gradients.
-    public var recurrentGradientSize: Int { hiddenSize + contextSize }
-    public func workspaceSize(batch: Int) -> Int { 0 }
+    @inlinable public var recurrentGradientSize: Int { hiddenSize + contextSize }
+    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
 
-    public var parameters: [Tensor<Scalar>] {
+    @inlinable public var parameters: [Tensor<Scalar>] {
         var list = [weightIH, biasIH, weightHH, weightCH]
         if trainableAlpha { list.append(Tensor(unchecked: [1], scalars: [alpha])) }
         return list
@@ -123,21 +123,16 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         (weightIH, biasIH, weightHH, weightCH) = (p[0], p[1], p[2], p[3])
     }
 
+    @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
         next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, c = contextSize, s = h + c
-        for b in 0..<batch {
-            let p = projected + b * s, prev = previous + b * s, nxt = next + b * s, cached = cache + b * c
-            for j in 0..<c {
-                let ps = p[h + j], sPrev = prev[h + j]
-                nxt[h + j] = (1 - alpha) * ps + alpha * sPrev
-                cached[j] = sPrev - ps
-            }
-            for j in 0..<h { nxt[j] = p[j] }
-        }
+        // s_t and the α-gradient factor; next[:, 0..<H] starts as A·x_t + b_h.
+        Scalar.scrnForwardContext(batch: batch, hidden: h, context: c, alpha: alpha, projected: projected, ldp: s,
+                                  previous: previous, ldprev: s, next: next, ldn: s, cache: cache, ldc: c)
         // a (B, H) += h_{t−1} · Rᵀ + s_t · Pᵀ
         weightHH.withPointer { r in
             multiplyByTransposedWeight(next, ldc: s, previous, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 1)
@@ -147,10 +142,11 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
         for b in 0..<batch {
             let nxt = next + b * s
-            for j in 0..<h { nxt[j] = Scalar.sigmoid(nxt[j]) }
+            Scalar.vectorSigmoid(nxt, into: nxt, count: h)
         }
     }
 
+    @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -161,29 +157,21 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize, c = contextSize, s = h + c
         // dA = dh ⊙ h(1 − h), kept in dRecurrent[:, 0..<H]; the context gradient starts from dNext's s part.
-        for b in 0..<batch {
-            let dn = dNext + b * s, nxt = next + b * s, dq = dRecurrent + b * s
-            for j in 0..<h { dq[j] = dn[j] * nxt[j] * (1 - nxt[j]) }
-            for j in 0..<c { dq[h + j] = dn[h + j] }
-        }
+        Scalar.scrnBackwardHidden(batch: batch, hidden: h, context: c, dNext: dNext, lddn: s, next: next, ldn: s,
+                                  dRecurrent: dRecurrent, lddr: s)
         // ds_t (B, C) += dA (B, H) · P (H, C)
         weightCH.withPointer { pc in
             multiplyByWeight(dRecurrent + h, ldc: s, dRecurrent, lda: s, weight: pc, ldw: c, m: batch, n: c, k: h, beta: 1)
         }
-        for b in 0..<batch {
-            let dq = dRecurrent + b * s, dp = dProjected + b * s, dPrev = dPrevious + b * s
-            for j in 0..<h { dp[j] = dq[j] }
-            for j in 0..<c {
-                dp[h + j] = (1 - alpha) * dq[h + j]
-                dPrev[h + j] = alpha * dq[h + j]
-            }
-        }
+        Scalar.scrnBackwardContext(batch: batch, hidden: h, context: c, alpha: alpha, dRecurrent: dRecurrent, lddr: s,
+                                   dProjected: dProjected, lddp: s, dPrevious: dPrevious, lddprev: s)
         // dh_{t−1} (B, H) = dA · R
         weightHH.withPointer { r in
             multiplyByWeight(dPrevious, ldc: s, dRecurrent, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 0)
         }
     }
 
+    @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,

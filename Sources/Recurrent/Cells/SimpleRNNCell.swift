@@ -76,15 +76,15 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
-    public var stateSize: Int { hiddenSize }
-    public var outputSize: Int { hiddenSize }
-    public var projectionSize: Int { hiddenSize }
+    @inlinable public var stateSize: Int { hiddenSize }
+    @inlinable public var outputSize: Int { hiddenSize }
+    @inlinable public var projectionSize: Int { hiddenSize }
     // f'(a) is recovered from h itself: 1 − h² for tanh, [h > 0] for ReLU.
-    public var cacheSize: Int { 0 }
-    public var recurrentGradientSize: Int { 0 }
-    public func workspaceSize(batch: Int) -> Int { 0 }
+    @inlinable public var cacheSize: Int { 0 }
+    @inlinable public var recurrentGradientSize: Int { 0 }
+    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
 
-    public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
     public var descriptor: [String: String] {
         ["cell": "srnn", "nonlinearity": nonlinearity.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
@@ -94,26 +94,24 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
         next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize
-        biasHH.withPointer { bias in
-            setRows(next, dstStride: h, projected, aStride: h, bias: bias, rows: batch, width: h)
-        }
-        // next (B, H) += h_{t−1} (B, H) · W_hhᵀ
+        // acc (B, H) = h_{t−1} (B, H) · W_hhᵀ, then next = f(acc + (projected + b_hh))
         weightHH.withPointer { w in
-            multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 1)
+            multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
         }
-        let n = batch * h
-        switch nonlinearity {
-        case .tanh: for j in 0..<n { next[j] = Scalar.tanh(next[j]) }
-        case .relu: for j in 0..<n { next[j] = Swift.max(next[j], 0) }
+        biasHH.withPointer { bias in
+            Scalar.srnnForward(relu: nonlinearity == .relu, batch: batch, hidden: h, projected: projected, ldp: h,
+                               bias: bias, next: next, ldn: h)
         }
     }
 
+    @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -123,18 +121,16 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize
-        let n = batch * h
         // dA = dh ⊙ f'(A); the pre-activation gradient is also ∂L/∂projected.
-        switch nonlinearity {
-        case .tanh: for j in 0..<n { dProjected[j] = dNext[j] * (1 - next[j] * next[j]) }
-        case .relu: for j in 0..<n { dProjected[j] = next[j] > 0 ? dNext[j] : 0 }
-        }
+        Scalar.srnnBackward(relu: nonlinearity == .relu, batch: batch, hidden: h, dNext: dNext, lddn: h,
+                            next: next, ldn: h, dProjected: dProjected, lddp: h)
         // dh_{t−1} (B, H) = dA (B, H) · W_hh (H, H)
         weightHH.withPointer { w in
             multiplyByWeight(dPrevious, ldc: h, dProjected, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
         }
     }
 
+    @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,

@@ -44,24 +44,37 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         public let finalState: Tensor<Scalar>
         /// Per-row lengths, if the batch is ragged.
         public let lengths: [Int]?
-        let input: Tensor<Scalar>      // (T, B, I)
-        let projected: [Scalar]        // (T, B, P)
-        let states: [Scalar]           // (T + 1, B, S), states[0] = initial
-        let cache: [Scalar]            // (T, B, cacheSize)
+        @usableFromInline let input: Tensor<Scalar>      // (T, B, I)
+        @usableFromInline let projected: ScalarBuffer<Scalar>  // (T, B, P)
+        @usableFromInline let states: ScalarBuffer<Scalar>     // (T + 1, B, S), states[0] = initial
+        @usableFromInline let cache: ScalarBuffer<Scalar>      // (T, B, cacheSize)
         /// Number of steps T.
         public var steps: Int { input.shape[0] }
         /// Batch size B.
         public var batch: Int { input.shape[1] }
 
+        @usableFromInline
+        init(outputs: Tensor<Scalar>, finalState: Tensor<Scalar>, lengths: [Int]?, input: Tensor<Scalar>,
+             projected: ScalarBuffer<Scalar>, states: ScalarBuffer<Scalar>, cache: ScalarBuffer<Scalar>) {
+            self.outputs = outputs
+            self.finalState = finalState
+            self.lengths = lengths
+            self.input = input
+            self.projected = projected
+            self.states = states
+            self.cache = cache
+        }
+
         /// The state after step t (0-based) for every row, (B, S).
         public func state(afterStep t: Int) -> Tensor<Scalar> {
             let width = finalState.shape[1], size = batch * width
             let start = (t + 1) * size
-            return Tensor(unchecked: [batch, width], scalars: Array(states[start..<start + size]))
+            return Tensor(unchecked: [batch, width], scalars: states.array(start..<start + size))
         }
     }
 
     /// Checks an input sequence and optional state and lengths; returns (T, B).
+    @usableFromInline
     func validate(_ input: Tensor<Scalar>, _ initialState: Tensor<Scalar>?, _ lengths: [Int]?) throws -> (Int, Int) {
         guard input.rank == 3 else {
             throw RecurrentError.shapeMismatch(operation: "RecurrentLayer.forward input", expected: "(T, B, \(cell.inputSize))",
@@ -92,6 +105,39 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         return (steps, batch)
     }
 
+    /// Checks the arguments of ``backward(_:outputGradient:finalStateGradient:into:)``.
+    @usableFromInline
+    func validateBackward(_ pass: Pass, _ outputGradient: Tensor<Scalar>?, _ finalStateGradient: Tensor<Scalar>?,
+                          _ gradients: [Tensor<Scalar>]) throws {
+        let (steps, batch) = (pass.steps, pass.batch)
+        try pass.input.requireShape([steps, batch, cell.inputSize],
+                                    "RecurrentLayer.backward (pass from a cell of another input size)")
+        guard pass.projected.count == steps * batch * cell.projectionSize,
+              pass.cache.count == steps * batch * cell.cacheSize,
+              pass.states.count == (steps + 1) * batch * cell.stateSize else {
+            throw RecurrentError.invalidArgument(what: "RecurrentLayer.backward", reason: "the pass was produced by a different cell")
+        }
+        if let outputGradient {
+            try outputGradient.requireShape([steps, batch, cell.outputSize], "RecurrentLayer.backward outputGradient")
+        }
+        if let finalStateGradient {
+            try finalStateGradient.requireShape([batch, cell.stateSize], "RecurrentLayer.backward finalStateGradient")
+        }
+        let expected = cell.parameters.map(\.shape)
+        guard gradients.map(\.shape) == expected else {
+            throw RecurrentError.shapeMismatch(operation: "RecurrentLayer.backward gradients",
+                                               expected: expected.map(shapeString).joined(separator: " "),
+                                               got: gradients.map { shapeString($0.shape) }.joined(separator: " "))
+        }
+    }
+
+    // Performance: `forward` and `backward` are `@inlinable`, so a caller that knows its concrete cell
+    // type gets a specialized copy; the `@_specialize` list makes the library's own generic entry point
+    // dispatch the built-in cells (in Float and Double) to specialized code, so generic callers such as
+    // `RecurrentModel<Cell>` in another module never run the time loop through protocol witnesses.
+    // Inside the loop nothing is allocated: every buffer is created before it, and the per-element work
+    // goes to the fused gate kernels of `RecurrentScalar` (C for Float and Double).
+
     /// Runs the cell over the sequence, caching what ``backward(_:outputGradient:finalStateGradient:into:)`` needs.
     /// - Parameters:
     ///   - input: (T, B, I) with T ≥ 1, B ≥ 1, finite values.
@@ -100,55 +146,62 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// - Returns: the outputs, the final state, and the cache.
     /// - Throws: ``RecurrentError`` for a wrong shape, an empty sequence, non-finite values or bad lengths.
     /// - Complexity: O(T·B·P·(I + H)) time, O(T·B·(P + S + cacheSize)) memory for the cache.
+    @inlinable
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
     public func forward(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws -> Pass {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (i, p, s, o, cw) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
         let rows = steps * batch
-        var projected = [Scalar](repeating: 0, count: rows * p)      // (T, B, P)
-        var states = [Scalar](repeating: 0, count: (steps + 1) * batch * s)  // (T + 1, B, S)
-        var cache = [Scalar](repeating: 0, count: rows * cw)         // (T, B, C)
-        var workspace = [Scalar](repeating: 0, count: Swift.max(cell.workspaceSize(batch: batch), 1))
-        var outputs = [Scalar](repeating: 0, count: rows * o)        // (T, B, O)
+        let projected = ScalarBuffer<Scalar>(zeros: rows * p)             // (T, B, P)
+        let states = ScalarBuffer<Scalar>(zeros: (steps + 1) * batch * s)  // (T + 1, B, S)
+        let cache = ScalarBuffer<Scalar>(zeros: rows * cw)                // (T, B, C)
+        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
+        var outputs = [Scalar](repeating: 0, count: rows * o)             // (T, B, O)
+        let (pr, sp, cp, wp) = (projected.base, states.base, cache.base, workspace.base)
         if let initialState {
-            states.replaceSubrange(0..<batch * s, with: initialState.scalars)
+            initialState.withPointer { sp.update(from: $0, count: batch * s) }
         }
         // projected (T·B, P) = X (T·B, I) · W_ihᵀ + b_ih: all steps in one product.
+        let parameters = cell.parameters
         input.withPointer { x in
-            cell.parameters[0].withPointer { w in
-                cell.parameters[1].withPointer { bias in
-                    projected.withUnsafeMutableBufferPointer { proj in
-                        let pr = proj.baseAddress!
-                        for r in 0..<rows { for j in 0..<p { pr[r * p + j] = bias[j] } }
-                        multiplyByTransposedWeight(pr, ldc: p, x, lda: i, weight: w, ldw: i, m: rows, n: p, k: i, beta: 1)
-                    }
+            parameters[0].withPointer { w in
+                parameters[1].withPointer { bias in
+                    for r in 0..<rows { (pr + r * p).update(from: bias, count: p) }
+                    multiplyByTransposedWeight(pr, ldc: p, x, lda: i, weight: w, ldw: i, m: rows, n: p, k: i, beta: 1)
                 }
             }
         }
-        projected.withUnsafeBufferPointer { proj in
-            states.withUnsafeMutableBufferPointer { st in
-                cache.withUnsafeMutableBufferPointer { ca in
-                    workspace.withUnsafeMutableBufferPointer { ws in
-                        outputs.withUnsafeMutableBufferPointer { out in
-                            let (pr, sp, cp, wp, op) = (proj.baseAddress!, st.baseAddress!, ca.baseAddress, ws.baseAddress!, out.baseAddress!)
-                            for t in 0..<steps {
-                                let previous = sp + t * batch * s, next = sp + (t + 1) * batch * s
-                                cell.forwardStep(projected: pr + t * batch * p, previous: previous, next: next,
-                                                 cache: cp.map { $0 + t * batch * cw } ?? wp, batch: batch, workspace: wp)
-                                for b in 0..<batch {
-                                    if let lengths, t >= lengths[b] {
-                                        // A finished row keeps its state; its output stays zero.
-                                        for j in 0..<s { next[b * s + j] = previous[b * s + j] }
-                                    } else {
-                                        for j in 0..<o { op[(t * batch + b) * o + j] = next[b * s + j] }
-                                    }
-                                }
-                            }
+        outputs.withUnsafeMutableBufferPointer { out in
+            let op = out.baseAddress!
+            for t in 0..<steps {
+                let previous = sp + t * batch * s, next = sp + (t + 1) * batch * s
+                cell.forwardStep(projected: pr + t * batch * p, previous: previous, next: next,
+                                 cache: cp + t * batch * cw, batch: batch, workspace: wp)
+                let outStep = op + t * batch * o
+                if let lengths {
+                    for b in 0..<batch {
+                        if t >= lengths[b] {
+                            // A finished row keeps its state; its output stays zero.
+                            (next + b * s).update(from: previous + b * s, count: s)
+                        } else {
+                            (outStep + b * o).update(from: next + b * s, count: o)
                         }
                     }
+                } else if o == s {
+                    outStep.update(from: next, count: batch * s)
+                } else {
+                    for b in 0..<batch { (outStep + b * o).update(from: next + b * s, count: o) }
                 }
             }
         }
-        let finalState = Array(states[steps * batch * s..<(steps + 1) * batch * s])
+        let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
         return Pass(outputs: Tensor(unchecked: [steps, batch, o], scalars: outputs),
                     finalState: Tensor(unchecked: [batch, s], scalars: finalState),
                     lengths: lengths, input: input, projected: projected, states: states, cache: cache)
@@ -162,99 +215,84 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     ///   - gradients: parameter gradients in the order of ``RecurrentCell/parameters``; this pass's gradients are added.
     /// - Returns: ∂L/∂input (T, B, I) and ∂L/∂initialState (B, S).
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` for mismatched gradients.
+    @inlinable
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
     public func backward(
         _ pass: Pass, outputGradient: Tensor<Scalar>? = nil, finalStateGradient: Tensor<Scalar>? = nil,
         into gradients: inout [Tensor<Scalar>]
     ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
+        try validateBackward(pass, outputGradient, finalStateGradient, gradients)
         let (steps, batch) = (pass.steps, pass.batch)
         let (i, p, s, o, cw, q) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize,
                                    cell.cacheSize, cell.recurrentGradientSize)
-        try pass.input.requireShape([steps, batch, i], "RecurrentLayer.backward (pass from a cell of another input size)")
-        guard pass.projected.count == steps * batch * p, pass.cache.count == steps * batch * cw else {
-            throw RecurrentError.invalidArgument(what: "RecurrentLayer.backward", reason: "the pass was produced by a different cell")
-        }
-        if let outputGradient { try outputGradient.requireShape([steps, batch, o], "RecurrentLayer.backward outputGradient") }
-        if let finalStateGradient { try finalStateGradient.requireShape([batch, s], "RecurrentLayer.backward finalStateGradient") }
-        let expected = cell.parameters.map(\.shape)
-        guard gradients.map(\.shape) == expected else {
-            throw RecurrentError.shapeMismatch(operation: "RecurrentLayer.backward gradients",
-                                               expected: expected.map(shapeString).joined(separator: " "),
-                                               got: gradients.map { shapeString($0.shape) }.joined(separator: " "))
-        }
         let rows = steps * batch
-        var dState = finalStateGradient?.scalars ?? [Scalar](repeating: 0, count: batch * s)  // (B, S) ∂L/∂state_t
-        var dPrevious = [Scalar](repeating: 0, count: batch * s)                              // (B, S)
-        var dProjected = [Scalar](repeating: 0, count: rows * p)                              // (T, B, P)
-        var dRecurrent = [Scalar](repeating: 0, count: Swift.max(rows * q, 1))                // (T, B, Q)
-        var workspace = [Scalar](repeating: 0, count: Swift.max(cell.workspaceSize(batch: batch), 1))
-        let dOut = outputGradient?.scalars
+        // Two (B, S) halves that take turns as ∂L/∂state_t (dNext) and ∂L/∂state_{t−1} (dPrevious).
+        let stateGradients = ScalarBuffer<Scalar>(zeros: 2 * batch * s)
+        if let finalStateGradient {
+            finalStateGradient.withPointer { stateGradients.base.update(from: $0, count: batch * s) }
+        }
+        let dProjectedBuffer = ScalarBuffer<Scalar>(zeros: rows * p)   // (T, B, P)
+        let dRecurrentBuffer = ScalarBuffer<Scalar>(zeros: rows * q)   // (T, B, Q)
+        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
+        let (pr, sp, cp, wp) = (pass.projected.base, pass.states.base, pass.cache.base, workspace.base)
+        let (dp, dr) = (dProjectedBuffer.base, dRecurrentBuffer.base)
         let lengths = pass.lengths
-
-        pass.projected.withUnsafeBufferPointer { proj in
-        pass.states.withUnsafeBufferPointer { st in
-        pass.cache.withUnsafeBufferPointer { ca in
-        dProjected.withUnsafeMutableBufferPointer { dProj in
-        dRecurrent.withUnsafeMutableBufferPointer { dRec in
-        workspace.withUnsafeMutableBufferPointer { ws in
-            let (pr, sp, wp) = (proj.baseAddress!, st.baseAddress!, ws.baseAddress!)
-            let cp = ca.baseAddress ?? UnsafePointer(wp)
+        var dNext = stateGradients.base, dPrev = stateGradients.base + batch * s
+        let dOut = outputGradient?.scalars ?? []
+        dOut.withUnsafeBufferPointer { dOutBuffer in
             for t in (0..<steps).reversed() {
-                dState.withUnsafeMutableBufferPointer { dNext in
-                    if let dOut {
-                        for b in 0..<batch where lengths.map({ t < $0[b] }) ?? true {
-                            for j in 0..<o { dNext[b * s + j] += dOut[(t * batch + b) * o + j] }
-                        }
-                    }
-                    dPrevious.withUnsafeMutableBufferPointer { dPrev in
-                        let dpt = dProj.baseAddress! + t * batch * p, drt = dRec.baseAddress! + t * batch * q
-                        cell.backwardStep(
-                            dNext: dNext.baseAddress!, projected: pr + t * batch * p,
-                            previous: sp + t * batch * s, next: sp + (t + 1) * batch * s, cache: cp + t * batch * cw,
-                            dPrevious: dPrev.baseAddress!, dProjected: dpt, dRecurrent: drt, batch: batch, workspace: wp)
-                        if let lengths {
-                            for b in 0..<batch where t >= lengths[b] {
-                                // Padded step: the state passed through unchanged, so does its gradient.
-                                for j in 0..<s { dPrev[b * s + j] = dNext[b * s + j] }
-                                for j in 0..<p { dpt[b * p + j] = 0 }
-                                for j in 0..<q { drt[b * q + j] = 0 }
-                            }
-                        }
+                if outputGradient != nil, let dOutBase = dOutBuffer.baseAddress {
+                    for b in 0..<batch {
+                        if let lengths, t >= lengths[b] { continue }
+                        let src = dOutBase + (t * batch + b) * o, dst = dNext + b * s
+                        for j in 0..<o { dst[j] += src[j] }
                     }
                 }
-                swap(&dState, &dPrevious)
+                let dpt = dp + t * batch * p, drt = dr + t * batch * q
+                cell.backwardStep(
+                    dNext: dNext, projected: pr + t * batch * p,
+                    previous: sp + t * batch * s, next: sp + (t + 1) * batch * s, cache: cp + t * batch * cw,
+                    dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: batch, workspace: wp)
+                if let lengths {
+                    for b in 0..<batch where t >= lengths[b] {
+                        // Padded step: the state passed through unchanged, so does its gradient.
+                        (dPrev + b * s).update(from: dNext + b * s, count: s)
+                        (dpt + b * p).update(repeating: 0, count: p)
+                        if q > 0 { (drt + b * q).update(repeating: 0, count: q) }
+                    }
+                }
+                swap(&dNext, &dPrev)
             }
-        }}}}}}
+        }
+        let dInitial = Array(UnsafeBufferPointer(start: dNext, count: batch * s))  // ∂L/∂state_0
 
         // Parameter gradients over all steps at once.
         var dInput = [Scalar](repeating: 0, count: rows * i)  // (T, B, I)
         let weightIH = cell.parameters[0]
-        dProjected.withUnsafeBufferPointer { dProj in
-            let dp = dProj.baseAddress!
-            pass.input.withPointer { x in
-                // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
-                gradients.withMutablePointer(at: 0) { dW in
-                    accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x, ldx: i, m: p, n: i, rows: rows)
-                }
-                gradients.withMutablePointer(at: 1) { db in
-                    accumulateColumnSums(db, dp, stride: p, rows: rows, width: p)
-                }
+        pass.input.withPointer { x in
+            // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
+            gradients.withMutablePointer(at: 0) { dW in
+                accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x, ldx: i, m: p, n: i, rows: rows)
             }
-            // dX (T·B, I) = dProjected · W_ih
-            weightIH.withPointer { w in
-                dInput.withUnsafeMutableBufferPointer { dx in
-                    multiplyByWeight(dx.baseAddress!, ldc: i, dp, lda: p, weight: w, ldw: i, m: rows, n: i, k: p, beta: 0)
-                }
-            }
-            dRecurrent.withUnsafeBufferPointer { dRec in
-                pass.states.withUnsafeBufferPointer { st in
-                    pass.cache.withUnsafeBufferPointer { ca in
-                        let cp = ca.baseAddress ?? st.baseAddress!
-                        cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dRec.baseAddress!,
-                                                          states: st.baseAddress!, cache: cp, steps: steps, batch: batch)
-                    }
-                }
+            gradients.withMutablePointer(at: 1) { db in
+                accumulateColumnSums(db, dp, stride: p, rows: rows, width: p)
             }
         }
-        return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dState))
+        // dX (T·B, I) = dProjected · W_ih
+        weightIH.withPointer { w in
+            dInput.withUnsafeMutableBufferPointer { dx in
+                multiplyByWeight(dx.baseAddress!, ldc: i, dp, lda: p, weight: w, ldw: i, m: rows, n: i, k: p, beta: 0)
+            }
+        }
+        cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp, cache: cp,
+                                          steps: steps, batch: batch)
+        return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
     }
 }
