@@ -46,11 +46,14 @@ echo "== symbol graphs =="
 # Building only the library targets (RecurrentTraining pulls in Recurrent, RecurrentInitializers and
 # RecurrentData). The graphs are rewritten whenever a module recompiles; an unchanged module keeps its graph.
 for target in RecurrentTraining RecurrentDiagnostics; do
-    swift build --scratch-path "$scratch" --target "$target" \
-        -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs" \
-        -Xswiftc -emit-extension-block-symbols 2>&1 \
-        | tee -a "$scratch/build.log" | grep -E "error|warning:|Compiling|Build complete" | grep -v "^\[" || true
-    if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "build-docs: swift build --target $target failed" >&2; exit 1; fi
+    if ! swift build --scratch-path "$scratch" --target "$target" \
+            -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc "$PWD/$graphs" \
+            -Xswiftc -emit-extension-block-symbols >"$scratch/build-$target.log" 2>&1; then
+        cat "$scratch/build-$target.log" >&2
+        echo "build-docs: swift build --target $target failed" >&2
+        exit 1
+    fi
+    grep -E "warning:|Build complete" "$scratch/build-$target.log" || true
 done
 
 echo "== docc convert =="
