@@ -128,7 +128,7 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
     size_t aElems = (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
     D_T *bbuf = (D_T *)rnn_scratch(1, bElems * sizeof(D_T));
     D_T *abuf = (D_T *)rnn_scratch(0, aElems * sizeof(D_T));
-    if (!bbuf || !abuf) {  // out of memory: unblocked fallback, same contract
+    if (!bbuf || !abuf) {  // out of memory: unblocked fallback, same contract (not bit-identical)
         for (ptrdiff_t i = 0; i < m; i++)
             for (ptrdiff_t j = 0; j < n; j++) {
                 D_T s = 0;
@@ -147,7 +147,8 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
             D_T betaE = pc == 0 ? beta : (D_T)1;
             const D_T *Bs = tB ? B + jc * ldb + pc : B + pc * ldb + jc;  // op(B)(pc, jc)
             if (!directB && !lazyB) D_FN(pack_b)(tB, Bs, ldb, kc, nc, bbuf);
-            else if (ncFull < nc) D_FN(pack_b)(tB, Bs + ncFull, ldb, kc, nc - ncFull, bbuf);
+            else if (directB && ncFull < nc)  // the narrow last panel cannot be read in place
+                D_FN(pack_b)(tB, Bs + ncFull, ldb, kc, nc - ncFull, bbuf);
 
             for (ptrdiff_t ic = 0; ic < m; ic += D_MC) {
                 ptrdiff_t mc = D_FN(min)(D_MC, m - ic);
