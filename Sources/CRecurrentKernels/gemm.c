@@ -82,7 +82,7 @@ static const rnn_gemm_level_impl *impl_for_level(int level) {
 
 // Products below this many flops (2·m·n·k) run on the calling thread: waking a worker
 // and splitting the packing costs more than it saves.
-#define RNN_PARALLEL_MIN_FLOPS 3.0e6
+#define RNN_PARALLEL_MIN_FLOPS 2.0e6
 
 // Splits [0, units) into `parts` contiguous ranges; returns the start of range `t`.
 static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {

@@ -175,7 +175,7 @@ final class GEMMTests: XCTestCase {
             // k larger than the k block (several k blocks, β applied only once).
             Case(transA: true, transB: false, m: 20, n: 12, k: 1100, alpha: 1, beta: 1),
             Case(transA: false, transB: false, m: 10, n: 45, k: 800, alpha: 0.5, beta: 0),
-            // Over the thread threshold (2·m·n·k ≥ 3e6): split over n, then over m.
+            // Over the thread threshold (2·m·n·k ≥ 2e6): split over n, then over m.
             Case(transA: false, transB: true, m: 24, n: 300, k: 230, alpha: 1, beta: 0.5, padC: 5),
             Case(transA: false, transB: false, m: 45, n: 301, k: 120, alpha: -1, beta: 0, padB: 3),
             Case(transA: true, transB: false, m: 230, n: 37, k: 190, alpha: 1, beta: 1, padA: 1),
