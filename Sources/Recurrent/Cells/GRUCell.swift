@@ -83,8 +83,20 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { 4 * hiddenSize }
     /// The pre-activation gradients of the hidden-side products: [dr, dz, dn_h].
     @inlinable public var recurrentGradientSize: Int { 3 * hiddenSize }
-    /// The hidden-side products (B, 3H).
-    @inlinable public func workspaceSize(batch: Int) -> Int { batch * 3 * hiddenSize }
+    /// The hidden-side products (B, 3H), then W_hhᵀ (H, 3H) when it is laid out once per pass
+    /// (see `prefersTransposedWeight`).
+    @inlinable public func workspaceSize(batch: Int) -> Int {
+        batch * 3 * hiddenSize + (transposesRecurrentWeight ? 3 * hiddenSize * hiddenSize : 0)
+    }
+    @inlinable var transposesRecurrentWeight: Bool {
+        prefersTransposedWeight(rows: 3 * hiddenSize, columns: hiddenSize, Scalar.self)
+    }
+    @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        guard transposesRecurrentWeight else { return }
+        weightHH.withPointer { transposeMatrix(workspace + batch * 3 * hiddenSize, $0, rows: 3 * hiddenSize, columns: hiddenSize) }
+    }
+    /// The backward step works from the cache only.
+    @inlinable public var backwardReadsProjection: Bool { false }
 
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
@@ -104,30 +116,36 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
         let hidden = workspace  // (B, 3H): the hidden-side products, b_hh added inside the kernels
+        let transposed: UnsafePointer<Scalar>? = transposesRecurrentWeight ? UnsafePointer(workspace + batch * g3) : nil
+        // hidden[:, columns] = a · W_hh[rows of those columns]ᵀ, from W_hhᵀ when it is prepared.
+        func product(_ c: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, lda: Int, firstRow: Int, rows: Int) {
+            if let transposed {
+                multiplyByPretransposedWeight(c, ldc: g3, a, lda: lda, transposedWeight: transposed + firstRow, ldw: g3,
+                                              m: batch, n: rows, k: h, beta: 0)
+            } else {
+                weightHH.withPointer { w in
+                    multiplyByTransposedWeight(c, ldc: g3, a, lda: lda, weight: w + firstRow * h, ldw: h,
+                                               m: batch, n: rows, k: h, beta: 0)
+                }
+            }
+        }
         switch reset {
         case .afterMatrix:
             // hidden (B, 3H) = h_{t−1} · W_hhᵀ
-            weightHH.withPointer { w in
-                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: g3, k: h, beta: 0)
-            }
+            product(hidden, previous, lda: h, firstRow: 0, rows: g3)
             biasHH.withPointer { bias in
                 Scalar.gruForwardAfter(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden, ldh: g3,
                                        bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw, next: next, ldn: h)
             }
         case .beforeMatrix:
             // r and z first: hidden[:, 0..<2H] = h_{t−1} · W_h(r,z)ᵀ
-            weightHH.withPointer { w in
-                multiplyByTransposedWeight(hidden, ldc: g3, previous, lda: h, weight: w, ldw: h, m: batch, n: 2 * h, k: h, beta: 0)
-            }
+            product(hidden, previous, lda: h, firstRow: 0, rows: 2 * h)
             biasHH.withPointer { bias in
                 Scalar.gruForwardBeforeGates(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
                                              ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw)
             }
             // hidden[:, 2H..<3H] = (r ⊙ h_{t−1}) · W_hnᵀ
-            weightHH.withPointer { w in
-                multiplyByTransposedWeight(hidden + 2 * h, ldc: g3, cache + 3 * h, lda: cw, weight: w + 2 * h * h, ldw: h,
-                                           m: batch, n: h, k: h, beta: 0)
-            }
+            product(hidden + 2 * h, cache + 3 * h, lda: cw, firstRow: 2 * h, rows: h)
             biasHH.withPointer { bias in
                 Scalar.gruForwardBeforeState(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
                                              ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw,

@@ -75,7 +75,17 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Gate activations i, f, g, o and tanh(c_t).
     @inlinable public var cacheSize: Int { 5 * hiddenSize }
     @inlinable public var recurrentGradientSize: Int { 0 }
-    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
+    /// W_hhᵀ (H, 4H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
+    @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? 4 * hiddenSize * hiddenSize : 0 }
+    @inlinable var transposesRecurrentWeight: Bool {
+        prefersTransposedWeight(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self)
+    }
+    @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        guard transposesRecurrentWeight else { return }
+        weightHH.withPointer { transposeMatrix(workspace, $0, rows: 4 * hiddenSize, columns: hiddenSize) }
+    }
+    /// The backward step works from the cached gate activations only.
+    @inlinable public var backwardReadsProjection: Bool { false }
 
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
@@ -94,8 +104,13 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
         // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
         // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ
-        weightHH.withPointer { w in
-            multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 0)
+        if transposesRecurrentWeight {
+            multiplyByPretransposedWeight(cache, ldc: cw, previous, lda: s, transposedWeight: workspace, ldw: g4,
+                                          m: batch, n: g4, k: h, beta: 0)
+        } else {
+            weightHH.withPointer { w in
+                multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 0)
+            }
         }
         // gates = act(acc + (projected + b_hh)); c_t, h_t; the cache keeps i, f, g, o, tanh(c_t).
         biasHH.withPointer { bias in

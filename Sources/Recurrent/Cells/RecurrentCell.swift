@@ -38,6 +38,17 @@ public protocol RecurrentCell<Scalar>: Sendable {
     var recurrentGradientSize: Int { get }
     /// Scratch scalars the steps need for a batch of `batch` rows.
     func workspaceSize(batch: Int) -> Int
+    /// Fills the workspace with whatever the forward steps of a pass share, for example a weight
+    /// laid out once for the matrix kernels instead of at every step. ``RecurrentLayer`` calls it once
+    /// before the first ``forwardStep(projected:previous:next:cache:batch:workspace:)`` of a pass;
+    /// a direct caller of the forward step must do the same. The default does nothing.
+    func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int)
+    /// Whether ``backwardStep(dNext:projected:previous:next:cache:dPrevious:dProjected:dRecurrent:batch:workspace:)``
+    /// reads its `projected` argument. When `false`, the layer computes the input projection a few
+    /// steps at a time into a small buffer that stays in cache, keeps no projection for the backward
+    /// pass (its `projected` argument then points at unspecified values), and does not zero the cache
+    /// (the forward step must then write every cache scalar). Default `true`; the built-in cells say `false`.
+    var backwardReadsProjection: Bool { get }
 
     /// Trainable tensors; [0] is `W_ih` (P, I), [1] is `b_ih` (P). Setting checks shapes with preconditions;
     /// use ``setParameters(_:)`` for a throwing check.
@@ -90,6 +101,14 @@ public protocol RecurrentCell<Scalar>: Sendable {
 }
 
 extension RecurrentCell {
+    /// Does nothing: the workspace is plain scratch.
+    @inlinable
+    public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {}
+
+    /// `true`: the layer keeps the projection of every step for the backward pass.
+    @inlinable
+    public var backwardReadsProjection: Bool { true }
+
     /// Number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 

@@ -100,7 +100,20 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { contextSize }
     /// [dA (H), ds_t (C)]: the hidden pre-activation and context gradients.
     @inlinable public var recurrentGradientSize: Int { hiddenSize + contextSize }
-    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
+    /// Rᵀ (H, H) then Pᵀ (C, H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
+    @inlinable public func workspaceSize(batch: Int) -> Int {
+        transposesRecurrentWeights ? hiddenSize * (hiddenSize + contextSize) : 0
+    }
+    @inlinable var transposesRecurrentWeights: Bool {
+        prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize + contextSize, Scalar.self)
+    }
+    @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        guard transposesRecurrentWeights else { return }
+        weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
+        weightCH.withPointer { transposeMatrix(workspace + hiddenSize * hiddenSize, $0, rows: hiddenSize, columns: contextSize) }
+    }
+    /// The backward step works from the new state and the cache only.
+    @inlinable public var backwardReadsProjection: Bool { false }
 
     @inlinable public var parameters: [Tensor<Scalar>] {
         var list = [weightIH, biasIH, weightHH, weightCH]
@@ -134,11 +147,18 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         Scalar.scrnForwardContext(batch: batch, hidden: h, context: c, alpha: alpha, projected: projected, ldp: s,
                                   previous: previous, ldprev: s, next: next, ldn: s, cache: cache, ldc: c)
         // a (B, H) += h_{t−1} · Rᵀ + s_t · Pᵀ
-        weightHH.withPointer { r in
-            multiplyByTransposedWeight(next, ldc: s, previous, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 1)
-        }
-        weightCH.withPointer { pc in
-            multiplyByTransposedWeight(next, ldc: s, next + h, lda: s, weight: pc, ldw: c, m: batch, n: h, k: c, beta: 1)
+        if transposesRecurrentWeights {
+            multiplyByPretransposedWeight(next, ldc: s, previous, lda: s, transposedWeight: workspace, ldw: h,
+                                          m: batch, n: h, k: h, beta: 1)
+            multiplyByPretransposedWeight(next, ldc: s, next + h, lda: s, transposedWeight: workspace + h * h, ldw: h,
+                                          m: batch, n: h, k: c, beta: 1)
+        } else {
+            weightHH.withPointer { r in
+                multiplyByTransposedWeight(next, ldc: s, previous, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 1)
+            }
+            weightCH.withPointer { pc in
+                multiplyByTransposedWeight(next, ldc: s, next + h, lda: s, weight: pc, ldw: c, m: batch, n: h, k: c, beta: 1)
+            }
         }
         for b in 0..<batch {
             let nxt = next + b * s

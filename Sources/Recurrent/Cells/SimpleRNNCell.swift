@@ -82,7 +82,17 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     // f'(a) is recovered from h itself: 1 − h² for tanh, [h > 0] for ReLU.
     @inlinable public var cacheSize: Int { 0 }
     @inlinable public var recurrentGradientSize: Int { 0 }
-    @inlinable public func workspaceSize(batch: Int) -> Int { 0 }
+    /// W_hhᵀ (H, H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
+    @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? hiddenSize * hiddenSize : 0 }
+    @inlinable var transposesRecurrentWeight: Bool {
+        prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize, Scalar.self)
+    }
+    @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        guard transposesRecurrentWeight else { return }
+        weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
+    }
+    /// The backward step works from the new state only.
+    @inlinable public var backwardReadsProjection: Bool { false }
 
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
@@ -102,8 +112,13 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize
         // acc (B, H) = h_{t−1} (B, H) · W_hhᵀ, then next = f(acc + (projected + b_hh))
-        weightHH.withPointer { w in
-            multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
+        if transposesRecurrentWeight {
+            multiplyByPretransposedWeight(next, ldc: h, previous, lda: h, transposedWeight: workspace, ldw: h,
+                                          m: batch, n: h, k: h, beta: 0)
+        } else {
+            weightHH.withPointer { w in
+                multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
+            }
         }
         biasHH.withPointer { bias in
             Scalar.srnnForward(relu: nonlinearity == .relu, batch: batch, hidden: h, projected: projected, ldp: h,

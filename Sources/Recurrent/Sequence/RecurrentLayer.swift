@@ -45,9 +45,11 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         /// Per-row lengths, if the batch is ragged.
         public let lengths: [Int]?
         @usableFromInline let input: Tensor<Scalar>      // (T, B, I)
-        @usableFromInline let projected: ScalarBuffer<Scalar>  // (T, B, P)
+        @usableFromInline let projected: ScalarBuffer<Scalar>  // (T, B, P), or one chunk of steps (see projectedSteps)
         @usableFromInline let states: ScalarBuffer<Scalar>     // (T + 1, B, S), states[0] = initial
         @usableFromInline let cache: ScalarBuffer<Scalar>      // (T, B, cacheSize)
+        /// Steps held in `projected`: T, or fewer when the cell's backward step does not read the projection.
+        @usableFromInline let projectedSteps: Int
         /// Number of steps T.
         public var steps: Int { input.shape[0] }
         /// Batch size B.
@@ -55,12 +57,13 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
 
         @usableFromInline
         init(outputs: Tensor<Scalar>, finalState: Tensor<Scalar>, lengths: [Int]?, input: Tensor<Scalar>,
-             projected: ScalarBuffer<Scalar>, states: ScalarBuffer<Scalar>, cache: ScalarBuffer<Scalar>) {
+             projected: ScalarBuffer<Scalar>, projectedSteps: Int, states: ScalarBuffer<Scalar>, cache: ScalarBuffer<Scalar>) {
             self.outputs = outputs
             self.finalState = finalState
             self.lengths = lengths
             self.input = input
             self.projected = projected
+            self.projectedSteps = projectedSteps
             self.states = states
             self.cache = cache
         }
@@ -112,7 +115,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let (steps, batch) = (pass.steps, pass.batch)
         try pass.input.requireShape([steps, batch, cell.inputSize],
                                     "RecurrentLayer.backward (pass from a cell of another input size)")
-        guard pass.projected.count == steps * batch * cell.projectionSize,
+        guard pass.projected.count == pass.projectedSteps * batch * cell.projectionSize,
+              pass.projectedSteps == steps || !cell.backwardReadsProjection,
               pass.cache.count == steps * batch * cell.cacheSize,
               pass.states.count == (steps + 1) * batch * cell.stateSize else {
             throw RecurrentError.invalidArgument(what: "RecurrentLayer.backward", reason: "the pass was produced by a different cell")
@@ -159,30 +163,42 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (i, p, s, o, cw) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
         let rows = steps * batch
-        let projected = ScalarBuffer<Scalar>(zeros: rows * p)             // (T, B, P)
-        let states = ScalarBuffer<Scalar>(zeros: (steps + 1) * batch * s)  // (T + 1, B, S)
-        let cache = ScalarBuffer<Scalar>(zeros: rows * cw)                // (T, B, C)
+        // The input projection of every step, or (when the backward step does not need it) of a chunk
+        // of steps at a time, computed just before use so that it is still in cache.
+        let chunkSteps = cell.backwardReadsProjection ? steps : projectionChunkSteps(steps: steps, batch: batch)
+        let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
+        let states = ScalarBuffer<Scalar>(count: (steps + 1) * batch * s, zeroed: false)    // (T + 1, B, S)
+        // Built-in cells (backwardReadsProjection == false) write every cache scalar; others get zeros.
+        let cache = ScalarBuffer<Scalar>(count: rows * cw, zeroed: cell.backwardReadsProjection)  // (T, B, C)
         let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
         var outputs = [Scalar](repeating: 0, count: rows * o)             // (T, B, O)
         let (pr, sp, cp, wp) = (projected.base, states.base, cache.base, workspace.base)
         if let initialState {
             initialState.withPointer { sp.update(from: $0, count: batch * s) }
+        } else {
+            sp.update(repeating: 0, count: batch * s)
         }
-        // projected (T·B, P) = X (T·B, I) · W_ihᵀ + b_ih: all steps in one product.
+        cell.prepareWorkspace(wp, batch: batch)
         let parameters = cell.parameters
-        input.withPointer { x in
-            parameters[0].withPointer { w in
-                parameters[1].withPointer { bias in
-                    for r in 0..<rows { (pr + r * p).update(from: bias, count: p) }
-                    multiplyByTransposedWeight(pr, ldc: p, x, lda: i, weight: w, ldw: i, m: rows, n: p, k: i, beta: 1)
+        // projected (rows, P) = X[rows] · W_ihᵀ + b_ih for the steps first..<first + count.
+        func project(first: Int, count: Int) {
+            let n = count * batch
+            input.withPointer { x in
+                parameters[0].withPointer { w in
+                    parameters[1].withPointer { bias in
+                        for r in 0..<n { (pr + r * p).update(from: bias, count: p) }
+                        multiplyByTransposedWeight(pr, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
+                                                   m: n, n: p, k: i, beta: 1)
+                    }
                 }
             }
         }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
             for t in 0..<steps {
+                if t % chunkSteps == 0 { project(first: t, count: Swift.min(chunkSteps, steps - t)) }
                 let previous = sp + t * batch * s, next = sp + (t + 1) * batch * s
-                cell.forwardStep(projected: pr + t * batch * p, previous: previous, next: next,
+                cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
                                  cache: cp + t * batch * cw, batch: batch, workspace: wp)
                 let outStep = op + t * batch * o
                 if let lengths {
@@ -204,7 +220,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
         return Pass(outputs: Tensor(unchecked: [steps, batch, o], scalars: outputs),
                     finalState: Tensor(unchecked: [batch, s], scalars: finalState),
-                    lengths: lengths, input: input, projected: projected, states: states, cache: cache)
+                    lengths: lengths, input: input, projected: projected, projectedSteps: chunkSteps, states: states,
+                    cache: cache)
     }
 
     /// Backpropagation through time over a cached forward pass.
@@ -238,8 +255,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         if let finalStateGradient {
             finalStateGradient.withPointer { stateGradients.base.update(from: $0, count: batch * s) }
         }
-        let dProjectedBuffer = ScalarBuffer<Scalar>(zeros: rows * p)   // (T, B, P)
-        let dRecurrentBuffer = ScalarBuffer<Scalar>(zeros: rows * q)   // (T, B, Q)
+        // Both are overwritten by every backward step before they are read.
+        let dProjectedBuffer = ScalarBuffer<Scalar>(count: rows * p, zeroed: false)   // (T, B, P)
+        let dRecurrentBuffer = ScalarBuffer<Scalar>(count: rows * q, zeroed: false)   // (T, B, Q)
         let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
         let (pr, sp, cp, wp) = (pass.projected.base, pass.states.base, pass.cache.base, workspace.base)
         let (dp, dr) = (dProjectedBuffer.base, dRecurrentBuffer.base)
@@ -256,8 +274,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     }
                 }
                 let dpt = dp + t * batch * p, drt = dr + t * batch * q
+                let projectedStep = pass.projectedSteps == steps ? pr + t * batch * p : pr  // unread when chunked
                 cell.backwardStep(
-                    dNext: dNext, projected: pr + t * batch * p,
+                    dNext: dNext, projected: projectedStep,
                     previous: sp + t * batch * s, next: sp + (t + 1) * batch * s, cache: cp + t * batch * cw,
                     dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: batch, workspace: wp)
                 if let lengths {
@@ -294,5 +313,16 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp, cache: cp,
                                           steps: steps, batch: batch)
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
+    }
+
+    /// Steps per chunk of the input projection: about 256 KiB of projections (so a chunk stays in L2
+    /// until its steps have used it), and at least 512 rows when the input is wide, so that the
+    /// product's per-call packing of W_ih is spread over enough rows.
+    @inlinable
+    func projectionChunkSteps(steps: Int, batch: Int) -> Int {
+        let rowBytes = cell.projectionSize * MemoryLayout<Scalar>.stride
+        var rows = Swift.max(LayoutTuning.projectionChunkBytes / Swift.max(rowBytes, 1), batch)
+        if cell.inputSize >= 16 { rows = Swift.max(rows, 512) }
+        return Swift.min(steps, Swift.max(1, rows / batch))
     }
 }

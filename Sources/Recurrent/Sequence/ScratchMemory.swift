@@ -16,7 +16,7 @@ import Synchronization
 /// therefore come from a process-wide cache: released buffers are kept (up to ``limitBytes``
 /// in total) and handed to the next pass that needs as much, and new ones are 2 MiB-aligned
 /// and marked for transparent huge pages on Linux. Results never depend on the cache: every
-/// buffer is zeroed before use.
+/// buffer is zeroed, or written in full, before it is read.
 ///
 /// ```swift
 /// ScratchMemory.limitBytes = 256 << 20   // keep at most 256 MiB between passes
@@ -119,8 +119,8 @@ public enum ScratchMemory {
     }
 }
 
-/// A zero-initialized array of scalars for a pass: cached memory for large sizes (see ``ScratchMemory``),
-/// an ordinary allocation for small ones. Immutable after the pass that fills it.
+/// An array of scalars for a pass: cached memory for large sizes (see ``ScratchMemory``), an ordinary
+/// allocation for small ones. Immutable after the pass that fills it.
 @usableFromInline
 final class ScalarBuffer<Scalar: RecurrentScalar>: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<Scalar>
@@ -129,7 +129,12 @@ final class ScalarBuffer<Scalar: RecurrentScalar>: @unchecked Sendable {
 
     /// `count` zeros (at least one element is allocated, so `base` is always valid).
     @usableFromInline
-    init(zeros count: Int) {
+    convenience init(zeros count: Int) { self.init(count: count, zeroed: true) }
+
+    /// `count` scalars, zeroed or left with whatever values the memory held (for buffers that are
+    /// written in full before they are read). At least one element is allocated, so `base` is always valid.
+    @usableFromInline
+    init(count: Int, zeroed: Bool) {
         self.count = count
         let elements = Swift.max(count, 1)
         let bytes = elements * MemoryLayout<Scalar>.stride
@@ -141,7 +146,7 @@ final class ScalarBuffer<Scalar: RecurrentScalar>: @unchecked Sendable {
             block = nil
             base = UnsafeMutablePointer<Scalar>.allocate(capacity: elements)
         }
-        base.initialize(repeating: 0, count: elements)
+        if zeroed || block == nil { base.initialize(repeating: 0, count: elements) }
     }
 
     deinit {

@@ -1,0 +1,116 @@
+import XCTest
+@testable import Recurrent
+import RecurrentInitializers
+
+/// The layer's speed-only choices never change results, bit for bit:
+/// - recurrent weights transposed once per pass (small weights) or by the GEMM at every step (large ones);
+/// - the input projection computed a chunk of steps at a time (built-in cells) or for all steps at once;
+/// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
+///   `prepareWorkspace` (projection kept for every step, zeroed cache).
+/// Each configuration runs forward and backward (with ragged and full batches) and must reproduce the
+/// outputs, final state, input and initial-state gradients and every parameter gradient exactly.
+final class LayoutInvarianceTests: XCTestCase {
+    /// Delegates everything to `base` except `backwardReadsProjection`, which keeps its default (`true`).
+    struct ConservativeCell<Base: RecurrentCell>: RecurrentCell {
+        typealias Scalar = Base.Scalar
+        var base: Base
+        var inputSize: Int { base.inputSize }
+        var stateSize: Int { base.stateSize }
+        var outputSize: Int { base.outputSize }
+        var projectionSize: Int { base.projectionSize }
+        var cacheSize: Int { base.cacheSize }
+        var recurrentGradientSize: Int { base.recurrentGradientSize }
+        func workspaceSize(batch: Int) -> Int { base.workspaceSize(batch: batch) }
+        func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+            base.prepareWorkspace(workspace, batch: batch)
+        }
+        var parameters: [Tensor<Scalar>] { base.parameters }
+        var parameterNames: [String] { base.parameterNames }
+        var descriptor: [String: String] { base.descriptor }
+        mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws { try base.setParameters(newValue) }
+        func forwardStep(projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>, next: UnsafeMutablePointer<Scalar>,
+                         cache: UnsafeMutablePointer<Scalar>, batch: Int, workspace: UnsafeMutablePointer<Scalar>) {
+            base.forwardStep(projected: projected, previous: previous, next: next, cache: cache, batch: batch, workspace: workspace)
+        }
+        func backwardStep(dNext: UnsafePointer<Scalar>, projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
+                          next: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>, dPrevious: UnsafeMutablePointer<Scalar>,
+                          dProjected: UnsafeMutablePointer<Scalar>, dRecurrent: UnsafeMutablePointer<Scalar>, batch: Int,
+                          workspace: UnsafeMutablePointer<Scalar>) {
+            base.backwardStep(dNext: dNext, projected: projected, previous: previous, next: next, cache: cache,
+                              dPrevious: dPrevious, dProjected: dProjected, dRecurrent: dRecurrent, batch: batch,
+                              workspace: workspace)
+        }
+        func accumulateRecurrentGradients(_ gradients: inout [Tensor<Scalar>], dProjected: UnsafePointer<Scalar>,
+                                          dRecurrent: UnsafePointer<Scalar>, states: UnsafePointer<Scalar>,
+                                          cache: UnsafePointer<Scalar>, steps: Int, batch: Int) {
+            base.accumulateRecurrentGradients(&gradients, dProjected: dProjected, dRecurrent: dRecurrent, states: states,
+                                              cache: cache, steps: steps, batch: batch)
+        }
+    }
+
+    override func tearDown() {
+        LayoutTuning.transposedWeightLimitBytes = 192 * 1024
+        LayoutTuning.projectionChunkBytes = 256 * 1024
+        super.tearDown()
+    }
+
+    /// Forward and backward of one layer; every result flattened.
+    func results<Cell: RecurrentCell>(_ cell: Cell, _ x: Tensor<Cell.Scalar>, lengths: [Int]?) throws -> [[Cell.Scalar]] {
+        let layer = RecurrentLayer(cell: cell)
+        var generator = RandomGenerator(seed: 3)
+        let state = try Tensor<Cell.Scalar>(shape: [x.shape[1], cell.stateSize],
+                                            scalars: (0..<x.shape[1] * cell.stateSize).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
+        let pass = try layer.forward(x, initialState: state, lengths: lengths)
+        let dOut = try Tensor<Cell.Scalar>(shape: pass.outputs.shape,
+                                           scalars: (0..<pass.outputs.count).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
+        let dFinal = try Tensor<Cell.Scalar>(shape: pass.finalState.shape,
+                                             scalars: (0..<pass.finalState.count).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
+        var gradients = cell.zeroGradients()
+        let (dx, dState) = try layer.backward(pass, outputGradient: dOut, finalStateGradient: dFinal, into: &gradients)
+        return [pass.outputs.scalars, pass.finalState.scalars, dx.scalars, dState.scalars] + gradients.map(\.scalars)
+    }
+
+    func check<Cell: RecurrentCell>(_ cell: Cell, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        typealias S = Cell.Scalar
+        var generator = RandomGenerator(seed: 11)
+        let (steps, batch) = (37, 3)
+        let x = try Tensor<S>(shape: [steps, batch, cell.inputSize],
+                              scalars: (0..<steps * batch * cell.inputSize).map { _ in S(generator.nextUniform() * 2 - 1) })
+        for lengths in [nil, [37, 20, 5]] as [[Int]?] {
+            let tag = "\(name) \(S.self) lengths \(lengths.map { "\($0)" } ?? "full")"
+            let reference = try results(cell, x, lengths: lengths)
+            var variants: [(String, [[S]])] = []
+            LayoutTuning.transposedWeightLimitBytes = 0
+            LayoutTuning.projectionChunkBytes = 1  // one step per chunk
+            variants.append(("per-step transposition, 1-step chunks", try results(cell, x, lengths: lengths)))
+            LayoutTuning.transposedWeightLimitBytes = .max
+            LayoutTuning.projectionChunkBytes = 1 << 40  // one chunk
+            variants.append(("transposed once, one chunk", try results(cell, x, lengths: lengths)))
+            LayoutTuning.projectionChunkBytes = 7 * cell.projectionSize * MemoryLayout<S>.stride  // chunks of 2 steps
+            variants.append(("transposed once, 2-step chunks", try results(cell, x, lengths: lengths)))
+            LayoutTuning.transposedWeightLimitBytes = 192 * 1024
+            LayoutTuning.projectionChunkBytes = 256 * 1024
+            variants.append(("conservative cell", try results(ConservativeCell(base: cell), x, lengths: lengths)))
+            for (variant, got) in variants {
+                XCTAssertEqual(got.count, reference.count, "\(tag): \(variant)", file: file, line: line)
+                for (index, (a, b)) in zip(got, reference).enumerated() {
+                    let same = a.count == b.count && zip(a, b).allSatisfy { $0 == $1 && $0.sign == $1.sign }
+                    XCTAssertTrue(same, "\(tag): \(variant) differs in result \(index)", file: file, line: line)
+                }
+            }
+        }
+    }
+
+    func checkAll<S: RecurrentScalar>(_: S.Type) throws {
+        try check(SimpleRNNCell<S>(inputSize: 3, hiddenSize: 20, nonlinearity: .tanh, seed: 1), "srnn-tanh")
+        try check(SimpleRNNCell<S>(inputSize: 3, hiddenSize: 20, nonlinearity: .relu, seed: 2), "srnn-relu")
+        try check(LSTMCell<S>(inputSize: 3, hiddenSize: 20, forgetBias: 1, seed: 3), "lstm")
+        try check(GRUCell<S>(inputSize: 3, hiddenSize: 20, reset: .afterMatrix, seed: 4), "gru-after")
+        try check(GRUCell<S>(inputSize: 3, hiddenSize: 20, reset: .beforeMatrix, seed: 5), "gru-before")
+        try check(SCRNCell<S>(inputSize: 3, hiddenSize: 20, contextSize: 7, alpha: 0.9, trainableAlpha: true, seed: 6), "scrn")
+    }
+
+    func testFloatLayoutsGiveIdenticalResults() throws { try checkAll(Float.self) }
+
+    func testDoubleLayoutsGiveIdenticalResults() throws { try checkAll(Double.self) }
+}
