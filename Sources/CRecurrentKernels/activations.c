@@ -104,6 +104,10 @@ static const rnn_act_level_impl *act_impl(void) {
                                          ptrdiff_t lddp, T *dprev, ptrdiff_t lddprev) {            \
         act_impl()->P.scrn_backward_context(batch, hidden, context, alpha, drec, lddr, dproj,      \
                                             lddp, dprev, lddprev);                                 \
+    }                                                                                              \
+    void rnn_##P##_add_column_sums(ptrdiff_t rows, ptrdiff_t width, const T *m, ptrdiff_t ld,       \
+                                   T *sums) {                                                      \
+        if (rows > 0 && width > 0) act_impl()->P.column_sums(rows, width, m, ld, sums);            \
     }
 
 RNN_ACT_DEFINE(s, float)

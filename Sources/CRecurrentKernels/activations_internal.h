@@ -46,6 +46,7 @@
                                      const T *, ptrdiff_t, T *, ptrdiff_t);                        \
         void (*scrn_backward_context)(ptrdiff_t, ptrdiff_t, ptrdiff_t, T, const T *, ptrdiff_t,    \
                                       T *, ptrdiff_t, T *, ptrdiff_t);                             \
+        void (*column_sums)(ptrdiff_t, ptrdiff_t, const T *, ptrdiff_t, T *);                      \
     }
 
 typedef RNN_ACT_TABLE(float) rnn_act_s_table;
@@ -64,7 +65,7 @@ typedef struct {
             gru_backward_after_##SFX, gru_forward_before_gates_##SFX,                              \
             gru_forward_before_state_##SFX, gru_backward_before_state_##SFX,                       \
             gru_backward_before_gates_##SFX, scrn_forward_context_##SFX,                           \
-            scrn_backward_hidden_##SFX, scrn_backward_context_##SFX                                \
+            scrn_backward_hidden_##SFX, scrn_backward_context_##SFX, column_sums_##SFX             \
     }
 
 extern const rnn_act_level_impl rnn_act_portable_impl;

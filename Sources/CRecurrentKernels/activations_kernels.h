@@ -285,6 +285,15 @@ static void AK_FN(scrn_backward_context)(ptrdiff_t batch, ptrdiff_t h, ptrdiff_t
     }
 }
 
+static void AK_FN(column_sums)(ptrdiff_t rows, ptrdiff_t width, const T *m, ptrdiff_t ld, T *sums) {
+    // Row by row, so each sum sees its terms in the same order as the Swift reference loop.
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const T *row = m + r * ld;
+        AK_VECTORIZE
+        for (ptrdiff_t j = 0; j < width; j++) sums[j] += row[j];
+    }
+}
+
 #undef T
 #undef AK_CAT2
 #undef AK_CAT

@@ -220,6 +220,11 @@ final class GateKernelTests: XCTestCase {
                     p["dreset"]!, ld["dreset"]!, p["dproj"]!, ld["dproj"]!, p["drec"]!, ld["drec"]!,
                     p["dprev"]!, ld["dprev"]!)
             }
+            compare(S.self, "addColumnSums \(tag)", [
+                Spec(name: "m", rows: 7 * batch, width: 3 * h), Spec(name: "sums", rows: 1, width: 3 * h, pad: 2),
+            ]) { fast, p, ld in
+                (fast ? S.addColumnSums : S.portableAddColumnSums)(p["m"]!, ld["m"]!, 7 * batch, 3 * h, p["sums"]!)
+            }
             let c = h / 2 + 1, alpha = S(0.95)
             compare(S.self, "scrnForwardContext \(tag)", [
                 Spec(name: "proj", rows: batch, width: h + c), Spec(name: "prev", rows: batch, width: h + c),

@@ -137,7 +137,10 @@ void rnn_set_thread_count(int count);
     void rnn_##P##_scrn_backward_context(ptrdiff_t batch, ptrdiff_t hidden,                   \
                                          ptrdiff_t context, T alpha, const T *drec,           \
                                          ptrdiff_t lddr, T *dproj, ptrdiff_t lddp, T *dprev,  \
-                                         ptrdiff_t lddprev);
+                                         ptrdiff_t lddprev);                                  \
+    /** sums[j] += Σ_r m[r, j] for r = 0, 1, … in order (a bias gradient over rows). */       \
+    void rnn_##P##_add_column_sums(ptrdiff_t rows, ptrdiff_t width, const T *m, ptrdiff_t ld, \
+                                   T *sums);
 
 RNN_ACT_DECLARE(s, float)
 RNN_ACT_DECLARE(d, double)

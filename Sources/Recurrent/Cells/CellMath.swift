@@ -5,10 +5,7 @@
 func accumulateColumnSums<S: RecurrentScalar>(
     _ sums: UnsafeMutablePointer<S>, _ m: UnsafePointer<S>, stride: Int, rows: Int, width: Int
 ) {
-    for r in 0..<rows {
-        let row = m + r * stride
-        for j in 0..<width { sums[j] += row[j] }
-    }
+    S.addColumnSums(m, ld: stride, rows: rows, width: width, into: sums)
 }
 
 /// Whether a recurrent weight of `rows × columns` scalars is laid out transposed once per forward pass

@@ -283,6 +283,17 @@ extension RecurrentScalar {
             }
         }
     }
+
+    /// `sums[j] += Σ_r m[r, j]` over `rows` rows of pitch `ld`, adding row 0 first: the gradient of a bias
+    /// broadcast over rows.
+    @inlinable
+    public static func portableAddColumnSums(_ m: UnsafePointer<Self>, ld: Int, rows: Int, width: Int,
+                                             into sums: UnsafeMutablePointer<Self>) {
+        for r in 0..<rows {
+            let row = m + r * ld
+            for j in 0..<width { sums[j] += row[j] }
+        }
+    }
 }
 
 // MARK: - Default requirements: the portable loops
@@ -402,5 +413,10 @@ extension RecurrentScalar {
                                            dPrevious: UnsafeMutablePointer<Self>, lddprev: Int) {
         portableSCRNBackwardContext(batch: batch, hidden: hidden, context: context, alpha: alpha, dRecurrent: dRecurrent,
                                     lddr: lddr, dProjected: dProjected, lddp: lddp, dPrevious: dPrevious, lddprev: lddprev)
+    }
+    @inlinable
+    public static func addColumnSums(_ m: UnsafePointer<Self>, ld: Int, rows: Int, width: Int,
+                                     into sums: UnsafeMutablePointer<Self>) {
+        portableAddColumnSums(m, ld: ld, rows: rows, width: width, into: sums)
     }
 }

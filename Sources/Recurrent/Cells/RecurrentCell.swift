@@ -133,6 +133,7 @@ extension RecurrentCell {
 
 extension Array {
     /// Sets every gradient tensor to zero (gradients accumulate with `+=` until zeroed).
+    @inlinable
     public mutating func zeroAll<S: RecurrentScalar>() where Element == Tensor<S> {
         for index in indices { self[index].zero() }
     }

@@ -104,6 +104,11 @@ extension Float {
         rnn_s_scrn_backward_context(batch, hidden, context, alpha, dRecurrent, lddr, dProjected, lddp, dPrevious,
             lddprev)
     }
+    @inlinable
+    public static func addColumnSums(_ m: UnsafePointer<Float>, ld: Int, rows: Int, width: Int,
+        into sums: UnsafeMutablePointer<Float>) {
+        rnn_s_add_column_sums(rows, width, m, ld, sums)
+    }
 }
 
 extension Double {
@@ -203,5 +208,10 @@ extension Double {
         dPrevious: UnsafeMutablePointer<Double>, lddprev: Int) {
         rnn_d_scrn_backward_context(batch, hidden, context, alpha, dRecurrent, lddr, dProjected, lddp, dPrevious,
             lddprev)
+    }
+    @inlinable
+    public static func addColumnSums(_ m: UnsafePointer<Double>, ld: Int, rows: Int, width: Int,
+        into sums: UnsafeMutablePointer<Double>) {
+        rnn_d_add_column_sums(rows, width, m, ld, sums)
     }
 }

@@ -101,6 +101,8 @@ where Self.RawSignificand: FixedWidthInteger {
     static func scrnBackwardContext(batch: Int, hidden: Int, context: Int, alpha: Self, dRecurrent: UnsafePointer<Self>, lddr: Int,
                                     dProjected: UnsafeMutablePointer<Self>, lddp: Int,
                                     dPrevious: UnsafeMutablePointer<Self>, lddprev: Int)
+    /// `sums[j] += Σ_r m[r, j]`, rows in order, see ``portableAddColumnSums(_:ld:rows:width:into:)``.
+    static func addColumnSums(_ m: UnsafePointer<Self>, ld: Int, rows: Int, width: Int, into sums: UnsafeMutablePointer<Self>)
 }
 
 extension RecurrentScalar {

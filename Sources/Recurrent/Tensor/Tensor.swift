@@ -118,6 +118,8 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     }
 
     /// Write access to the contiguous storage (the shape cannot change).
+    @_specialize(where Scalar == Float, R == Void)
+    @_specialize(where Scalar == Double, R == Void)
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
         try scalars.withUnsafeMutableBufferPointer(body)
     }
@@ -131,34 +133,47 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
 // MARK: - Arithmetic
 
 extension Tensor {
-    private func requireSameShape(_ other: Tensor, _ operation: String) throws {
+    @usableFromInline
+    func requireSameShape(_ other: Tensor, _ operation: String) throws {
         guard shape == other.shape else {
             throw RecurrentError.shapeMismatch(operation: operation, expected: shapeString(shape), got: shapeString(other.shape))
         }
     }
 
     /// Elementwise sum. - Throws: on different shapes.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func adding(_ other: Tensor) throws -> Tensor {
         try requireSameShape(other, "Tensor.adding")
         return Tensor(unchecked: shape, scalars: zip(scalars, other.scalars).map { $0 + $1 })
     }
 
     /// Elementwise difference. - Throws: on different shapes.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func subtracting(_ other: Tensor) throws -> Tensor {
         try requireSameShape(other, "Tensor.subtracting")
         return Tensor(unchecked: shape, scalars: zip(scalars, other.scalars).map { $0 - $1 })
     }
 
     /// Elementwise (Hadamard) product. - Throws: on different shapes.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func multiplying(_ other: Tensor) throws -> Tensor {
         try requireSameShape(other, "Tensor.multiplying")
         return Tensor(unchecked: shape, scalars: zip(scalars, other.scalars).map { $0 * $1 })
     }
 
     /// `self += scale * other`, in place. - Throws: on different shapes.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add(_ other: Tensor, scaledBy scale: Scalar = 1) throws {
         try requireSameShape(other, "Tensor.add")
-        scalars.withUnsafeMutableBufferPointer { dst in
+        withUnsafeMutableBufferPointer { dst in
             other.scalars.withUnsafeBufferPointer { src in
                 for i in 0..<dst.count { dst[i] += scale * src[i] }
             }
@@ -166,6 +181,9 @@ extension Tensor {
     }
 
     /// Every element multiplied by `factor`.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func scaled(by factor: Scalar) -> Tensor {
         Tensor(unchecked: shape, scalars: scalars.map { $0 * factor })
     }
@@ -176,19 +194,29 @@ extension Tensor {
     }
 
     /// Sets every element to zero, keeping the shape and storage.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func zero() {
-        scalars.withUnsafeMutableBufferPointer { buffer in
-            for i in 0..<buffer.count { buffer[i] = 0 }
-        }
+        withUnsafeMutableBufferPointer { buffer in buffer.update(repeating: 0) }
     }
 
     /// Sum of all elements.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum() -> Scalar { scalars.reduce(0, +) }
 
     /// Euclidean norm of all elements.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func norm() -> Scalar { scalars.reduce(0) { $0 + $1 * $1 }.squareRoot() }
 
     /// Largest absolute value, 0 for an empty tensor.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func maxAbs() -> Scalar { scalars.reduce(0) { Swift.max($0, Swift.abs($1)) } }
 
     /// The transpose of a matrix. - Throws: unless rank 2.
