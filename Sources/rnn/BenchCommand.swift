@@ -140,15 +140,19 @@ enum BenchCommand: Command {
             try trainStep()
             trainTimes.append(now() - t0)
         }
+        // Inference keeps nothing for a backward pass (`infer`: same outputs as `forward`, no BPTT cache).
+        _ = try layer.infer(x)
         for _ in 0..<repeats {
             let t0 = now()
-            _ = try layer.forward(x)
+            _ = try layer.infer(x)
             inferTimes.append(now() - t0)
         }
         let train = median(trainTimes), infer = median(inferTimes)
         let s = layer.cell.stateSize, p = layer.cell.projectionSize, cw = layer.cell.cacheSize
         let rows = c.steps * c.batch
-        let cacheBytes = 4 * (rows * (c.input + p + cw) + (c.steps + 1) * c.batch * s)
+        // What a training pass keeps for BPTT: input, states, cache, and the projection only for cells that read it back.
+        let keptProjection = layer.cell.backwardReadsProjection ? p : 0
+        let cacheBytes = 4 * (rows * (c.input + keptProjection + cw) + (c.steps + 1) * c.batch * s)
         return Result(trainMs: train * 1e3, inferMs: infer * 1e3, trainGflops: 3 * c.forwardFlops / train / 1e9,
                       inferGflops: c.forwardFlops / infer / 1e9, cacheBytes: cacheBytes, peakRSS: peakResidentBytes())
     }

@@ -6,7 +6,8 @@ import RecurrentInitializers
 /// - recurrent weights transposed once per pass (small weights) or by the GEMM at every step (large ones);
 /// - the input projection computed a chunk of steps at a time (built-in cells) or for all steps at once;
 /// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
-///   `prepareWorkspace` (projection kept for every step, zeroed cache).
+///   `prepareWorkspace` (projection kept for every step, zeroed cache);
+/// - `infer` (no cache, one step's buffers reused) against `forward`.
 /// Each configuration runs forward and backward (with ragged and full batches) and must reproduce the
 /// outputs, final state, input and initial-state gradients and every parameter gradient exactly.
 final class LayoutInvarianceTests: XCTestCase {
@@ -61,6 +62,12 @@ final class LayoutInvarianceTests: XCTestCase {
         let state = try Tensor<Cell.Scalar>(shape: [x.shape[1], cell.stateSize],
                                             scalars: (0..<x.shape[1] * cell.stateSize).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
         let pass = try layer.forward(x, initialState: state, lengths: lengths)
+        // Inference without a cache gives the same outputs and final state, bit for bit.
+        let inferred = try layer.infer(x, initialState: state, lengths: lengths)
+        XCTAssertTrue(zip(inferred.outputs.scalars, pass.outputs.scalars).allSatisfy { $0 == $1 && $0.sign == $1.sign }
+                      && inferred.outputs.shape == pass.outputs.shape, "infer outputs")
+        XCTAssertTrue(zip(inferred.finalState.scalars, pass.finalState.scalars).allSatisfy { $0 == $1 && $0.sign == $1.sign }
+                      && inferred.finalState.shape == pass.finalState.shape, "infer final state")
         let dOut = try Tensor<Cell.Scalar>(shape: pass.outputs.shape,
                                            scalars: (0..<pass.outputs.count).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
         let dFinal = try Tensor<Cell.Scalar>(shape: pass.finalState.shape,

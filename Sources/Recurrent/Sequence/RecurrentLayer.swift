@@ -224,6 +224,77 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     cache: cache)
     }
 
+    /// Runs the cell over the sequence without keeping anything for a backward pass: inference and evaluation.
+    ///
+    /// The outputs and final state are bit-identical to those of ``forward(_:initialState:lengths:)``, but the
+    /// memory beyond the outputs is O(B·(S + cacheSize)) instead of O(T·B·(S + cacheSize)): one step's cache and
+    /// two states, reused at every step, and the input projection a few steps at a time.
+    /// - Parameters: as for ``forward(_:initialState:lengths:)``.
+    /// - Returns: the outputs (T, B, O), zero at padded steps, and the state after each row's last step (B, S).
+    /// - Throws: ``RecurrentError`` for a wrong shape, an empty sequence, non-finite values or bad lengths.
+    @inlinable
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
+    public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
+        -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
+        let (steps, batch) = try validate(input, initialState, lengths)
+        let (i, p, s, o, cw) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
+        let chunkSteps = projectionChunkSteps(steps: steps, batch: batch)
+        let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
+        let states = ScalarBuffer<Scalar>(zeros: 2 * batch * s)                            // two (B, S) halves
+        let cache = ScalarBuffer<Scalar>(zeros: batch * cw)                                // one step
+        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
+        var outputs = [Scalar](repeating: 0, count: steps * batch * o)
+        let (pr, cp, wp) = (projected.base, cache.base, workspace.base)
+        var previous = states.base, next = states.base + batch * s
+        if let initialState { initialState.withPointer { previous.update(from: $0, count: batch * s) } }
+        cell.prepareWorkspace(wp, batch: batch)
+        let parameters = cell.parameters
+        func project(first: Int, count: Int) {
+            let n = count * batch
+            input.withPointer { x in
+                parameters[0].withPointer { w in
+                    parameters[1].withPointer { bias in
+                        for r in 0..<n { (pr + r * p).update(from: bias, count: p) }
+                        multiplyByTransposedWeight(pr, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
+                                                   m: n, n: p, k: i, beta: 1)
+                    }
+                }
+            }
+        }
+        outputs.withUnsafeMutableBufferPointer { out in
+            let op = out.baseAddress!
+            for t in 0..<steps {
+                if t % chunkSteps == 0 { project(first: t, count: Swift.min(chunkSteps, steps - t)) }
+                cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
+                                 cache: cp, batch: batch, workspace: wp)
+                let outStep = op + t * batch * o
+                if let lengths {
+                    for b in 0..<batch {
+                        if t >= lengths[b] {
+                            (next + b * s).update(from: previous + b * s, count: s)
+                        } else {
+                            (outStep + b * o).update(from: next + b * s, count: o)
+                        }
+                    }
+                } else if o == s {
+                    outStep.update(from: next, count: batch * s)
+                } else {
+                    for b in 0..<batch { (outStep + b * o).update(from: next + b * s, count: o) }
+                }
+                swap(&previous, &next)
+            }
+        }
+        let finalState = Array(UnsafeBufferPointer(start: previous, count: batch * s))
+        return (Tensor(unchecked: [steps, batch, o], scalars: outputs), Tensor(unchecked: [batch, s], scalars: finalState))
+    }
+
     /// Backpropagation through time over a cached forward pass.
     /// - Parameters:
     ///   - pass: the result of ``forward(_:initialState:lengths:)`` with the **current** parameters.
