@@ -24,9 +24,11 @@ public enum ResetPlacement: String, Sendable, CaseIterable {
 /// let cell = try GRUCell<Double>(inputSize: 8, hiddenSize: 16, reset: .beforeMatrix, seed: 2)
 /// ```
 public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
+    /// Width I of one input vector.
     public let inputSize: Int
     /// Width H of the state.
     public let hiddenSize: Int
+    /// Where the reset gate applies.
     public let reset: ResetPlacement
     /// (3H, I), blocks r, z, n.
     public var weightIH: Tensor<Scalar>
@@ -76,8 +78,11 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
+    /// Width S of the carried state.
     @inlinable public var stateSize: Int { hiddenSize }
+    /// Width O of the per-step output (the first O state columns).
     @inlinable public var outputSize: Int { hiddenSize }
+    /// Width P of the input projection `W_ih·x + b_ih`.
     @inlinable public var projectionSize: Int { 3 * hiddenSize }
     /// r, z, n and the reset's operand: `W_hn·h + b_hn` (after) or `r ⊙ h` (before).
     @inlinable public var cacheSize: Int { 4 * hiddenSize }
@@ -91,6 +96,7 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable var transposesRecurrentWeight: Bool {
         prefersTransposedWeight(rows: 3 * hiddenSize, columns: hiddenSize, Scalar.self)
     }
+    /// Lays out W_hhᵀ after the hidden-side products in the workspace when that layout is used (small weights); otherwise does nothing.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
         guard transposesRecurrentWeight else { return }
         weightHH.withPointer { transposeMatrix(workspace + batch * 3 * hiddenSize, $0, rows: 3 * hiddenSize, columns: hiddenSize) }
@@ -98,16 +104,21 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// The backward step works from the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
 
+    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    /// Names of ``parameters``, PyTorch-style.
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "gru", "reset": reset.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
     }
+    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "GRUCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -154,6 +165,7 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// One backward step for `batch` rows, the exact adjoint of the forward step.
     @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
@@ -194,6 +206,7 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

@@ -15,6 +15,7 @@ import RecurrentInitializers
 /// let cell = try LSTMCell<Float>(inputSize: 1, hiddenSize: 100, forgetBias: 1, seed: 1)
 /// ```
 public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
+    /// Width I of one input vector.
     public let inputSize: Int
     /// Width H of `h` and `c`.
     public let hiddenSize: Int
@@ -69,17 +70,22 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
+    /// Width S of the carried state.
     @inlinable public var stateSize: Int { 2 * hiddenSize }
+    /// Width O of the per-step output (the first O state columns).
     @inlinable public var outputSize: Int { hiddenSize }
+    /// Width P of the input projection `W_ih·x + b_ih`.
     @inlinable public var projectionSize: Int { 4 * hiddenSize }
     /// Gate activations i, f, g, o and tanh(c_t).
     @inlinable public var cacheSize: Int { 5 * hiddenSize }
+    /// Width of the per-step gradient kept for the recurrent weight gradients (0: `dProjected` serves).
     @inlinable public var recurrentGradientSize: Int { 0 }
     /// W_hhᵀ (H, 4H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
     @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? 4 * hiddenSize * hiddenSize : 0 }
     @inlinable var transposesRecurrentWeight: Bool {
         prefersTransposedWeight(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self)
     }
+    /// Lays out W_hhᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
         guard transposesRecurrentWeight else { return }
         weightHH.withPointer { transposeMatrix(workspace, $0, rows: 4 * hiddenSize, columns: hiddenSize) }
@@ -87,14 +93,19 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// The backward step works from the cached gate activations only.
     @inlinable public var backwardReadsProjection: Bool { false }
 
+    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    /// Names of ``parameters``, PyTorch-style.
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] { ["cell": "lstm", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"] }
+    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "LSTMCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -119,6 +130,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// One backward step for `batch` rows, the exact adjoint of the forward step.
     @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
@@ -138,6 +150,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

@@ -299,30 +299,36 @@ extension RecurrentScalar {
 // MARK: - Default requirements: the portable loops
 
 extension RecurrentScalar {
+    /// Default implementation: the plain Swift loop `portableVectorExp` (same arguments).
     @inlinable
     public static func vectorExp(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int) {
         portableVectorExp(x, into: y, count: count)
     }
+    /// Default implementation: the plain Swift loop `portableVectorSigmoid` (same arguments).
     @inlinable
     public static func vectorSigmoid(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int) {
         portableVectorSigmoid(x, into: y, count: count)
     }
+    /// Default implementation: the plain Swift loop `portableVectorTanh` (same arguments).
     @inlinable
     public static func vectorTanh(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int) {
         portableVectorTanh(x, into: y, count: count)
     }
+    /// Default implementation: the plain Swift loop `portableSRNNForward` (same arguments).
     @inlinable
     public static func srnnForward(relu: Bool, batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
                                    bias: UnsafePointer<Self>, next: UnsafeMutablePointer<Self>, ldn: Int) {
         portableSRNNForward(relu: relu, batch: batch, hidden: hidden, projected: projected, ldp: ldp, bias: bias,
                             next: next, ldn: ldn)
     }
+    /// Default implementation: the plain Swift loop `portableSRNNBackward` (same arguments).
     @inlinable
     public static func srnnBackward(relu: Bool, batch: Int, hidden: Int, dNext: UnsafePointer<Self>, lddn: Int,
                                     next: UnsafePointer<Self>, ldn: Int, dProjected: UnsafeMutablePointer<Self>, lddp: Int) {
         portableSRNNBackward(relu: relu, batch: batch, hidden: hidden, dNext: dNext, lddn: lddn, next: next, ldn: ldn,
                              dProjected: dProjected, lddp: lddp)
     }
+    /// Default implementation: the plain Swift loop `portableLSTMForward` (same arguments).
     @inlinable
     public static func lstmForward(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int, bias: UnsafePointer<Self>,
                                    gates: UnsafeMutablePointer<Self>, ldg: Int, previous: UnsafePointer<Self>, ldprev: Int,
@@ -330,6 +336,7 @@ extension RecurrentScalar {
         portableLSTMForward(batch: batch, hidden: hidden, projected: projected, ldp: ldp, bias: bias, gates: gates, ldg: ldg,
                             previous: previous, ldprev: ldprev, next: next, ldn: ldn)
     }
+    /// Default implementation: the plain Swift loop `portableLSTMBackward` (same arguments).
     @inlinable
     public static func lstmBackward(batch: Int, hidden: Int, gates: UnsafePointer<Self>, ldg: Int,
                                     previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
@@ -337,6 +344,7 @@ extension RecurrentScalar {
         portableLSTMBackward(batch: batch, hidden: hidden, gates: gates, ldg: ldg, previous: previous, ldprev: ldprev,
                              dNext: dNext, lddn: lddn, dGates: dGates, lddg: lddg, dPrevious: dPrevious, lddprev: lddprev)
     }
+    /// Default implementation: the plain Swift loop `portableGRUForwardAfter` (same arguments).
     @inlinable
     public static func gruForwardAfter(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
                                        hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
@@ -346,6 +354,7 @@ extension RecurrentScalar {
                                 ldh: ldh, bias: bias, previous: previous, ldprev: ldprev, cache: cache, ldc: ldc,
                                 next: next, ldn: ldn)
     }
+    /// Default implementation: the plain Swift loop `portableGRUBackwardAfter` (same arguments).
     @inlinable
     public static func gruBackwardAfter(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
                                         previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
@@ -356,6 +365,7 @@ extension RecurrentScalar {
                                  dNext: dNext, lddn: lddn, dProjected: dProjected, lddp: lddp, dRecurrent: dRecurrent,
                                  lddr: lddr, dPrevious: dPrevious, lddprev: lddprev)
     }
+    /// Default implementation: the plain Swift loop `portableGRUForwardBeforeGates` (same arguments).
     @inlinable
     public static func gruForwardBeforeGates(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
                                              hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
@@ -364,6 +374,7 @@ extension RecurrentScalar {
                                       hiddenProducts: hiddenProducts, ldh: ldh, bias: bias, previous: previous, ldprev: ldprev,
                                       cache: cache, ldc: ldc)
     }
+    /// Default implementation: the plain Swift loop `portableGRUForwardBeforeState` (same arguments).
     @inlinable
     public static func gruForwardBeforeState(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
                                              hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
@@ -373,6 +384,7 @@ extension RecurrentScalar {
                                       hiddenProducts: hiddenProducts, ldh: ldh, bias: bias, previous: previous, ldprev: ldprev,
                                       cache: cache, ldc: ldc, next: next, ldn: ldn)
     }
+    /// Default implementation: the plain Swift loop `portableGRUBackwardBeforeState` (same arguments).
     @inlinable
     public static func gruBackwardBeforeState(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
                                               previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
@@ -382,6 +394,7 @@ extension RecurrentScalar {
                                        dNext: dNext, lddn: lddn, dProjected: dProjected, lddp: lddp,
                                        dRecurrent: dRecurrent, lddr: lddr)
     }
+    /// Default implementation: the plain Swift loop `portableGRUBackwardBeforeGates` (same arguments).
     @inlinable
     public static func gruBackwardBeforeGates(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
                                               previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
@@ -394,6 +407,7 @@ extension RecurrentScalar {
                                        dProjected: dProjected, lddp: lddp, dRecurrent: dRecurrent, lddr: lddr,
                                        dPrevious: dPrevious, lddprev: lddprev)
     }
+    /// Default implementation: the plain Swift loop `portableSCRNForwardContext` (same arguments).
     @inlinable
     public static func scrnForwardContext(batch: Int, hidden: Int, context: Int, alpha: Self, projected: UnsafePointer<Self>, ldp: Int,
                                           previous: UnsafePointer<Self>, ldprev: Int, next: UnsafeMutablePointer<Self>, ldn: Int,
@@ -401,12 +415,14 @@ extension RecurrentScalar {
         portableSCRNForwardContext(batch: batch, hidden: hidden, context: context, alpha: alpha, projected: projected, ldp: ldp,
                                    previous: previous, ldprev: ldprev, next: next, ldn: ldn, cache: cache, ldc: ldc)
     }
+    /// Default implementation: the plain Swift loop `portableSCRNBackwardHidden` (same arguments).
     @inlinable
     public static func scrnBackwardHidden(batch: Int, hidden: Int, context: Int, dNext: UnsafePointer<Self>, lddn: Int,
                                           next: UnsafePointer<Self>, ldn: Int, dRecurrent: UnsafeMutablePointer<Self>, lddr: Int) {
         portableSCRNBackwardHidden(batch: batch, hidden: hidden, context: context, dNext: dNext, lddn: lddn, next: next, ldn: ldn,
                                    dRecurrent: dRecurrent, lddr: lddr)
     }
+    /// Default implementation: the plain Swift loop `portableSCRNBackwardContext` (same arguments).
     @inlinable
     public static func scrnBackwardContext(batch: Int, hidden: Int, context: Int, alpha: Self, dRecurrent: UnsafePointer<Self>, lddr: Int,
                                            dProjected: UnsafeMutablePointer<Self>, lddp: Int,
@@ -414,6 +430,7 @@ extension RecurrentScalar {
         portableSCRNBackwardContext(batch: batch, hidden: hidden, context: context, alpha: alpha, dRecurrent: dRecurrent,
                                     lddr: lddr, dProjected: dProjected, lddp: lddp, dPrevious: dPrevious, lddprev: lddprev)
     }
+    /// Default implementation: the plain Swift loop `portableAddColumnSums` (same arguments).
     @inlinable
     public static func addColumnSums(_ m: UnsafePointer<Self>, ld: Int, rows: Int, width: Int,
                                      into sums: UnsafeMutablePointer<Self>) {

@@ -22,6 +22,7 @@
 ///
 /// Rows of a batch never interact inside a cell; the layer relies on this for variable-length batches.
 public protocol RecurrentCell<Scalar>: Sendable {
+    /// The floating-point type of the parameters and the computation.
     associatedtype Scalar: RecurrentScalar
 
     /// Width I of one input vector.

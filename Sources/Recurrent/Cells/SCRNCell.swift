@@ -20,6 +20,7 @@ import RecurrentInitializers
 /// let cell = try SCRNCell<Float>(inputSize: 2, hiddenSize: 40, contextSize: 10, seed: 3)
 /// ```
 public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
+    /// Width I of one input vector.
     public let inputSize: Int
     /// Width H of the fast hidden layer.
     public let hiddenSize: Int
@@ -93,8 +94,11 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.alpha = alpha
     }
 
+    /// Width S of the carried state.
     @inlinable public var stateSize: Int { hiddenSize + contextSize }
+    /// Width O of the per-step output (the first O state columns).
     @inlinable public var outputSize: Int { hiddenSize + contextSize }
+    /// Width P of the input projection `W_ih·x + b_ih`.
     @inlinable public var projectionSize: Int { hiddenSize + contextSize }
     /// s_{t−1} − (B·x_t + b_s), the factor of ∂s_t/∂α.
     @inlinable public var cacheSize: Int { contextSize }
@@ -107,6 +111,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable var transposesRecurrentWeights: Bool {
         prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize + contextSize, Scalar.self)
     }
+    /// Lays out Rᵀ and Pᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
         guard transposesRecurrentWeights else { return }
         weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
@@ -115,18 +120,22 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// The backward step works from the new state and the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
 
+    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] {
         var list = [weightIH, biasIH, weightHH, weightCH]
         if trainableAlpha { list.append(Tensor(unchecked: [1], scalars: [alpha])) }
         return list
     }
+    /// Names of ``parameters``, PyTorch-style.
     public var parameterNames: [String] {
         ["weight_ih", "bias_ih", "weight_hh", "weight_ch"] + (trainableAlpha ? ["alpha"] : [])
     }
+    /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "scrn", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)", "context_size": "\(contextSize)",
          "alpha": "\(alpha)", "trainable_alpha": "\(trainableAlpha)"]
     }
+    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "SCRNCell")
         if trainableAlpha {
@@ -136,6 +145,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         (weightIH, biasIH, weightHH, weightCH) = (p[0], p[1], p[2], p[3])
     }
 
+    /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -166,6 +176,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// One backward step for `batch` rows, the exact adjoint of the forward step.
     @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
@@ -191,6 +202,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

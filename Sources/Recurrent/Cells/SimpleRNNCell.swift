@@ -22,9 +22,11 @@ public enum Nonlinearity: String, Sendable, CaseIterable {
 /// let layer = RecurrentLayer(cell: cell)
 /// ```
 public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
+    /// Width I of one input vector.
     public let inputSize: Int
     /// Width H of the hidden state.
     public let hiddenSize: Int
+    /// The nonlinearity f: tanh or ReLU.
     public let nonlinearity: Nonlinearity
     /// (H, I)
     public var weightIH: Tensor<Scalar>
@@ -76,17 +78,23 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         self.biasHH = biasHH
     }
 
+    /// Width S of the carried state.
     @inlinable public var stateSize: Int { hiddenSize }
+    /// Width O of the per-step output (the first O state columns).
     @inlinable public var outputSize: Int { hiddenSize }
+    /// Width P of the input projection `W_ih·x + b_ih`.
     @inlinable public var projectionSize: Int { hiddenSize }
     // f'(a) is recovered from h itself: 1 − h² for tanh, [h > 0] for ReLU.
+    /// Scalars per sequence row cached by the forward step for the backward step.
     @inlinable public var cacheSize: Int { 0 }
+    /// Width of the per-step gradient kept for the recurrent weight gradients (0: `dProjected` serves).
     @inlinable public var recurrentGradientSize: Int { 0 }
     /// W_hhᵀ (H, H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
     @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? hiddenSize * hiddenSize : 0 }
     @inlinable var transposesRecurrentWeight: Bool {
         prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize, Scalar.self)
     }
+    /// Lays out W_hhᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
         guard transposesRecurrentWeight else { return }
         weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
@@ -94,16 +102,21 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// The backward step works from the new state only.
     @inlinable public var backwardReadsProjection: Bool { false }
 
+    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+    /// Names of ``parameters``, PyTorch-style.
     public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "srnn", "nonlinearity": nonlinearity.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
     }
+    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
     public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
         let p = try validatedParameters(newValue, cell: "SimpleRNNCell")
         (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
     }
 
+    /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -126,6 +139,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// One backward step for `batch` rows, the exact adjoint of the forward step.
     @inlinable
     public func backwardStep(
         dNext: UnsafePointer<Scalar>,
@@ -145,6 +159,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
+    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

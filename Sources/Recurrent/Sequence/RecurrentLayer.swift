@@ -23,6 +23,7 @@
 /// let (dx, dState0) = try layer.backward(pass, outputGradient: dOut, into: &gradients)
 /// ```
 public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
+    /// The cell's scalar type.
     public typealias Scalar = Cell.Scalar
     /// The cell applied at every step; its parameters are the layer's parameters.
     public var cell: Cell

@@ -11,6 +11,7 @@ public enum RecurrentError: Error, Equatable, CustomStringConvertible, Sendable 
     /// An argument that is not one of the accepted values.
     case invalidArgument(what: String, reason: String)
 
+    /// The message: what failed, what was expected and what was found.
     public var description: String {
         switch self {
         case let .shapeMismatch(operation, expected, got):

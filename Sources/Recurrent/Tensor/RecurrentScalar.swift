@@ -118,9 +118,13 @@ extension RecurrentScalar {
 }
 
 extension Float: RecurrentScalar {
+    /// eˣ with glibc's `expf` (the scalar reference; the cells' kernels use the vectorized C version).
     @inlinable public static func exp(_ x: Float) -> Float { expf(x) }
+    /// Natural logarithm with `logf`.
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
+    /// tanh with glibc's `tanhf` (the scalar reference).
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    /// Row-major C = α·op(A)·op(B) + β·C with the dispatched C kernel `rnn_sgemm`.
     @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -133,9 +137,13 @@ extension Float: RecurrentScalar {
 }
 
 extension Double: RecurrentScalar {
+    /// eˣ with glibc's `exp` (the scalar reference; the cells' kernels use the vectorized C version).
     @inlinable public static func exp(_ x: Double) -> Double { Foundation_exp(x) }
+    /// Natural logarithm with `log`.
     @inlinable public static func log(_ x: Double) -> Double { Foundation_log(x) }
+    /// tanh with glibc's `tanh` (the scalar reference).
     @inlinable public static func tanh(_ x: Double) -> Double { Foundation_tanh(x) }
+    /// Row-major C = α·op(A)·op(B) + β·C with the dispatched C kernel `rnn_dgemm`.
     @inlinable
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,

@@ -88,6 +88,7 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
         return flat
     }
 
+    /// The shape, and the scalars for tensors of at most 16 elements.
     public var description: String {
         "Tensor\(shapeString(shape))" + (count <= 16 ? " \(scalars)" : "")
     }
