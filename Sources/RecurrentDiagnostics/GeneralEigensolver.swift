@@ -27,8 +27,8 @@ import RecurrentInitializers
 /// to about κ(λ)·n·ε·‖A‖ (κ = 1 for normal matrices); a defective eigenvalue of a k × k Jordan
 /// block moves by about (n ε ‖A‖)^(1/k).
 enum GeneralEigensolver {
-    /// Iterations allowed between two deflations before giving up.
-    static let defaultIterationCap = 100
+    /// Iterations allowed between two deflations before giving up (LAPACK's `dlahqr` allows 30 per row in all).
+    static let defaultIterationCap = 300
 
     /// The eigenvalues, in the order they deflate (bottom of the matrix first).
     static func eigenvalues(_ matrix: Matrix, function: String, iterationCap: Int = defaultIterationCap) throws -> [Complex] {
@@ -202,7 +202,10 @@ enum GeneralEigensolver {
                     let sub = at(l, l - 1).magnitude
                     var reference = at(l - 1, l - 1).magnitude + at(l, l).magnitude
                     if reference == 0 { reference = norm }
-                    if sub <= epsilon * reference || sub <= tiny {
+                    // Deflate when negligible next to its diagonal neighbours (relative accuracy) or next to
+                    // the whole matrix (normwise backward stable); the second test matters for clusters of
+                    // tiny eigenvalues, where the local reference shrinks as fast as the subdiagonal.
+                    if sub <= epsilon * reference || sub <= epsilon * norm || sub <= tiny {
                         h[l * n + l - 1] = 0
                         break
                     }

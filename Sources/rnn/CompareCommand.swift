@@ -60,12 +60,19 @@ enum CompareCommand: Command {
             baseline = result.baseline
             series.append(.init(name: cell, points: result.records.compactMap { r in r.testMetric.map { (Double(r.step), $0) } }))
             if !parsed.flags.contains("--no-spectra") {
-                spectra.append(try spectrumPanel(cell: cell, before: result.recurrentBefore, after: result.recurrentAfter,
-                                                 quiet: base.quiet))
+                // A diagnostic must never cost the user a finished training run: report and go on.
+                do {
+                    spectra.append(try spectrumPanel(cell: cell, before: result.recurrentBefore, after: result.recurrentAfter,
+                                                     quiet: base.quiet))
+                } catch {
+                    printError("rnn compare: warning: no spectrum panel for \(cell): \(error)")
+                }
             }
             for r in result.records {
                 csv += "\(cell),\(r.step),\(r.seconds),\(r.trainLoss),\(r.testMetric.map { "\($0)" } ?? "")\n"
             }
+            // Written after every cell, so an interrupted comparison keeps the curves already measured.
+            if let path = parsed.string("--csv") { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
         }
         let metric = classification ? "test accuracy" : "test MSE"
         let title = "\(base.task)\(base.isMNIST ? "" : " (T = \(base.length))"): \(metric), hidden \(base.hidden)"

@@ -356,3 +356,24 @@ final class SpectrumTests: XCTestCase {
         XCTAssertEqual(Complex(1, -2).description, "1.0 - 2.0i")
     }
 }
+
+/// A cluster of zero eigenvalues: a rank-30 100 × 100 matrix has 70 of them. The solver must converge,
+/// find at least 70 eigenvalues that are small next to ‖A‖ (a defective cluster at 0 is only determined
+/// to about √ε·‖A‖), and keep the trace.
+final class SpectrumClusterTests: XCTestCase {
+    func testLowRankMatrixConverges() throws {
+        var generator = RandomGenerator(seed: 8)
+        let n = 100, r = 30
+        let u = try Initializers.gaussian(rows: n, columns: r, standardDeviation: 1, using: &generator)
+        let v = try Initializers.gaussian(rows: r, columns: n, standardDeviation: 1, using: &generator)
+        let a = u * v
+        let values = try Spectrum.eigenvalues(of: a)
+        XCTAssertEqual(values.count, n)
+        var scale = 0.0
+        for x in a.values { scale = max(scale, abs(x)) }
+        let small = values.filter { ($0.re * $0.re + $0.im * $0.im).squareRoot() < 1e-5 * scale * Double(n) }
+        XCTAssertGreaterThanOrEqual(small.count, n - r)
+        let trace = (0..<n).reduce(0.0) { $0 + a[$1, $1] }
+        XCTAssertEqual(values.reduce(0.0) { $0 + $1.re }, trace, accuracy: 1e-9 * scale * Double(n))
+    }
+}
