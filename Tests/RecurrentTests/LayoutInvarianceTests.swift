@@ -117,6 +117,28 @@ final class LayoutInvarianceTests: XCTestCase {
         try check(SCRNCell<S>(inputSize: 3, hiddenSize: 20, contextSize: 7, alpha: 0.9, trainableAlpha: true, seed: 6), "scrn")
     }
 
+    /// Large pass buffers are cached between passes, reused, bounded by the limit, and never change results.
+    func testScratchMemoryIsReusedAndBounded() throws {
+        let layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: 2, hiddenSize: 64, seed: 1))
+        var generator = RandomGenerator(seed: 2)
+        let x = try Tensor<Float>(shape: [300, 8, 2], scalars: (0..<4800).map { _ in Float(generator.nextUniform()) })
+        ScratchMemory.purge()
+        let first = try layer.forward(x).outputs   // the cache (300·8·320 floats ≈ 3 MB) is pooled
+        let cached = ScratchMemory.cachedBytes
+        XCTAssertGreaterThanOrEqual(cached, 300 * 8 * 320 * 4)
+        let second = try layer.forward(x).outputs  // reuses it: nothing new is cached
+        XCTAssertEqual(ScratchMemory.cachedBytes, cached)
+        XCTAssertEqual(first, second)
+        let limit = ScratchMemory.limitBytes
+        ScratchMemory.limitBytes = 0
+        XCTAssertEqual(ScratchMemory.cachedBytes, 0)
+        XCTAssertEqual(try layer.forward(x).outputs, first)
+        XCTAssertEqual(ScratchMemory.cachedBytes, 0)
+        ScratchMemory.limitBytes = limit
+        ScratchMemory.purge()
+        XCTAssertEqual(ScratchMemory.cachedBytes, 0)
+    }
+
     func testFloatLayoutsGiveIdenticalResults() throws { try checkAll(Float.self) }
 
     func testDoubleLayoutsGiveIdenticalResults() throws { try checkAll(Double.self) }

@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The large buffers of forward and backward passes (projections, cached states and gates,
 /// per-step gradients), kept for reuse between passes.
@@ -29,9 +28,9 @@ public enum ScratchMemory {
     /// Most bytes kept cached between passes (default 1 GiB). Lowering it frees cached buffers
     /// beyond the new limit; 0 disables the cache.
     public static var limitBytes: Int {
-        get { pool.withLock { $0.limit } }
+        get { withLock { $0.limit } }
         set {
-            let evicted = pool.withLock { state -> [Block] in
+            let evicted = withLock { state -> [Block] in
                 state.limit = Swift.max(newValue, 0)
                 return state.evict()
             }
@@ -40,11 +39,11 @@ public enum ScratchMemory {
     }
 
     /// Bytes currently cached (not in use by any pass).
-    public static var cachedBytes: Int { pool.withLock { $0.cachedBytes } }
+    public static var cachedBytes: Int { withLock { $0.cachedBytes } }
 
     /// Frees every cached buffer.
     public static func purge() {
-        let all = pool.withLock { state -> [Block] in
+        let all = withLock { state -> [Block] in
             let blocks = state.free
             state.free = []
             state.cachedBytes = 0
@@ -61,7 +60,7 @@ public enum ScratchMemory {
         func deallocate() { free(pointer) }
     }
 
-    struct PoolState: ~Copyable {
+    struct PoolState {
         var free: [Block] = []  // most recently released last
         var cachedBytes = 0
         var limit = 1 << 30
@@ -78,14 +77,27 @@ public enum ScratchMemory {
         }
     }
 
-    static let pool = Mutex(PoolState())
+    /// The cache, guarded by `lock` (a pthread mutex: available wherever the library builds, unlike
+    /// `Synchronization.Mutex`, which needs macOS 15).
+    nonisolated(unsafe) static var state = PoolState()
+    nonisolated(unsafe) static let lock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    static func withLock<R>(_ body: (inout PoolState) -> R) -> R {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body(&state)
+    }
     static let hugePage = 2 << 20
 
     /// A block of at least `bytes` bytes (not zeroed), reused from the cache when one fits
     /// without wasting more than half of it.
     @usableFromInline
     static func acquire(bytes: Int) -> Block {
-        let reused = pool.withLock { state -> Block? in
+        let reused = withLock { state -> Block? in
             var best: Int? = nil
             for (index, block) in state.free.enumerated()
             where block.capacity >= bytes && block.capacity <= 2 * bytes + hugePage {
@@ -110,7 +122,7 @@ public enum ScratchMemory {
 
     @usableFromInline
     static func release(_ block: Block) {
-        let evicted = pool.withLock { state -> [Block] in
+        let evicted = withLock { state -> [Block] in
             state.free.append(block)
             state.cachedBytes += block.capacity
             return state.evict()
