@@ -1,13 +1,15 @@
 import XCTest
 @testable import Recurrent
 import RecurrentInitializers
+import CRecurrentKernels
 
 /// The layer's speed-only choices never change results, bit for bit:
 /// - recurrent weights transposed once per pass (small weights) or by the GEMM at every step (large ones);
 /// - the input projection computed a chunk of steps at a time (built-in cells) or for all steps at once;
 /// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
 ///   `prepareWorkspace` (projection kept for every step, zeroed cache);
-/// - `infer` (no cache, one step's buffers reused) against `forward`.
+/// - `infer` (no cache, one step's buffers reused) against `forward`;
+/// - one or two compute threads.
 /// Each configuration runs forward and backward (with ragged and full batches) and must reproduce the
 /// outputs, final state, input and initial-state gradients and every parameter gradient exactly.
 final class LayoutInvarianceTests: XCTestCase {
@@ -52,6 +54,7 @@ final class LayoutInvarianceTests: XCTestCase {
     override func tearDown() {
         LayoutTuning.transposedWeightLimitBytes = 192 * 1024
         LayoutTuning.projectionChunkBytes = 256 * 1024
+        rnn_set_thread_count(0)
         super.tearDown()
     }
 
@@ -98,6 +101,11 @@ final class LayoutInvarianceTests: XCTestCase {
             LayoutTuning.transposedWeightLimitBytes = 192 * 1024
             LayoutTuning.projectionChunkBytes = 256 * 1024
             variants.append(("conservative cell", try results(ConservativeCell(base: cell), x, lengths: lengths)))
+            for threads: Int32 in [1, 2] {
+                rnn_set_thread_count(threads)
+                variants.append(("\(threads) thread(s)", try results(cell, x, lengths: lengths)))
+            }
+            rnn_set_thread_count(0)
             for (variant, got) in variants {
                 XCTAssertEqual(got.count, reference.count, "\(tag): \(variant)", file: file, line: line)
                 for (index, (a, b)) in zip(got, reference).enumerated() {
@@ -137,6 +145,21 @@ final class LayoutInvarianceTests: XCTestCase {
         ScratchMemory.limitBytes = limit
         ScratchMemory.purge()
         XCTAssertEqual(ScratchMemory.cachedBytes, 0)
+    }
+
+    /// Same seed, any thread count: bit-identical, at a size where the products run on two threads.
+    func testThreadCountDoesNotChangeResults() throws {
+        let cell = try LSTMCell<Float>(inputSize: 40, hiddenSize: 96, seed: 4)
+        var generator = RandomGenerator(seed: 5)
+        let x = try Tensor<Float>(shape: [60, 32, 40], scalars: (0..<60 * 32 * 40).map { _ in Float(generator.nextUniform() * 2 - 1) })
+        rnn_set_thread_count(1)
+        let one = try results(cell, x, lengths: nil)
+        rnn_set_thread_count(2)
+        let two = try results(cell, x, lengths: nil)
+        rnn_set_thread_count(0)
+        for (index, (a, b)) in zip(one, two).enumerated() {
+            XCTAssertTrue(a == b, "result \(index) differs between 1 and 2 threads")
+        }
     }
 
     func testFloatLayoutsGiveIdenticalResults() throws { try checkAll(Float.self) }

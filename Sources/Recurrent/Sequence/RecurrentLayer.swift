@@ -150,7 +150,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     ///   - lengths: optional per-row lengths in 0...T for a ragged batch.
     /// - Returns: the outputs, the final state, and the cache.
     /// - Throws: ``RecurrentError`` for a wrong shape, an empty sequence, non-finite values or bad lengths.
-    /// - Complexity: O(T·B·P·(I + H)) time, O(T·B·(P + S + cacheSize)) memory for the cache.
+    /// - Complexity: O(T·B·P·(I + H)) time; O(T·B·(S + cacheSize)) memory kept for the backward pass, plus
+    ///   O(T·B·P) for the projections of cells whose backward step reads them (``RecurrentCell/backwardReadsProjection``).
     @inlinable
     @_specialize(where Cell == LSTMCell<Float>)
     @_specialize(where Cell == LSTMCell<Double>)
