@@ -168,13 +168,22 @@ enum BenchCommand: Command {
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    /// Peak resident set size of this process (Linux reports ru_maxrss in KiB).
+    /// Peak resident set size of this process. On Linux this is `VmHWM` from /proc/self/status, not
+    /// `ru_maxrss`: the kernel carries `ru_maxrss` across `execve`, so a process started by a large parent
+    /// (the PyTorch benchmark script) would report the parent's peak.
     static func peakResidentBytes() -> Int {
-        var usage = rusage()
         #if os(Linux)
+        if let status = try? FileIO.readAll("/proc/self/status", limit: 1 << 20) {
+            for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                let digits = line.filter(\.isNumber)
+                if let kib = Int(digits) { return kib * 1024 }
+            }
+        }
+        var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1024
         #else
+        var usage = rusage()
         getrusage(RUSAGE_SELF, &usage)
         return Int(usage.ru_maxrss)  // bytes on Darwin
         #endif
