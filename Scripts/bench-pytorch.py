@@ -9,7 +9,7 @@ For each configuration it times PyTorch (torch.set_num_threads = ours) and then 
 and prints ours/PyTorch ratios. A training step is the forward pass over the whole sequence plus
 the backward pass of the sum of the last step's output; inference is the forward pass alone.
 """
-import argparse, json, os, platform, statistics, subprocess, sys, time
+import argparse, json, os, platform, shlex, statistics, subprocess, sys, time
 
 import torch
 
@@ -102,8 +102,11 @@ def main():
         if only and cid not in only:
             continue
         torch_train, torch_infer = time_torch(cell, i, h, b, t, args.repeats)
-        out = subprocess.run([binary, "bench", "--only", cid, "--json", "--repeats", str(args.repeats),
-                              "--threads", str(args.threads)], check=True, capture_output=True, text=True).stdout
+        # Started through sh: a process exec'd directly by this (large) Python process reports
+        # Python's peak RSS as its own VmHWM on this kernel; one started by sh does not.
+        command = " ".join(shlex.quote(a) for a in [binary, "bench", "--only", cid, "--json", "--repeats", str(args.repeats),
+                                                     "--threads", str(args.threads)])
+        out = subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True).stdout
         ours = json.loads(out.strip().splitlines()[-1])
         ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a (no PyTorch layer)"
         fmt = lambda v: "—" if v is None else f"{v:.1f}"

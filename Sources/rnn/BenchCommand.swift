@@ -168,9 +168,10 @@ enum BenchCommand: Command {
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    /// Peak resident set size of this process. On Linux this is `VmHWM` from /proc/self/status, not
-    /// `ru_maxrss`: the kernel carries `ru_maxrss` across `execve`, so a process started by a large parent
-    /// (the PyTorch benchmark script) would report the parent's peak.
+    /// Peak resident set size of this process so far (`VmHWM` on Linux). Buffers are kept for reuse, so
+    /// for a per-configuration figure run one configuration per process (`--only ID`), as
+    /// Scripts/bench-pytorch.py does. Started directly by a large process (Python with PyTorch loaded),
+    /// the kernel reports that parent's peak here; the script therefore starts us through `sh`.
     static func peakResidentBytes() -> Int {
         #if os(Linux)
         if let status = try? FileIO.readAll("/proc/self/status", limit: 1 << 20) {
