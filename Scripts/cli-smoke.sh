@@ -38,6 +38,9 @@ printf 'garbage' > "$work/bad.safetensors"
 expect 1 "bad.safetensors" -- "$rnn" run --cell lstm --weights "$work/bad.safetensors" --input x.npy --output y.npy
 expect 0 '"test_mse"' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet \
     --log "$work/a.csv" --save "$work/a.safetensors" --checkpoint "$work/a.ckpt"
+expect 0 '"cell":"irnn"' -- "$rnn" train --task addition --length 10 --cell irnn --hidden 8 --steps 10 --eval-every 5 \
+    --quiet --gradient-flow "$work/flow.svg"
+grep -q "<svg" "$work/flow.svg" || { echo "FAIL: no gradient-flow SVG"; failures=$((failures + 1)); }
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \

@@ -209,6 +209,26 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     /// - Returns: ∂L/∂input, (T, B, I).
     /// - Throws: `RecurrentError` when the gradient shapes do not match.
     public func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
+        var unused: [Double]? = nil
+        return try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &unused)
+    }
+
+    /// The gradient flow through time of the bottom layer (forward direction): `norms[t] = ‖∂L/∂h_t‖` for the loss
+    /// whose output gradient is given (see ``Recurrent/RecurrentLayer/backward(_:outputGradient:finalStateGradient:into:recordingGradientFlow:)``).
+    /// Parameters are not changed; the gradients computed on the way are discarded.
+    /// - Parameters:
+    ///   - pass: a forward pass of this model.
+    ///   - outputGradient: ∂L/∂output, shaped like `pass.output`.
+    /// - Returns: T norms, step 0 first.
+    public func gradientFlow(_ pass: Pass, outputGradient: Tensor<Scalar>) throws -> [Double] {
+        var gradients = zeroGradients()
+        var flow: [Double]? = []
+        _ = try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &flow)
+        return flow ?? []
+    }
+
+    func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>],
+                  flow: inout [Double]?) throws -> Tensor<Scalar> {
         try outputGradient.requireShape(pass.output.shape, "RecurrentModel.backward outputGradient")
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.backward gradients", reason: "shapes differ from the model's parameters")
@@ -253,7 +273,15 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
                     dOut = d == 0 ? part : try reverseTime(part, lengths: pass.lengths)
                 }
                 var slice = Array(gradients[offsets[l][d]..<offsets[l][d] + layer.cell.parameters.count])
-                let (dx, _) = try layer.backward(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d], into: &slice)
+                let dx: Tensor<Scalar>
+                if l == 0, d == 0, flow != nil {
+                    var norms: [Double] = []
+                    dx = try layer.backward(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d], into: &slice,
+                                            recordingGradientFlow: &norms).input
+                    flow = norms
+                } else {
+                    dx = try layer.backward(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d], into: &slice).input
+                }
                 gradients.replaceSubrange(offsets[l][d]..<offsets[l][d] + slice.count, with: slice)
                 try dLayerInput.add(d == 0 ? dx : reverseTime(dx, lengths: pass.lengths))
             }

@@ -206,3 +206,20 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
                               seconds: clock() - start)
     }
 }
+
+extension Trainer {
+    /// The gradient flow through time of the current model on the task's first held-out batch:
+    /// `‖∂L/∂h_t‖` of the bottom layer for every step t, for the task's own loss (see
+    /// ``RecurrentModel/gradientFlow(_:outputGradient:)``). Nothing is updated.
+    /// - Parameters:
+    ///   - task: the data; its first test batch, cut to `batchSize` rows, is used.
+    ///   - batchSize: rows to use (default 64).
+    /// - Returns: T norms, step 0 first.
+    public func gradientFlow(_ task: some SequenceTask, batchSize: Int = 64) throws -> [Double] {
+        guard let batch = (task.testBatches(batchSize: batchSize) as [TaskBatch<Scalar>]).first else { return [] }
+        var none: RandomGenerator? = nil
+        let pass = try model.forward(batch.inputs, generator: &none)
+        let loss = try Self.loss(pass.output, batch, classification: task.isClassification)
+        return try model.gradientFlow(pass, outputGradient: loss.gradient)
+    }
+}

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Recurrent
 import RecurrentData
+import RecurrentDiagnostics
 import RecurrentInitializers
 import RecurrentTraining
 
@@ -52,6 +53,8 @@ enum TrainCommand: Command {
           --log FILE.csv    learning curve: step, seconds, train_loss, train_metric, test_metric, grad_norm, lr
           --save FILE       write the trained weights (safetensors, PyTorch names)
           --checkpoint FILE write a checkpoint at every evaluation (atomic)
+          --gradient-flow F.svg  draw ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ against t (log scale) at the start and at every
+                            evaluation, on the first 64 held-out sequences: vanishing or exploding gradients
           --resume FILE     continue from a checkpoint (bit-identical to an uninterrupted run)
           --threads N       compute threads (default min(2, CPUs))
           --quiet           no progress output (the JSON line still goes to stdout)
@@ -66,6 +69,7 @@ enum TrainCommand: Command {
         "--task", "--cell", "--length", "--hidden", "--context", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--threads",
+        "--gradient-flow",
     ]
 
     static func run(_ arguments: [String]) throws -> Int32 {
@@ -89,6 +93,7 @@ struct TrainOptions {
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil
+    var gradientFlow: String? = nil
 
     init() {}
 
@@ -129,6 +134,7 @@ struct TrainOptions {
         save = p.string("--save")
         checkpoint = p.string("--checkpoint")
         resume = p.string("--resume")
+        gradientFlow = p.string("--gradient-flow")
         if epochs != nil && !task.hasSuffix("mnist") { throw UsageError("--epochs applies to mnist and pmnist; use --steps") }
     }
 
@@ -233,6 +239,14 @@ struct Experiment<S: RecurrentScalar> {
         }
         let progress = Progress(enabled: !options.quiet && isatty(2) == 1, quiet: options.quiet, total: steps, start: trainer.step)
         let metricName = task.isClassification ? "test_accuracy" : "test_mse"
+        // Gradient flow through time at the start and at every evaluation point (only when asked: it costs a pass).
+        var flows: [(step: Int, norms: [Double])] = []
+        func recordFlow() throws {
+            guard let path = options.gradientFlow else { return }
+            flows.append((trainer.step, try trainer.gradientFlow(task)))
+            try writeGradientFlowChart(flows, to: path, title: "\(options.cell) on \(options.task): gradient flow through time")
+        }
+        if trainer.step == 0 { try recordFlow() }
         while trainer.step < steps {
             var record = try trainer.trainUntilNextRecord(task, configuration: configuration, clock: monotonicSeconds) { step, loss in
                 progress.update(step: step, loss: loss)
@@ -242,6 +256,7 @@ struct Experiment<S: RecurrentScalar> {
             records.append(record)
             progress.record(record, metricName: metricName)
             if let log = options.log { try writeCurve(records, to: log) }
+            try recordFlow()
             if let checkpoint = options.checkpoint {
                 try trainer.saveCheckpoint(to: checkpoint, settings: ["task": options.task, "cell": options.cell])
             }
@@ -334,4 +349,17 @@ final class Progress {
         let s = Int(seconds)
         return s >= 3600 ? "\(s / 3600)h\(s % 3600 / 60)m" : s >= 60 ? "\(s / 60)m\(s % 60)s" : "\(s)s"
     }
+}
+
+/// Draws recorded gradient flows: one line per training step at which it was measured, each normalized by its
+/// value at the last time step, on a log scale.
+func writeGradientFlowChart(_ flows: [(step: Int, norms: [Double])], to path: String, title: String) throws {
+    let series = flows.map { flow -> SVGChart.Series in
+        let last = flow.norms.last ?? 1
+        let points = flow.norms.enumerated().map { (x: Double($0.offset), y: last > 0 ? $0.element / last : .nan) }
+        return SVGChart.Series(name: "step \(flow.step)", points: points)
+    }
+    let chart = SVGChart(title: title, xLabel: "time step t", yLabel: "‖∂L/∂h_t‖ / ‖∂L/∂h_T‖", logY: true,
+                         series: series, references: [(1, "last step")])
+    try FileIO.writeAtomically(Array(chart.render().utf8), to: path)
 }

@@ -318,6 +318,46 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         _ pass: Pass, outputGradient: Tensor<Scalar>? = nil, finalStateGradient: Tensor<Scalar>? = nil,
         into gradients: inout [Tensor<Scalar>]
     ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
+        try backward(pass, outputGradient: outputGradient, finalStateGradient: finalStateGradient, into: &gradients,
+                     stateGradientNorms: nil)
+    }
+
+    /// ``backward(_:outputGradient:finalStateGradient:into:)`` that also records the gradient flow through time:
+    /// `norms[t] = ‖∂L/∂h_t‖`, the Euclidean norm over the batch of the loss gradient reaching the output part
+    /// (the first O state columns: `h`) of step t's state — this step's output gradient plus everything that
+    /// flows back from later steps. The ratio `norms[t] / norms[T − 1]` shows vanishing (→ 0) or exploding
+    /// (→ ∞) gradients on the user's own model and data.
+    /// - Parameters:
+    ///   - pass, outputGradient, finalStateGradient, gradients: as in ``backward(_:outputGradient:finalStateGradient:into:)``.
+    ///   - norms: replaced by T norms, one per step.
+    /// - Returns: ∂L/∂input and ∂L/∂initialState, bit-identical to the plain backward pass.
+    public func backward(
+        _ pass: Pass, outputGradient: Tensor<Scalar>? = nil, finalStateGradient: Tensor<Scalar>? = nil,
+        into gradients: inout [Tensor<Scalar>], recordingGradientFlow norms: inout [Double]
+    ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
+        var record = [Double](repeating: 0, count: pass.steps)
+        let result = try record.withUnsafeMutableBufferPointer { buffer in
+            try backward(pass, outputGradient: outputGradient, finalStateGradient: finalStateGradient, into: &gradients,
+                         stateGradientNorms: buffer.baseAddress)
+        }
+        norms = record
+        return result
+    }
+
+    /// The reverse loop; `stateGradientNorms`, when given, receives T norms (a nil check per step when not).
+    @inlinable
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
+    func backward(
+        _ pass: Pass, outputGradient: Tensor<Scalar>?, finalStateGradient: Tensor<Scalar>?,
+        into gradients: inout [Tensor<Scalar>], stateGradientNorms: UnsafeMutablePointer<Double>?
+    ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
         try validateBackward(pass, outputGradient, finalStateGradient, gradients)
         let (steps, batch) = (pass.steps, pass.batch)
         let (i, p, s, o, cw, q) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize,
@@ -345,6 +385,11 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                         let src = dOutBase + (t * batch + b) * o, dst = dNext + b * s
                         for j in 0..<o { dst[j] += src[j] }
                     }
+                }
+                if let stateGradientNorms {
+                    var sum = 0.0
+                    for b in 0..<batch { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
+                    stateGradientNorms[t] = sum.squareRoot()
                 }
                 let dpt = dp + t * batch * p, drt = dr + t * batch * q
                 let projectedStep = pass.projectedSteps == steps ? pr + t * batch * p : pr  // unread when chunked
