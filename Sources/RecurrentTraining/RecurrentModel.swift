@@ -214,7 +214,7 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     }
 
     /// The gradient flow through time of the bottom layer (forward direction): `norms[t] = ‖∂L/∂h_t‖` for the loss
-    /// whose output gradient is given (see ``Recurrent/RecurrentLayer/backward(_:outputGradient:finalStateGradient:into:recordingGradientFlow:)``).
+    /// whose output gradient is given (see `RecurrentLayer.backward(_:outputGradient:finalStateGradient:into:recordingGradientFlow:)`).
     /// Parameters are not changed; the gradients computed on the way are discarded.
     /// - Parameters:
     ///   - pass: a forward pass of this model.

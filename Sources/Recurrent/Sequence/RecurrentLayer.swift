@@ -328,7 +328,10 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// flows back from later steps. The ratio `norms[t] / norms[T − 1]` shows vanishing (→ 0) or exploding
     /// (→ ∞) gradients on the user's own model and data.
     /// - Parameters:
-    ///   - pass, outputGradient, finalStateGradient, gradients: as in ``backward(_:outputGradient:finalStateGradient:into:)``.
+    ///   - pass: the result of ``forward(_:initialState:lengths:)`` with the current parameters.
+    ///   - outputGradient: ∂L/∂outputs, (T, B, O); `nil` means zeros.
+    ///   - finalStateGradient: ∂L/∂finalState, (B, S); `nil` means zeros.
+    ///   - gradients: parameter gradients, accumulated with `+=` as in the plain backward pass.
     ///   - norms: replaced by T norms, one per step.
     /// - Returns: ∂L/∂input and ∂L/∂initialState, bit-identical to the plain backward pass.
     public func backward(
