@@ -35,13 +35,13 @@ enum TrainCommand: Command {
           --dropout P       dropout between layers and before the readout (default 0)
           --dtype f32|f64   scalar type (default f32)
         Optimization:
-          --steps K         optimizer updates (default 2000)
+          --steps K         optimizer updates (default 4000)
           --epochs E        instead of --steps: passes over the MNIST training set
           --batch B         batch size (default 32)
           --optimizer O     sgd|nesterov|rmsprop|adam (default adam); sgd and nesterov use momentum 0.9
           --lr X            learning rate (default 0.001)
-          --decay F         multiply the learning rate by F every --decay-every steps (default 1)
-          --decay-every N   (default 1000)
+          --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
+          --decay-every N   (default: a quarter of the run, so the rate halves three times)
           --clip C          clip gradients to global norm C (default 1; 0 disables)
           --clip-value V    clip every gradient element to [-V, V] (default off)
           --seed S          seed of weights, data and dropout (default 1)
@@ -88,7 +88,8 @@ struct TrainOptions {
     var task = "addition", cell = "nprnn", dtype = "f32", optimizer = "adam"
     var length = 150, hidden = 100, context: Int? = nil, layers = 1, batch = 32, evalEvery = 200
     var steps: Int? = nil, epochs: Int? = nil, trainLimit: Int? = nil, testLimit: Int? = nil, threads: Int? = nil
-    var dropout = 0.0, lr = 0.001, decay = 1.0, decayEvery = 1000, clip = 1.0
+    var dropout = 0.0, lr = 0.001, decay = 0.5, clip = 1.0
+    var decayEvery: Int? = nil
     var clipValue: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
@@ -121,7 +122,7 @@ struct TrainOptions {
         if lr <= 0 { throw UsageError("--lr must be positive, got \(lr)") }
         decay = try p.finiteDouble("--decay") ?? decay
         if decay <= 0 { throw UsageError("--decay must be positive, got \(decay)") }
-        decayEvery = try p.positiveInt("--decay-every") ?? decayEvery
+        decayEvery = try p.positiveInt("--decay-every")
         clip = try p.finiteDouble("--clip") ?? clip
         if clip < 0 { throw UsageError("--clip must be zero (off) or positive, got \(clip)") }
         clipValue = try p.finiteDouble("--clip-value")
@@ -222,11 +223,11 @@ struct Experiment<S: RecurrentScalar> {
         if let epochs = options.epochs, let pixel = task as? PixelMNISTTask {
             steps = max(1, epochs * pixel.epochSize / options.batch)
         } else {
-            steps = options.steps ?? 2000
+            steps = options.steps ?? 4000
         }
         let configuration = TrainingConfiguration(
             steps: steps, batchSize: options.batch, learningRate: options.lr, clipNorm: options.clip > 0 ? options.clip : nil,
-            clipValue: options.clipValue, decayFactor: options.decay, decayInterval: options.decayEvery, seed: options.seed,
+            clipValue: options.clipValue, decayFactor: options.decay, decayInterval: options.decayEvery ?? max(1, steps / 4), seed: options.seed,
             evaluationInterval: options.evalEvery, periodicEvaluationSize: options.isMNIST ? 1000 : 2000)
         var records: [TrainingRecord] = []
         var elapsed = 0.0
