@@ -10,10 +10,11 @@
 #   1. `swift build --target M -Xswiftc -emit-symbol-graph ...` for the library modules: the compiler writes
 #      one symbol graph per module (M.symbols.json, plus M@Other.symbols.json for extensions of other modules'
 #      types) into .build-docs/symbol-graphs.
-#   2. `docc convert Sources/M/M.docc` with that module's symbol graphs, for each module; every diagnostic
-#      is written to .build-docs/diagnostics/M.json and Scripts/check-docc-diagnostics.py fails on any
-#      warning (broken symbol links, undocumented or unknown parameters, ...) that is not on the shrinking
-#      list Scripts/docc-known-warnings.txt of warnings in files whose owners are still editing them.
+#   2. `docc convert --warnings-as-errors Sources/M/M.docc` with that module's symbol graphs, for each
+#      module: any DocC warning (broken symbol links, undocumented or unknown parameters, ...) fails the
+#      build, printed as `file:line:column: error: ...`. Every diagnostic is also written to
+#      .build-docs/diagnostics/M.json, which Scripts/check-docc-diagnostics.py checks once more against
+#      Scripts/docc-known-warnings.txt (empty: no warning is tolerated).
 #   3. `docc merge` combines the five archives into one static site with a landing page.
 #   4. Scripts/check-doc-coverage.py: no undocumented public symbol beyond the shrinking allow-list.
 #
@@ -82,7 +83,8 @@ for module in "${modules[@]}"; do
         if grep -rqF "$(basename "$image")" "$catalog"; then mkdir -p "$staged/Resources" && cp "$image" "$staged/Resources/"; fi
     done
     echo "-- $module" | tee -a "$log"
-    # Every diagnostic goes to the JSON file; Scripts/check-docc-diagnostics.py decides below.
+    # Warnings are errors: any DocC warning fails here (the log shows each as `file:line:col: error: ...`).
+    # Every diagnostic also goes to the JSON file, checked again by Scripts/check-docc-diagnostics.py below.
     "$docc" convert "$staged" \
         --additional-symbol-graph-dir "$moduleGraphs" \
         --output-path "$archives/$module.doccarchive" \
@@ -91,11 +93,12 @@ for module in "${modules[@]}"; do
         --fallback-default-module-kind "Framework" \
         --enable-experimental-external-link-support \
         --transform-for-static-hosting "${hosting[@]}" \
+        --warnings-as-errors \
         --diagnostics-file "$scratch/diagnostics/$module.json" >>"$log" 2>&1 \
-        || { cat "$log" >&2; echo "build-docs: docc convert failed for $module" >&2; exit 1; }
+        || { cat "$log" >&2; echo "build-docs: docc convert failed for $module (every DocC warning is an error)" >&2; exit 1; }
     built+=("$archives/$module.doccarchive")
 done
-# Zero warnings, except the shrinking list of warnings in files whose owners are still editing them.
+# Zero warnings: a second check of the diagnostics files (Scripts/docc-known-warnings.txt is empty).
 python3 Scripts/check-docc-diagnostics.py "$scratch/diagnostics/"*.json
 
 echo "== docc merge =="

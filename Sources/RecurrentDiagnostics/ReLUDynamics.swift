@@ -123,7 +123,7 @@ public enum ReLUDynamics {
     /// Coordinates are −e + 2e·i/(k − 1), i = 0 … k − 1 (k = 1 gives the origin only).
     ///
     /// - Parameters:
-    ///   - pointsPerAxis: k ≥ 1.
+    ///   - k: the points per axis, k ≥ 1 (argument label `pointsPerAxis`).
     ///   - extent: e > 0 (default 1).
     /// - Returns: k² two-element states.
     /// - Throws: ``DiagnosticsError/invalidArgument(_:)`` for k < 1 or a non-positive extent.

@@ -16,7 +16,7 @@ import RecurrentInitializers
 ///   ≈ 10n³ flops, about 30 ms for n = 100 in a debug build). Backward stable: the result is
 ///   the exact spectrum of A + E with ‖E‖ ≲ c·n·ε·‖A‖, ε = 2⁻⁵².
 /// - Symmetric matrices (exact bitwise symmetry, e.g. the np-RNN and IRNN initialisations):
-///   ``SymmetricEigensolver`` (tridiagonalisation and implicit QL), which returns real
+///   `SymmetricEigensolver` (tridiagonalisation and implicit QL), which returns real
 ///   eigenvalues with |λ̂ − λ| ≲ n ε ‖A‖₂.
 /// - Singular values: one-sided Jacobi rotations on the columns, with absolute error
 ///   ≲ m·ε·σ₁ on every σᵢ (and high relative accuracy for well-scaled columns).
@@ -31,7 +31,7 @@ import RecurrentInitializers
 /// try Spectrum.eigenvalues(of: rotation)            // [0 + 1i, 0 − 1i]
 /// ```
 public enum Spectrum {
-    /// Which eigenvalue algorithm ``eigenvalues(of:method:)`` uses.
+    /// Which eigenvalue algorithm ``eigenvalues(of:method:)-(Matrix,_)`` uses.
     ///
     /// ```swift
     /// let w = Matrix(rows: 2, columns: 2, values: [2, 1, 1, 2])
@@ -43,7 +43,7 @@ public enum Spectrum {
         case automatic
         /// Balancing, Hessenberg reduction and Francis double-shift QR, for any real square matrix.
         case general
-        /// ``SymmetricEigensolver``; the matrix must be symmetric to 10⁻¹² · max|aᵢⱼ| (it uses (A + Aᵀ)/2).
+        /// `SymmetricEigensolver`; the matrix must be symmetric to 10⁻¹² · max|aᵢⱼ| (it uses (A + Aᵀ)/2).
         case symmetric
     }
 
@@ -103,8 +103,8 @@ public enum Spectrum {
     /// - Parameters:
     ///   - tensor: an (n, n) tensor, e.g. a cell's `weightHH` for SRNN-family cells.
     ///   - method: the algorithm, default ``Method/automatic``.
-    /// - Returns: as ``eigenvalues(of:method:)``.
-    /// - Throws: as ``eigenvalues(of:method:)``, and for a tensor that is not a square matrix.
+    /// - Returns: as ``eigenvalues(of:method:)-(Matrix,_)``.
+    /// - Throws: as ``eigenvalues(of:method:)-(Matrix,_)``, and for a tensor that is not a square matrix.
     ///
     /// ```swift
     /// let cell = try SimpleRNNCell<Float>.npRNN(inputSize: 1, hiddenSize: 100, seed: 1)
@@ -135,7 +135,7 @@ public enum Spectrum {
     /// The spectral radius ρ = maxᵢ |λᵢ| of a list of eigenvalues (0 for an empty list).
     ///
     /// - Parameters:
-    ///   - eigenvalues: e.g. the result of ``eigenvalues(of:method:)``.
+    ///   - eigenvalues: e.g. the result of ``eigenvalues(of:method:)-(Matrix,_)``.
     /// - Returns: the largest modulus.
     ///
     /// ```swift
@@ -150,7 +150,7 @@ public enum Spectrum {
     /// - Parameters:
     ///   - matrix: an n × n matrix.
     /// - Returns: ρ(A) (0 for n = 0).
-    /// - Throws: as ``eigenvalues(of:method:)``.
+    /// - Throws: as ``eigenvalues(of:method:)-(Matrix,_)``.
     ///
     /// ```swift
     /// let w = try Initializers.identity(size: 10, scale: 0.9)
@@ -189,8 +189,8 @@ public enum Spectrum {
     ///
     /// - Parameters:
     ///   - tensor: an (m, n) tensor, e.g. an LSTM's `weightHH` of shape (4H, H).
-    /// - Returns: as ``singularValues(of:)``.
-    /// - Throws: as ``singularValues(of:)``, and for a tensor that is not rank 2.
+    /// - Returns: as ``singularValues(of:)-(Matrix)``.
+    /// - Throws: as ``singularValues(of:)-(Matrix)``, and for a tensor that is not rank 2.
     ///
     /// ```swift
     /// let lstm = try LSTMCell<Float>(inputSize: 1, hiddenSize: 32, seed: 1)
@@ -241,7 +241,7 @@ public enum Spectrum {
         public var size: Int
         /// Whether the symmetric solver was used (the matrix is exactly symmetric).
         public var isSymmetric: Bool
-        /// All eigenvalues, sorted as ``Spectrum/eigenvalues(of:method:)`` returns them.
+        /// All eigenvalues, sorted as ``Spectrum/eigenvalues(of:method:)-(Matrix,_)`` returns them.
         public var eigenvalues: [Complex]
         /// All singular values, descending.
         public var singularValues: [Double]
@@ -309,7 +309,7 @@ public enum Spectrum {
     /// - Parameters:
     ///   - matrix: an n × n matrix with finite elements.
     /// - Returns: the summary.
-    /// - Throws: as ``eigenvalues(of:method:)`` and ``singularValues(of:)``.
+    /// - Throws: as ``eigenvalues(of:method:)-(Matrix,_)`` and ``singularValues(of:)-(Matrix)``.
     ///
     /// ```swift
     /// var generator = RandomGenerator(seed: 0)

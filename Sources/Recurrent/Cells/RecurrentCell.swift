@@ -67,7 +67,8 @@ public protocol RecurrentCell<Scalar>: Sendable {
     ///   - previous: (B, S) state at t − 1.
     ///   - next: (B, S) state at t, written.
     ///   - cache: (B, cacheSize) written for the backward step.
-    ///   - workspace: scratch of `workspaceSize(batch:)` scalars.
+    ///   - batch: B, the number of rows (sequences) of this step.
+    ///   - workspace: scratch of `workspaceSize(batch:)` scalars, prepared once per pass by ``prepareWorkspace(_:batch:)``.
     func forwardStep(
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
         next: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
@@ -76,9 +77,17 @@ public protocol RecurrentCell<Scalar>: Sendable {
     /// One backward step for `batch` rows, the exact adjoint of ``forwardStep(projected:previous:next:cache:batch:workspace:)``.
     /// - Parameters:
     ///   - dNext: (B, S) ∂L/∂state_t, from the future and from this step's output.
+    ///   - projected: (B, P) the forward step's input projection; unspecified values when
+    ///     ``backwardReadsProjection`` is `false`.
+    ///   - previous: (B, S) state at t − 1, as the forward step read it.
+    ///   - next: (B, S) state at t, as the forward step wrote it.
+    ///   - cache: (B, cacheSize) as the forward step wrote it.
     ///   - dPrevious: (B, S) ∂L/∂state_{t−1} through this step, overwritten.
     ///   - dProjected: (B, P) ∂L/∂projected_t, overwritten.
     ///   - dRecurrent: (B, recurrentGradientSize), overwritten.
+    ///   - batch: B, the number of rows (sequences) of this step.
+    ///   - workspace: scratch of `workspaceSize(batch:)` scalars; ``RecurrentLayer`` does not call
+    ///     ``prepareWorkspace(_:batch:)`` before the backward steps.
     func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -94,6 +103,8 @@ public protocol RecurrentCell<Scalar>: Sendable {
     ///   - dRecurrent: (T, B, recurrentGradientSize) from every backward step.
     ///   - states: (T + 1, B, S), states[0] the initial state.
     ///   - cache: (T, B, cacheSize).
+    ///   - steps: T, the number of time steps.
+    ///   - batch: B, the number of rows (sequences) per step.
     func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,

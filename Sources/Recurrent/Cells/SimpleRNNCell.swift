@@ -42,7 +42,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     ///   - inputSize: width I of each input vector, > 0.
     ///   - hiddenSize: width H of the state, > 0.
     ///   - nonlinearity: `.tanh` (default) or `.relu`.
-    ///   - seed: seed of the ``RandomGenerator`` that draws the weights.
+    ///   - seed: seed of the `RandomGenerator` that draws the weights.
     /// - Throws: ``RecurrentError/invalidSize(what:value:requirement:)`` for a size ≤ 0.
     public init(inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh, seed: UInt64 = 0) throws {
         try requirePositive(inputSize, "SimpleRNNCell inputSize")
@@ -202,7 +202,7 @@ extension SimpleRNNCell {
 
     /// np-RNN (Talathi & Vartak 2015): ReLU, biases 0, `W_hh = (RᵀR/N + I)/λmax` (symmetric positive definite,
     /// largest eigenvalue exactly 1), `W_ih ~ N(0, 1/N)·α` with the ReLU gain α of
-    /// ``Initializers/npRNNInputGain(hiddenSize:)`` unless `inputGain` is given.
+    /// `Initializers.npRNNInputGain(hiddenSize:)` unless `inputGain` is given.
     /// - Parameters:
     ///   - inputSize: width I of each input, > 0.
     ///   - hiddenSize: width N of the state, > 0.

@@ -15,8 +15,10 @@ public enum KernelInfo {
         /// AVX-512F (x86-64).
         case avx512 = 2
 
+        /// Whether `lhs` is a lower level than `rhs`: ``portable`` < ``avx2`` < ``avx512``.
         public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
 
+        /// A short name of the level: "portable C", "AVX2+FMA" or "AVX-512F".
         public var description: String {
             switch self {
             case .portable: return "portable C"
