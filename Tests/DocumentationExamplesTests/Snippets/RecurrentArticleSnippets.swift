@@ -175,30 +175,6 @@ import Testing
         var cells: (gru: GRUCell<Float>?, lstm: LSTMCell<Float>?) = (nil, nil)
         try runSnippet("interop-keras") {
             // snippet: interop-keras
-            /// Keras `GRU(units, reset_after=True)` → GRUCell. Keras stores `kernel` (I, 3H) and `recurrent_kernel`
-            /// (H, 3H) transposed, with column blocks in the order z, r, h, and `bias` (2, 3H): the input bias, then
-            /// the recurrent bias. PyTorch and this library use rows in the order r, z, n.
-            func gruCell(kernel: Tensor<Float>, recurrentKernel: Tensor<Float>, bias: Tensor<Float>) throws -> GRUCell<Float> {
-                let h = recurrentKernel.shape[0]
-                func zrhToRZN(_ rows: Tensor<Float>) throws -> Tensor<Float> {   // swaps the first two blocks of rows
-                    let block = rows.count / 3
-                    let (z, r, n) = (rows.scalars[..<block], rows.scalars[block..<2 * block], rows.scalars[(2 * block)...])
-                    return try Tensor(shape: rows.shape, scalars: Array(r) + Array(z) + Array(n))
-                }
-                return try GRUCell(reset: .afterMatrix,
-                                   weightIH: zrhToRZN(kernel.transposed()),
-                                   biasIH: zrhToRZN(Tensor(shape: [3 * h], scalars: Array(bias.scalars[0..<3 * h]))),
-                                   weightHH: zrhToRZN(recurrentKernel.transposed()),
-                                   biasHH: zrhToRZN(Tensor(shape: [3 * h], scalars: Array(bias.scalars[(3 * h)...]))))
-            }
-
-            /// Keras `LSTM(units)` → LSTMCell. Keras's gate order i, f, c, o is PyTorch's i, f, g, o: transpose only.
-            /// Keras has one bias; it goes to `bias_ih`, and `bias_hh` is zero.
-            func lstmCell(kernel: Tensor<Float>, recurrentKernel: Tensor<Float>, bias: Tensor<Float>) throws -> LSTMCell<Float> {
-                try LSTMCell(weightIH: kernel.transposed(), biasIH: bias,
-                             weightHH: recurrentKernel.transposed(), biasHH: Tensor(shape: bias.shape))
-            }
-
             // Weights in Keras's layout (in practice: layer.get_weights(), saved with np.save, read with NPY.read).
             var generator = RandomGenerator(seed: 1)
             func random(_ shape: [Int]) throws -> Tensor<Float> {
@@ -207,14 +183,30 @@ import Testing
             let (i, h) = (3, 5)
             let gruWeights = [try random([i, 3 * h]), try random([h, 3 * h]), try random([2, 3 * h])]
             let lstmWeights = [try random([i, 4 * h]), try random([h, 4 * h]), try random([4 * h])]
-            let gru = try gruCell(kernel: gruWeights[0], recurrentKernel: gruWeights[1], bias: gruWeights[2])
-            let lstm = try lstmCell(kernel: lstmWeights[0], recurrentKernel: lstmWeights[1], bias: lstmWeights[2])
-            print(gru.weightIH.shape, lstm.weightHH.shape)   // prints [15, 3] [20, 5]
+
+            // Keras → cells: a (2, 3H) bias is GRU(reset_after=True).
+            let gru = try GRUCell(kerasKernel: gruWeights[0], recurrentKernel: gruWeights[1], bias: gruWeights[2])
+            let lstm = try LSTMCell(kerasKernel: lstmWeights[0], recurrentKernel: lstmWeights[1], bias: lstmWeights[2])
+            print(gru.reset, gru.weightIH.shape, lstm.weightHH.shape)   // prints afterMatrix [15, 3] [20, 5]
+
+            // Cells → Keras, for layer.set_weights([kernel, recurrent_kernel, bias]).
+            print(gru.kerasWeights.bias == gruWeights[2])                // prints true
+            let before = try GRUCell<Float>(inputSize: i, hiddenSize: h, reset: .beforeMatrix, seed: 2)
+            print(before.kerasWeights.bias.shape)                        // prints [15]
+
+            // A shape that fits no Keras layout names the Keras tensor.
+            do {
+                _ = try LSTMCell(kerasKernel: lstmWeights[0], recurrentKernel: lstmWeights[0], bias: lstmWeights[2])
+            } catch {
+                print(error)   // prints Keras LSTM recurrent_kernel: expected shape (5, 20), got (3, 20)
+            }
             // end-snippet
             keras = (gruWeights, lstmWeights)
             cells = (gru, lstm)
         }
-        // Independent check: Keras's own equations on Keras's arrays give the same outputs as the converted cells.
+        // Independent check: Keras's own equations on Keras's arrays give the same outputs as the converted cells
+        // (in Float here; Tests/RecurrentTests/KerasLayoutTests.swift checks every layer and both GRU variants in
+        // Double to 1e-12, and the export direction too).
         let (i, h, steps) = (3, 5, 4)
         var xs: [[Double]] = []
         for t in 0..<steps { xs.append((0..<i).map { Double(($0 + 2 * t) % 5) / 5 - 0.3 }) }
