@@ -163,7 +163,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     @_specialize(where Cell == SCRNCell<Double>)
     public func forward(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws -> Pass {
         let (steps, batch) = try validate(input, initialState, lengths)
-        let (i, p, s, o, cw) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
+        let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
         let rows = steps * batch
         // The input projection of every step, or (when the backward step does not need it) of a chunk
         // of steps at a time, computed just before use so that it is still in cache.
@@ -182,18 +182,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
         cell.prepareWorkspace(wp, batch: batch)
         let parameters = cell.parameters
-        // projected (rows, P) = X[rows] · W_ihᵀ + b_ih for the steps first..<first + count.
         func project(first: Int, count: Int) {
-            let n = count * batch
-            input.withPointer { x in
-                parameters[0].withPointer { w in
-                    parameters[1].withPointer { bias in
-                        for r in 0..<n { (pr + r * p).update(from: bias, count: p) }
-                        multiplyByTransposedWeight(pr, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
-                                                   m: n, n: p, k: i, beta: 1)
-                    }
-                }
-            }
+            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
         }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
@@ -246,7 +236,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         let (steps, batch) = try validate(input, initialState, lengths)
-        let (i, p, s, o, cw) = (cell.inputSize, cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
+        let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
         let chunkSteps = projectionChunkSteps(steps: steps, batch: batch)
         let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
         let states = ScalarBuffer<Scalar>(zeros: 2 * batch * s)                            // two (B, S) halves
@@ -259,16 +249,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         cell.prepareWorkspace(wp, batch: batch)
         let parameters = cell.parameters
         func project(first: Int, count: Int) {
-            let n = count * batch
-            input.withPointer { x in
-                parameters[0].withPointer { w in
-                    parameters[1].withPointer { bias in
-                        for r in 0..<n { (pr + r * p).update(from: bias, count: p) }
-                        multiplyByTransposedWeight(pr, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
-                                                   m: n, n: p, k: i, beta: 1)
-                    }
-                }
-            }
+            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
         }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
@@ -434,6 +415,23 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp, cache: cp,
                                           steps: steps, batch: batch)
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
+    }
+
+    /// `projected (count·B, P) = X[first..<first + count] · W_ihᵀ + b_ih`: the input projection of a block of
+    /// steps as one matrix product (used by both the training and the inference forward pass).
+    @inlinable
+    func projectInputs(_ input: Tensor<Scalar>, first: Int, count: Int, batch: Int, parameters: [Tensor<Scalar>],
+                       into projected: UnsafeMutablePointer<Scalar>) {
+        let (i, p, n) = (cell.inputSize, cell.projectionSize, count * batch)
+        input.withPointer { x in
+            parameters[0].withPointer { w in
+                parameters[1].withPointer { bias in
+                    for r in 0..<n { (projected + r * p).update(from: bias, count: p) }
+                    multiplyByTransposedWeight(projected, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
+                                               m: n, n: p, k: i, beta: 1)
+                }
+            }
+        }
     }
 
     /// Steps per chunk of the input projection: about 256 KiB of projections (so a chunk stays in L2
