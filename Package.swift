@@ -31,7 +31,8 @@ let package = Package(
         .testTarget(name: "RecurrentInitializersTests", dependencies: ["RecurrentInitializers"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"]),
-        .testTarget(name: "RecurrentDiagnosticsTests", dependencies: ["RecurrentDiagnostics", "Recurrent", "RecurrentInitializers"]),
+        .testTarget(name: "RecurrentDiagnosticsTests", dependencies: ["RecurrentDiagnostics", "Recurrent", "RecurrentInitializers"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentDataTests", dependencies: ["RecurrentData", "Recurrent", "RecurrentInitializers"]),
         // Every ```swift block of README.md and the DocC articles, compiled and run (see Tests/DocumentationExamplesTests/SnippetHarness.swift).
         .testTarget(name: "DocumentationExamplesTests", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData"]),

@@ -227,6 +227,17 @@ enum GeneralEigensolver {
                 }
                 iterations += 1
                 if iterations > iterationCap {
+                    // Stalled, which happens on clusters of nearly defective eigenvalues (a trained IRNN has them
+                    // near 1): split the block at its smallest subdiagonal entry if that is below √ε·‖H‖. This is a
+                    // backward error of √ε·‖H‖, and such a cluster's eigenvalues are only determined to about √ε
+                    // anyway; otherwise give up with the error below.
+                    var smallest = l + 1
+                    for k in (l + 1)...hi where at(k, k - 1).magnitude < at(smallest, smallest - 1).magnitude { smallest = k }
+                    if at(smallest, smallest - 1).magnitude <= epsilon.squareRoot() * norm {
+                        h[smallest * n + smallest - 1] = 0
+                        iterations = 0
+                        continue
+                    }
                     throw DiagnosticsError.notConverged(
                         "\(function): Francis QR did not converge: \(iterationCap) iterations without deflation on rows "
                             + "\(l)…\(hi) of a \(n) × \(n) matrix (\(result.count) eigenvalues found; last subdiagonal "
@@ -243,6 +254,19 @@ enum GeneralEigensolver {
                 } else {
                     s = at(hi - 1, hi - 1) + at(hi, hi)
                     t = at(hi - 1, hi - 1) * at(hi, hi) - at(hi - 1, hi) * at(hi, hi - 1)
+                    // When the trailing 2 × 2 block has real eigenvalues, use the one closer to h[hi, hi] as a
+                    // double shift (as LAPACK's dlahqr does): two different real shifts can stall on clusters of
+                    // nearly equal real eigenvalues, which a trained IRNN's recurrent matrix has around 1.
+                    let half = (at(hi - 1, hi - 1) - at(hi, hi)) / 2
+                    let discriminant = half * half + at(hi - 1, hi) * at(hi, hi - 1)
+                    if discriminant >= 0 {
+                        let root = discriminant.squareRoot()
+                        let mean = (at(hi - 1, hi - 1) + at(hi, hi)) / 2
+                        let (r1, r2) = (mean + root, mean - root)
+                        let r = abs(r1 - at(hi, hi)) <= abs(r2 - at(hi, hi)) ? r1 : r2
+                        s = 2 * r
+                        t = r * r
+                    }
                 }
                 francisStep(h, n: n, l: l, hi: hi, s: s, t: t)
             }
