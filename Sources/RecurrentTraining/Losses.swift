@@ -61,9 +61,9 @@ public enum Loss {
         for r in 0..<rows {
             let row = logits.scalars[r * k..<(r + 1) * k].map(Double.init)
             let top = row.max()!
-            let exps = row.map { Foundation_exp($0 - top) }
+            let exps = row.map { Double.exp($0 - top) }
             let z = exps.reduce(0, +)
-            total -= (row[labels[r]] - top) - Foundation_log(z)
+            total -= (row[labels[r]] - top) - Double.log(z)
             if row.firstIndex(of: top) == labels[r] { correct += 1 }
             for j in 0..<k {
                 gradient[r * k + j] = S((exps[j] / z - (j == labels[r] ? 1 : 0)) / Double(rows))
@@ -72,6 +72,3 @@ public enum Loss {
         return LossResult(value: total / Double(rows), gradient: try Tensor(shape: [rows, k], scalars: gradient), correct: correct)
     }
 }
-
-@inline(__always) func Foundation_exp(_ x: Double) -> Double { Double.exp(x) }
-@inline(__always) func Foundation_log(_ x: Double) -> Double { Double.log(x) }
