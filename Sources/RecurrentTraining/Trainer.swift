@@ -141,7 +141,17 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         -> (loss: Double, metric: Double, gradientNorm: Double) {
         var dropoutGenerator: RandomGenerator? = model.dropout > 0 ? RandomGenerator(seed: generator.next()) : nil
         let pass = try model.forward(batch.inputs, generator: &dropoutGenerator)
-        let loss = try Self.loss(pass.output, batch, classification: classification)
+        let loss: LossResult<Scalar>
+        do {
+            loss = try Self.loss(pass.output, batch, classification: classification)
+        } catch RecurrentError.nonFinite(let what, let index) {
+            // The model's output overflowed: say where the run stands and what usually helps.
+            throw RecurrentError.invalidArgument(
+                what: "training diverged at step \(step + 1)",
+                reason: "\(what) has a NaN or infinity at index \(index); the model is left as it was after step \(step) "
+                    + "(and the last checkpoint, if any, is intact). Lower the learning rate (now \(optimizer.learningRate)) "
+                    + "or clip harder")
+        }
         var gradients = model.zeroGradients()
         _ = try model.backward(pass, outputGradient: loss.gradient, into: &gradients)
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }

@@ -124,3 +124,24 @@ enum FileManagerPath {
         (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/" + name
     }
 }
+
+final class DivergenceTests: XCTestCase {
+    /// An exploding model stops the run with an error that says which step and what to do, and leaves the model unchanged.
+    func testDivergenceIsReportedWithTheStep() throws {
+        var cell = try SimpleRNNCell<Float>.npRNN(inputSize: 2, hiddenSize: 8, seed: 1)
+        // Recurrent eigenvalues of about 10: the state grows like 10^t and overflows Float within 40 steps.
+        cell.weightHH = cell.weightHH.scaled(by: 10)
+        cell.weightIH = cell.weightIH.scaled(by: 10)
+        let model = try RecurrentModel(inputSize: 2, outputSize: 1) { _, _, _ in cell }
+        var trainer = Trainer(model: model, optimizer: try AnyOptimizer(name: "adam", learningRate: 0.001), seed: 1)
+        let task = AdditionTask(length: 60, testSize: 10, seed: 1)
+        let configuration = TrainingConfiguration(steps: 5, batchSize: 4, learningRate: 0.001, seed: 1, evaluationInterval: 5)
+        let before = trainer.model.parameters
+        XCTAssertThrowsError(try trainer.trainUntilNextRecord(task, configuration: configuration, clock: { 0 })) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("training diverged at step 1") && text.contains("learning rate"), text)
+        }
+        XCTAssertEqual(trainer.model.parameters, before)
+        XCTAssertEqual(trainer.step, 0)
+    }
+}
