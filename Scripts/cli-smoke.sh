@@ -41,6 +41,13 @@ expect 0 '"test_mse"' -- "$rnn" train --task addition --length 10 --hidden 8 --s
 expect 0 '"cell":"irnn"' -- "$rnn" train --task addition --length 10 --cell irnn --hidden 8 --steps 10 --eval-every 5 \
     --quiet --gradient-flow "$work/flow.svg"
 grep -q "<svg" "$work/flow.svg" || { echo "FAIL: no gradient-flow SVG"; failures=$((failures + 1)); }
+# The result line is valid JSON even when the run trains no further (resumed at its last step: no NaN).
+json_line="$("$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --resume "$work/a.ckpt" 2>/dev/null | tail -n 1)"
+if python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["test_mse"] is not None' "$json_line"; then
+    echo "ok: result line is valid JSON"
+else
+    echo "FAIL: result line is not valid JSON: $json_line"; failures=$((failures + 1))
+fi
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \

@@ -264,13 +264,14 @@ struct Experiment<S: RecurrentScalar> {
         }
         progress.finish()
         if let save = options.save { try trainer.model.save(to: save) }
-        let final = records.last?.testMetric ?? .nan
+        // A run resumed from a checkpoint at its last step trains no more; it still reports the full test metric.
+        let final = try records.last?.testMetric ?? trainer.evaluate(task)
         var fields: [(String, String)] = [
             ("task", quoted(options.task)), ("cell", quoted(options.cell)), ("hidden", "\(options.hidden)"),
             ("layers", "\(options.layers)"), ("steps", "\(trainer.step)"), ("batch", "\(options.batch)"),
             ("optimizer", quoted(options.optimizer)), ("lr", "\(options.lr)"), ("seed", "\(options.seed)"),
-            ("seconds", String(format3(elapsed))), (metricName, "\(final)"), ("baseline", "\(task.baseline)"),
-            ("final_train_loss", "\(records.last?.trainLoss ?? .nan)"), ("dtype", quoted(options.dtype)),
+            ("seconds", String(format3(elapsed))), (metricName, jsonNumber(final)), ("baseline", "\(task.baseline)"),
+            ("final_train_loss", jsonNumber(records.last?.trainLoss)), ("dtype", quoted(options.dtype)),
             ("threads", "\(KernelSettings.threadCount)"),
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
@@ -282,6 +283,8 @@ struct Experiment<S: RecurrentScalar> {
 }
 
 func quoted(_ text: String) -> String { "\"" + text + "\"" }
+/// A JSON number, or `null` for a missing or non-finite value (JSON has no NaN).
+func jsonNumber(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
 func format3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
 /// Writes the learning curve as CSV (atomically, so a crash never leaves half a file).
