@@ -329,8 +329,18 @@ public func reverseTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) thr
     return try Tensor(shape: x.shape, scalars: values)
 }
 
-/// [a, b] along the last axis of two (T, B, ·) tensors.
-func concatenateFeatures<S: RecurrentScalar>(_ a: Tensor<S>, _ b: Tensor<S>) throws -> Tensor<S> {
+/// `[a, b]` along the last axis of two (T, B, ·) tensors: how a bidirectional layer joins its forward and
+/// backward outputs (PyTorch's layout).
+/// - Parameters:
+///   - a: (T, B, F₁).
+///   - b: (T, B, F₂).
+/// - Returns: (T, B, F₁ + F₂).
+/// - Throws: `RecurrentError` when the first two axes differ.
+public func concatenateFeatures<S: RecurrentScalar>(_ a: Tensor<S>, _ b: Tensor<S>) throws -> Tensor<S> {
+    guard a.rank == 3, b.rank == 3, a.shape[0] == b.shape[0], a.shape[1] == b.shape[1] else {
+        throw RecurrentError.shapeMismatch(operation: "concatenateFeatures", expected: "(T, B, ·) and (T, B, ·)",
+                                           got: "\(a.shape) and \(b.shape)")
+    }
     let rows = a.shape[0] * a.shape[1], (wa, wb) = (a.shape[2], b.shape[2])
     var values = [S](); values.reserveCapacity(rows * (wa + wb))
     for r in 0..<rows { values += a.scalars[r * wa..<(r + 1) * wa]; values += b.scalars[r * wb..<(r + 1) * wb] }

@@ -109,16 +109,8 @@ enum PyTorchStack {
                     directionOutputs.append(try reverseTime(layer.forward(reverseTime(h, lengths: nil)).outputs, lengths: nil))
                 }
             }
-            h = directionOutputs.count == 1 ? directionOutputs[0] : try concatenateLastAxis(directionOutputs[0], directionOutputs[1])
+            h = directionOutputs.count == 1 ? directionOutputs[0] : try concatenateFeatures(directionOutputs[0], directionOutputs[1])
         }
         return h
-    }
-
-    static func concatenateLastAxis<S: RecurrentScalar>(_ a: Tensor<S>, _ b: Tensor<S>) throws -> Tensor<S> {
-        let rows = a.shape[0] * a.shape[1], (wa, wb) = (a.shape[2], b.shape[2])
-        var values = [S]()
-        values.reserveCapacity(rows * (wa + wb))
-        for r in 0..<rows { values += a.scalars[r * wa..<(r + 1) * wa]; values += b.scalars[r * wb..<(r + 1) * wb] }
-        return try Tensor(shape: [a.shape[0], a.shape[1], wa + wb], scalars: values)
     }
 }
