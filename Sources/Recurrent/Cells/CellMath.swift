@@ -26,6 +26,8 @@ enum LayoutTuning {
     @usableFromInline nonisolated(unsafe) static var transposedWeightLimitBytes = 192 * 1024
     /// Target size of one chunk of input projections (see `RecurrentLayer.projectionChunkSteps`).
     @usableFromInline nonisolated(unsafe) static var projectionChunkBytes = 256 * 1024
+    /// Rows (steps × batch) per block of per-step gradients in the backward pass (see `RecurrentLayer.gradientChunkSteps`).
+    @usableFromInline nonisolated(unsafe) static var gradientChunkRows = 2048
 }
 
 /// `dst (columns, rows) = srcᵀ` for a row-major `src (rows, columns)`, in blocks that stay in L1.

@@ -353,8 +353,14 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
             finalStateGradient.withPointer { stateGradients.base.update(from: $0, count: batch * s) }
         }
         // Both are overwritten by every backward step before they are read.
-        let dProjectedBuffer = ScalarBuffer<Scalar>(count: rows * p, zeroed: false)   // (T, B, P)
-        let dRecurrentBuffer = ScalarBuffer<Scalar>(count: rows * q, zeroed: false)   // (T, B, Q)
+        // The per-step gradients are kept for a block of steps only: when the reverse loop reaches the block's
+        // first step, the weight gradients of the whole block are added with a few large products, and the
+        // buffers are reused for the next block. Peak memory then holds the BPTT cache, not a second copy of it.
+        let chunk = gradientChunkSteps(steps: steps, batch: batch)
+        let dProjectedBuffer = ScalarBuffer<Scalar>(count: chunk * batch * p, zeroed: false)   // (chunk, B, P)
+        let dRecurrentBuffer = ScalarBuffer<Scalar>(count: chunk * batch * q, zeroed: false)   // (chunk, B, Q)
+        var dInput = [Scalar](repeating: 0, count: rows * i)                                    // (T, B, I)
+        let weightIH = cell.parameters[0]
         let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
         let (pr, sp, cp, wp) = (pass.projected.base, pass.states.base, pass.cache.base, workspace.base)
         let (dp, dr) = (dProjectedBuffer.base, dRecurrentBuffer.base)
@@ -375,7 +381,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     for b in 0..<batch { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
                     stateGradientNorms[t] = sum.squareRoot()
                 }
-                let dpt = dp + t * batch * p, drt = dr + t * batch * q
+                let slot = t % chunk
+                let dpt = dp + slot * batch * p, drt = dr + slot * batch * q
                 let projectedStep = pass.projectedSteps == steps ? pr + t * batch * p : pr  // unread when chunked
                 cell.backwardStep(
                     dNext: dNext, projected: projectedStep,
@@ -390,30 +397,31 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     }
                 }
                 swap(&dNext, &dPrev)
+                if slot == 0 {
+                    // Parameter gradients of the steps t..<t + count, all at once.
+                    let count = Swift.min(chunk, steps - t), n = count * batch
+                    pass.input.withPointer { x in
+                        // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
+                        gradients.withMutablePointer(at: 0) { dW in
+                            accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x + t * batch * i, ldx: i, m: p, n: i, rows: n)
+                        }
+                        gradients.withMutablePointer(at: 1) { db in
+                            accumulateColumnSums(db, dp, stride: p, rows: n, width: p)
+                        }
+                    }
+                    // dX (count·B, I) = dProjected · W_ih
+                    weightIH.withPointer { w in
+                        dInput.withUnsafeMutableBufferPointer { dx in
+                            multiplyByWeight(dx.baseAddress! + t * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
+                                             m: n, n: i, k: p, beta: 0)
+                        }
+                    }
+                    cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
+                                                      cache: cp + t * batch * cw, steps: count, batch: batch)
+                }
             }
         }
         let dInitial = Array(UnsafeBufferPointer(start: dNext, count: batch * s))  // ∂L/∂state_0
-
-        // Parameter gradients over all steps at once.
-        var dInput = [Scalar](repeating: 0, count: rows * i)  // (T, B, I)
-        let weightIH = cell.parameters[0]
-        pass.input.withPointer { x in
-            // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
-            gradients.withMutablePointer(at: 0) { dW in
-                accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x, ldx: i, m: p, n: i, rows: rows)
-            }
-            gradients.withMutablePointer(at: 1) { db in
-                accumulateColumnSums(db, dp, stride: p, rows: rows, width: p)
-            }
-        }
-        // dX (T·B, I) = dProjected · W_ih
-        weightIH.withPointer { w in
-            dInput.withUnsafeMutableBufferPointer { dx in
-                multiplyByWeight(dx.baseAddress!, ldc: i, dp, lda: p, weight: w, ldw: i, m: rows, n: i, k: p, beta: 0)
-            }
-        }
-        cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp, cache: cp,
-                                          steps: steps, batch: batch)
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
     }
 
@@ -432,6 +440,13 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                 }
             }
         }
+    }
+
+    /// Steps per block of the backward pass's per-step gradients: about `LayoutTuning.gradientChunkRows` rows
+    /// (T·B rows in all at most), enough for the block's weight-gradient products to run at full speed.
+    @inlinable
+    func gradientChunkSteps(steps: Int, batch: Int) -> Int {
+        Swift.min(steps, Swift.max(1, LayoutTuning.gradientChunkRows / Swift.max(batch, 1)))
     }
 
     /// Steps per chunk of the input projection: about 256 KiB of projections (so a chunk stays in L2
