@@ -442,11 +442,14 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
     }
 
-    /// Steps per block of the backward pass's per-step gradients: about `LayoutTuning.gradientChunkRows` rows
-    /// (T·B rows in all at most), enough for the block's weight-gradient products to run at full speed.
+    /// Steps per block of the backward pass's per-step gradients: at most `LayoutTuning.gradientChunkRows` rows
+    /// and about 4 MiB of projection gradients, but at least 256 rows, so the block's weight-gradient products
+    /// still run at full speed while the block stays small next to the BPTT cache.
     @inlinable
     func gradientChunkSteps(steps: Int, batch: Int) -> Int {
-        Swift.min(steps, Swift.max(1, LayoutTuning.gradientChunkRows / Swift.max(batch, 1)))
+        let rowBytes = Swift.max(cell.projectionSize * MemoryLayout<Scalar>.stride, 1)
+        let rows = Swift.min(LayoutTuning.gradientChunkRows, Swift.max(256, (4 << 20) / rowBytes))
+        return Swift.min(steps, Swift.max(1, rows / Swift.max(batch, 1)))
     }
 
     /// Steps per chunk of the input projection: about 256 KiB of projections (so a chunk stays in L2
