@@ -16,9 +16,10 @@
 ///   turns the gradient of the loss with respect to the new state into gradients for the
 ///   previous state and the projection, and keeps in `dRecurrent` (B, ``recurrentGradientSize``)
 ///   what the recurrent weight gradients need.
-/// - After the reverse loop, ``accumulateRecurrentGradients(_:dProjected:dRecurrent:states:cache:steps:batch:)``
-///   adds the recurrent parameter gradients with a few large matrix products over all steps
-///   instead of T small ones.
+/// - Each time the reverse loop completes a block of steps (a few thousand rows),
+///   ``accumulateRecurrentGradients(_:dProjected:dRecurrent:states:cache:steps:batch:)`` adds that block's
+///   recurrent parameter gradients with a few large matrix products instead of one small one per step;
+///   `states` and `cache` then point at the block's first step.
 ///
 /// Rows of a batch never interact inside a cell; the layer relies on this for variable-length batches.
 public protocol RecurrentCell<Scalar>: Sendable {
@@ -96,14 +97,15 @@ public protocol RecurrentCell<Scalar>: Sendable {
         dRecurrent: UnsafeMutablePointer<Scalar>,
         batch: Int, workspace: UnsafeMutablePointer<Scalar>)
 
-    /// Adds (`+=`) the gradients of every parameter except `W_ih` and `b_ih` (which the layer handles).
+    /// Adds (`+=`) the gradients of every parameter except `W_ih` and `b_ih` (which the layer handles), for a
+    /// block of `steps` consecutive time steps t₀ ..< t₀ + steps (the whole sequence, or one block of it).
     /// - Parameters:
     ///   - gradients: same order and shapes as ``parameters``.
-    ///   - dProjected: (T, B, P) from every backward step.
-    ///   - dRecurrent: (T, B, recurrentGradientSize) from every backward step.
-    ///   - states: (T + 1, B, S), states[0] the initial state.
-    ///   - cache: (T, B, cacheSize).
-    ///   - steps: T, the number of time steps.
+    ///   - dProjected: (steps, B, P) from the block's backward steps.
+    ///   - dRecurrent: (steps, B, recurrentGradientSize) from the block's backward steps.
+    ///   - states: the states from t₀ on, (steps + 1, B, S): states[0] is the state before step t₀.
+    ///   - cache: the block's cache, (steps, B, cacheSize).
+    ///   - steps: the number of time steps in the block.
     ///   - batch: B, the number of rows (sequences) per step.
     func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],
