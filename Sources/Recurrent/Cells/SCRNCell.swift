@@ -202,7 +202,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
-    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
+    /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

@@ -159,7 +159,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         }
     }
 
-    /// Adds the gradients of the recurrent parameters over all steps with a few large matrix products.
+    /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
         _ gradients: inout [Tensor<Scalar>],

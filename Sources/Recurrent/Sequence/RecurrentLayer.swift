@@ -192,21 +192,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                 let previous = sp + t * batch * s, next = sp + (t + 1) * batch * s
                 cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
                                  cache: cp + t * batch * cw, batch: batch, workspace: wp)
-                let outStep = op + t * batch * o
-                if let lengths {
-                    for b in 0..<batch {
-                        if t >= lengths[b] {
-                            // A finished row keeps its state; its output stays zero.
-                            (next + b * s).update(from: previous + b * s, count: s)
-                        } else {
-                            (outStep + b * o).update(from: next + b * s, count: o)
-                        }
-                    }
-                } else if o == s {
-                    outStep.update(from: next, count: batch * s)
-                } else {
-                    for b in 0..<batch { (outStep + b * o).update(from: next + b * s, count: o) }
-                }
+                storeOutputs(step: t, next: next, previous: previous, output: op + t * batch * o, batch: batch, lengths: lengths)
             }
         }
         let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
@@ -257,20 +243,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                 if t % chunkSteps == 0 { project(first: t, count: Swift.min(chunkSteps, steps - t)) }
                 cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
                                  cache: cp, batch: batch, workspace: wp)
-                let outStep = op + t * batch * o
-                if let lengths {
-                    for b in 0..<batch {
-                        if t >= lengths[b] {
-                            (next + b * s).update(from: previous + b * s, count: s)
-                        } else {
-                            (outStep + b * o).update(from: next + b * s, count: o)
-                        }
-                    }
-                } else if o == s {
-                    outStep.update(from: next, count: batch * s)
-                } else {
-                    for b in 0..<batch { (outStep + b * o).update(from: next + b * s, count: o) }
-                }
+                storeOutputs(step: t, next: next, previous: previous, output: op + t * batch * o, batch: batch, lengths: lengths)
                 swap(&previous, &next)
             }
         }
@@ -423,6 +396,27 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
         let dInitial = Array(UnsafeBufferPointer(start: dNext, count: batch * s))  // ∂L/∂state_0
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
+    }
+
+    /// After step `t`: copies the output part of each row's new state to `output` (B, O); a row whose sequence
+    /// has ended (`t ≥ lengths[b]`) keeps its previous state instead and its output stays zero.
+    @inlinable
+    func storeOutputs(step t: Int, next: UnsafeMutablePointer<Scalar>, previous: UnsafePointer<Scalar>,
+                      output: UnsafeMutablePointer<Scalar>, batch: Int, lengths: [Int]?) {
+        let (s, o) = (cell.stateSize, cell.outputSize)
+        if let lengths {
+            for b in 0..<batch {
+                if t >= lengths[b] {
+                    (next + b * s).update(from: previous + b * s, count: s)
+                } else {
+                    (output + b * o).update(from: next + b * s, count: o)
+                }
+            }
+        } else if o == s {
+            output.update(from: next, count: batch * s)
+        } else {
+            for b in 0..<batch { (output + b * o).update(from: next + b * s, count: o) }
+        }
     }
 
     /// `projected (count·B, P) = X[first..<first + count] · W_ihᵀ + b_ih`: the input projection of a block of
