@@ -61,16 +61,8 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// A cell from given tensors. - Throws: naming the tensor whose shape is wrong.
     public init(reset: ResetPlacement = .afterMatrix, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
                 weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[0] % 3 == 0, weightIH.shape[1] > 0 else {
-            throw RecurrentError.shapeMismatch(operation: "GRUCell weight_ih", expected: "(3H, I) with H, I > 0",
-                                               got: shapeString(weightIH.shape))
-        }
-        let h = weightIH.shape[0] / 3
-        try biasIH.requireShape([3 * h], "GRUCell bias_ih")
-        try weightHH.requireShape([3 * h, h], "GRUCell weight_hh")
-        try biasHH.requireShape([3 * h], "GRUCell bias_hh")
-        self.inputSize = weightIH.shape[1]
-        self.hiddenSize = h
+        (hiddenSize, inputSize) = try pyTorchLayoutSizes(cell: "GRUCell", gates: 3, weightIH: weightIH, biasIH: biasIH,
+                                                         weightHH: weightHH, biasHH: biasHH)
         self.reset = reset
         self.weightIH = weightIH
         self.biasIH = biasIH

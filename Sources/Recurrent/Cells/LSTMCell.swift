@@ -54,16 +54,8 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// A cell from given tensors (for example a PyTorch `state_dict`).
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
     public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[0] % 4 == 0, weightIH.shape[1] > 0 else {
-            throw RecurrentError.shapeMismatch(operation: "LSTMCell weight_ih", expected: "(4H, I) with H, I > 0",
-                                               got: shapeString(weightIH.shape))
-        }
-        let h = weightIH.shape[0] / 4
-        try biasIH.requireShape([4 * h], "LSTMCell bias_ih")
-        try weightHH.requireShape([4 * h, h], "LSTMCell weight_hh")
-        try biasHH.requireShape([4 * h], "LSTMCell bias_hh")
-        self.inputSize = weightIH.shape[1]
-        self.hiddenSize = h
+        (hiddenSize, inputSize) = try pyTorchLayoutSizes(cell: "LSTMCell", gates: 4, weightIH: weightIH, biasIH: biasIH,
+                                                         weightHH: weightHH, biasHH: biasHH)
         self.weightIH = weightIH
         self.biasIH = biasIH
         self.weightHH = weightHH

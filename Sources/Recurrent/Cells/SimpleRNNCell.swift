@@ -61,14 +61,8 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
     public init(nonlinearity: Nonlinearity, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
                 weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[1] > 0 else {
-            throw RecurrentError.shapeMismatch(operation: "SimpleRNNCell weight_ih", expected: "(H, I) with H, I > 0",
-                                               got: shapeString(weightIH.shape))
-        }
-        let (h, i) = (weightIH.shape[0], weightIH.shape[1])
-        try biasIH.requireShape([h], "SimpleRNNCell bias_ih")
-        try weightHH.requireShape([h, h], "SimpleRNNCell weight_hh")
-        try biasHH.requireShape([h], "SimpleRNNCell bias_hh")
+        let (h, i) = try pyTorchLayoutSizes(cell: "SimpleRNNCell", gates: 1, weightIH: weightIH, biasIH: biasIH,
+                                            weightHH: weightHH, biasHH: biasHH)
         self.inputSize = i
         self.hiddenSize = h
         self.nonlinearity = nonlinearity
