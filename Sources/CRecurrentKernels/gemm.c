@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
 #if RNN_X86_64
 #include <cpuid.h>
@@ -181,3 +182,93 @@ static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int
 
 DEFINE_GEMM(rnn_sgemm, float, sgemm, smr, snr)
 DEFINE_GEMM(rnn_dgemm, double, dgemm, dmr, dnr)
+
+// ---------------------------------------------------------------- prepacked B
+
+// A packed operand starts with a 64-byte header recording the level and sizes it was packed for,
+// so a product always uses the kernels (and panel width) the packing was made for, even if the
+// level is forced in between.
+typedef struct {
+    int32_t level;
+    int32_t elementSize;
+    int64_t k, n;
+} rnn_packed_header;
+
+#define DEFINE_PACKED(P, T, FIELD, PACKF, PACKEDF, MRF, NRF)                                     \
+    size_t rnn_##P##gemm_packed_size(ptrdiff_t k, ptrdiff_t n) {                                 \
+        if (k <= 0 || n <= 0) return 64 / sizeof(T);                                             \
+        const rnn_gemm_level_impl *impl = impl_for_level(rnn_kernel_level());                    \
+        ptrdiff_t panels = (n + impl->NRF - 1) / impl->NRF;                                      \
+        return 64 / sizeof(T) + (size_t)k * (size_t)panels * (size_t)impl->NRF;                 \
+    }                                                                                            \
+                                                                                                 \
+    void rnn_##P##gemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const T *B, ptrdiff_t ldb,     \
+                            T *packed) {                                                         \
+        int level = rnn_kernel_level();                                                          \
+        rnn_packed_header header = {level, (int32_t)sizeof(T), k, n};                            \
+        memcpy(packed, &header, sizeof header);                                                  \
+        if (k <= 0 || n <= 0) return;                                                            \
+        impl_for_level(level)->PACKF(transB != 0, k, n, B, ldb, packed + 64 / sizeof(T));        \
+    }                                                                                            \
+                                                                                                 \
+    typedef struct {                                                                             \
+        const rnn_gemm_level_impl *impl;                                                         \
+        int tA, overN, parts;                                                                    \
+        ptrdiff_t m, n, k, lda, ldc, panels;                                                     \
+        T alpha, beta;                                                                           \
+        const T *A, *P;                                                                          \
+        T *C;                                                                                    \
+    } P##packed_job;                                                                             \
+                                                                                                 \
+    static void P##packed_part(void *ctx, int part) {                                            \
+        const P##packed_job *j = (const P##packed_job *)ctx;                                     \
+        int mr = j->impl->MRF, nr = j->impl->NRF;                                                \
+        if (j->overN) {                                                                          \
+            ptrdiff_t units = (j->n + nr - 1) / nr;                                              \
+            ptrdiff_t j0 = split_point(units, j->parts, part) * nr;                              \
+            ptrdiff_t j1 = split_point(units, j->parts, part + 1) * nr;                          \
+            if (j1 > j->n) j1 = j->n;                                                            \
+            if (j1 <= j0) return;                                                                \
+            j->impl->PACKEDF(j->tA, j->m, j1 - j0, j->k, j->alpha, j->A, j->lda, j->P,           \
+                             j->panels, j0, j->beta, j->C + j0, j->ldc);                         \
+        } else {                                                                                 \
+            ptrdiff_t units = (j->m + mr - 1) / mr;                                              \
+            ptrdiff_t i0 = split_point(units, j->parts, part) * mr;                              \
+            ptrdiff_t i1 = split_point(units, j->parts, part + 1) * mr;                          \
+            if (i1 > j->m) i1 = j->m;                                                            \
+            if (i1 <= i0) return;                                                                \
+            const T *A = j->tA ? j->A + i0 : j->A + i0 * j->lda;                                 \
+            j->impl->PACKEDF(j->tA, i1 - i0, j->n, j->k, j->alpha, A, j->lda, j->P, j->panels,   \
+                             0, j->beta, j->C + i0 * j->ldc, j->ldc);                            \
+        }                                                                                        \
+    }                                                                                            \
+                                                                                                 \
+    int rnn_##P##gemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,         \
+                             const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,           \
+                             ptrdiff_t ldc) {                                                    \
+        rnn_packed_header header;                                                                \
+        memcpy(&header, packed, sizeof header);                                                  \
+        if (header.elementSize != (int32_t)sizeof(T) || header.k != k || header.n != n ||        \
+            header.level < 0 || header.level > 2)                                                \
+            return 0;                                                                            \
+        if (m <= 0 || n <= 0) return 1;                                                          \
+        if (k <= 0 || alpha == 0) {                                                              \
+            rnn_##P##gemm(0, 0, m, n, 0, alpha, A, lda, NULL, n, beta, C, ldc);                  \
+            return 1;                                                                            \
+        }                                                                                        \
+        const rnn_gemm_level_impl *impl = impl_for_level(header.level);                          \
+        const T *P = packed + 64 / sizeof(T);                                                    \
+        ptrdiff_t panels = (n + impl->NRF - 1) / impl->NRF;                                      \
+        int tA = transA != 0, overN = 0, threads = 1;                                            \
+        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &threads, &overN);                 \
+        if (parts > 1) {                                                                         \
+            P##packed_job job = {impl, tA, overN, parts, m, n, k, lda, ldc, panels,              \
+                                 alpha, beta, A, P, C};                                          \
+            if (rnn_parallel_run(P##packed_part, &job, parts, threads)) return 1;                \
+        }                                                                                        \
+        impl->PACKEDF(tA, m, n, k, alpha, A, lda, P, panels, 0, beta, C, ldc);                   \
+        return 1;                                                                                \
+    }
+
+DEFINE_PACKED(s, float, sgemm, spack, sgemm_packed, smr, snr)
+DEFINE_PACKED(d, double, dgemm, dpack, dgemm_packed, dmr, dnr)

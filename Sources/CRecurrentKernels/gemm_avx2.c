@@ -104,6 +104,8 @@
 #endif
 
 const rnn_gemm_level_impl rnn_gemm_avx2_impl = {
-    rnn_sgemm_serial_avx2, rnn_dgemm_serial_avx2, 6, 16, 6, 8};
+    rnn_sgemm_serial_avx2, rnn_dgemm_serial_avx2, 6, 16, 6, 8,
+    rnn_sgemm_serial_avx2_pack, rnn_dgemm_serial_avx2_pack,
+    rnn_sgemm_serial_avx2_packed, rnn_dgemm_serial_avx2_packed};
 
 #endif

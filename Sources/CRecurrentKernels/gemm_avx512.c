@@ -211,6 +211,8 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #endif
 
 const rnn_gemm_level_impl rnn_gemm_avx512_impl = {
-    rnn_sgemm_serial_avx512, rnn_dgemm_serial_avx512, 8, 32, 8, 16};
+    rnn_sgemm_serial_avx512, rnn_dgemm_serial_avx512, 8, 32, 8, 16,
+    rnn_sgemm_serial_avx512_pack, rnn_dgemm_serial_avx512_pack,
+    rnn_sgemm_serial_avx512_packed, rnn_dgemm_serial_avx512_packed};
 
 #endif

@@ -185,6 +185,73 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
     }
 }
 
+// ---------------------------------------------------------------- prepacked B
+// A weight used by many products (a recurrent weight, at every time step) is packed once:
+// for each k block (the same kcb rule as above) all ceil(n / NR) panels of kc × NR, zero-padded,
+// so panel j of the block starting at row pc sits at (pc * panels + j * kc) * NR.
+
+// Packs op(B) (k × n) into dst (k * ceil(n / NR) * NR elements).
+void D_CAT(D_NAME, pack)(int tB, ptrdiff_t k, ptrdiff_t n, const D_T *B, ptrdiff_t ldb, D_T *dst) {
+    ptrdiff_t nkb = (k + D_KC - 1) / D_KC;
+    ptrdiff_t kcb = (k + nkb - 1) / nkb;
+    ptrdiff_t panels = (n + D_NR - 1) / D_NR;
+    for (ptrdiff_t pc = 0; pc < k; pc += kcb) {
+        ptrdiff_t kc = D_FN(min)(kcb, k - pc);
+        D_FN(pack_b)(tB, tB ? B + pc : B + pc * ldb, ldb, kc, n, dst + pc * panels * D_NR);
+    }
+}
+
+// C (m × n) = alpha * op(A) * op(B)[:, j0 ..< j0 + n] + beta * C from B packed by the function
+// above with `panels` panels in all; j0 is a multiple of NR. Same arithmetic per element as the
+// unpacked driver (same k blocks, same kernel), so the results are identical.
+void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, const D_T *A,
+                           ptrdiff_t lda, const D_T *P, ptrdiff_t panels, ptrdiff_t j0, D_T beta,
+                           D_T *C, ptrdiff_t ldc) {
+    ptrdiff_t nkb = (k + D_KC - 1) / D_KC;
+    ptrdiff_t kcb = (k + nkb - 1) / nkb;
+    ptrdiff_t mcMax = D_FN(min)(D_MC, m);
+    size_t aElems = (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
+    D_T *abuf = (D_T *)rnn_scratch(0, aElems * sizeof(D_T));
+    if (!abuf) {  // out of memory: unblocked fallback from the packed panels (not bit-identical)
+        for (ptrdiff_t i = 0; i < m; i++)
+            for (ptrdiff_t j = 0; j < n; j++) {
+                D_T s = 0;
+                for (ptrdiff_t pc = 0; pc < k; pc += kcb) {
+                    ptrdiff_t kc = D_FN(min)(kcb, k - pc), col = j0 + j;
+                    const D_T *panel = P + (pc * panels + (col / D_NR) * kc) * D_NR + col % D_NR;
+                    for (ptrdiff_t p = 0; p < kc; p++)
+                        s += (tA ? A[(pc + p) * lda + i] : A[i * lda + pc + p]) * panel[p * D_NR];
+                }
+                C[i * ldc + j] = beta == 0 ? alpha * s : alpha * s + beta * C[i * ldc + j];
+            }
+        return;
+    }
+    for (ptrdiff_t pc = 0; pc < k; pc += kcb) {
+        ptrdiff_t kc = D_FN(min)(kcb, k - pc);
+        D_T betaE = pc == 0 ? beta : (D_T)1;
+        const D_T *Pb = P + pc * panels * D_NR;
+        for (ptrdiff_t ic = 0; ic < m; ic += D_MC) {
+            ptrdiff_t mc = D_FN(min)(D_MC, m - ic);
+            const D_T *As = tA ? A + pc * lda + ic : A + ic * lda + pc;
+            D_FN(pack_a)(tA, As, lda, mc, kc, abuf);
+            for (ptrdiff_t jr = 0; jr < n; jr += D_NR) {
+                ptrdiff_t nr = D_FN(min)(D_NR, n - jr);
+                const D_T *bp = Pb + ((j0 + jr) / D_NR) * kc * D_NR;
+                const D_T *pf = jr + D_NR < n ? bp + kc * D_NR : bp;
+                D_T *Cc = C + ic * ldc + jr;
+                for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
+                    ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
+                    const D_T *ap = abuf + ir * kc;
+                    if (mr == D_MR && nr == D_NR)
+                        D_KERNEL(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, alpha, betaE, pf);
+                    else
+                        D_FN(edge)(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
+                }
+            }
+        }
+    }
+}
+
 #undef D_CAT2
 #undef D_CAT
 #undef D_FN

@@ -29,11 +29,26 @@ typedef void (*rnn_dgemm_serial_fn)(int tA, int tB, ptrdiff_t m, ptrdiff_t n, pt
                                     const double *B, ptrdiff_t ldb,
                                     double beta, double *C, ptrdiff_t ldc);
 
-/// Register-block shape of a level (rows × columns of the micro-tile).
+/// Packs op(B) (k × n) once for many products (see gemm_driver.h for the layout).
+typedef void (*rnn_spack_fn)(int tB, ptrdiff_t k, ptrdiff_t n, const float *B, ptrdiff_t ldb, float *dst);
+typedef void (*rnn_dpack_fn)(int tB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdiff_t ldb, double *dst);
+/// A serial GEMM on columns j0 ..< j0 + n of a packed B with `panels` panels in all.
+typedef void (*rnn_sgemm_packed_fn)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                    const float *A, ptrdiff_t lda, const float *P, ptrdiff_t panels,
+                                    ptrdiff_t j0, float beta, float *C, ptrdiff_t ldc);
+typedef void (*rnn_dgemm_packed_fn)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
+                                    const double *A, ptrdiff_t lda, const double *P, ptrdiff_t panels,
+                                    ptrdiff_t j0, double beta, double *C, ptrdiff_t ldc);
+
+/// The serial drivers of a level and its register-block shape (rows × columns of the micro-tile).
 typedef struct {
     rnn_sgemm_serial_fn sgemm;
     rnn_dgemm_serial_fn dgemm;
     int smr, snr, dmr, dnr;
+    rnn_spack_fn spack;
+    rnn_dpack_fn dpack;
+    rnn_sgemm_packed_fn sgemm_packed;
+    rnn_dgemm_packed_fn dgemm_packed;
 } rnn_gemm_level_impl;
 
 extern const rnn_gemm_level_impl rnn_gemm_portable_impl;

@@ -103,4 +103,6 @@ P_KERNEL(kernel_dp, double, 4, 4)
 #include "gemm_driver.h"
 
 const rnn_gemm_level_impl rnn_gemm_portable_impl = {
-    rnn_sgemm_serial_portable, rnn_dgemm_serial_portable, 4, 8, 4, 4};
+    rnn_sgemm_serial_portable, rnn_dgemm_serial_portable, 4, 8, 4, 4,
+    rnn_sgemm_serial_portable_pack, rnn_dgemm_serial_portable_pack,
+    rnn_sgemm_serial_portable_packed, rnn_dgemm_serial_portable_packed};

@@ -212,3 +212,11 @@ int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts, int threads) {
     pthread_mutex_unlock(&pool_run_lock);
     return 1;
 }
+
+void rnn_parallel_for(int parts, rnn_task_fn task, void *ctx) {
+    if (parts <= 0) return;
+    int threads = rnn_thread_count();
+    if (threads > parts) threads = parts;
+    if (threads > 1 && rnn_parallel_run(task, ctx, parts, threads)) return;
+    for (int p = 0; p < parts; p++) task(ctx, p);
+}

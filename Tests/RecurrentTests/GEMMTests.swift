@@ -4,7 +4,7 @@ import CRecurrentKernels
 
 /// The dispatched C GEMM (`rnn_sgemm` / `rnn_dgemm` behind `Float.gemm` / `Double.gemm`)
 /// against the plain Swift reference `portableGEMM`, at every kernel level this CPU
-/// supports and with 1 and 2 threads.
+/// supports and with 1 and 2 threads; and the prepacked-B product (`gemmPacked`) against `gemm`, bit for bit.
 ///
 /// Tolerance, per element: |got − ref| ≤ (k + 4)·ε·(|α|·Σ_p |a_ip||b_pj| + |β·c_ij|).
 /// Both computations round each of the k products/sums at most once or twice in the
@@ -94,6 +94,20 @@ final class GEMMTests: XCTestCase {
                            alpha: alpha, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb,
                            beta: beta, c: cp.baseAddress!, ldc: ldc)
                 } } }
+                // The same product from B packed once (the recurrent weights' path) is bit-identical.
+                var packed = [S](repeating: .nan, count: S.packedWeightCount(k: c.k, n: c.n))
+                b.withUnsafeBufferPointer { bp in packed.withUnsafeMutableBufferPointer { pp in
+                    S.packWeight(transpose: c.transB, k: c.k, n: c.n, b: bp.baseAddress!, ldb: ldb, into: pp.baseAddress!)
+                } }
+                var fromPacked = c0
+                a.withUnsafeBufferPointer { ap in packed.withUnsafeBufferPointer { pp in fromPacked.withUnsafeMutableBufferPointer { cp in
+                    S.gemmPacked(transposeA: c.transA, m: c.m, n: c.n, k: c.k, alpha: alpha, a: ap.baseAddress!, lda: lda,
+                                 packed: pp.baseAddress!, beta: beta, c: cp.baseAddress!, ldc: ldc)
+                } } }
+                let samePacked = fromPacked.withUnsafeBytes { x in got.withUnsafeBytes { y in x.elementsEqual(y) } }
+                if !samePacked { failures += 1 }
+                XCTAssertTrue(samePacked, "\(S.self) level \(level) threads \(t): packed B differs from gemm, \(c)",
+                              file: file, line: line)
                 if let first {
                     let same = first.withUnsafeBytes { x in got.withUnsafeBytes { y in x.elementsEqual(y) } }
                     if !same { failures += 1 }

@@ -9,7 +9,7 @@ import CRecurrentKernels
 /// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
 ///   `prepareWorkspace` (projection kept for every step, zeroed cache);
 /// - `infer` (no cache, one step's buffers reused) against `forward`;
-/// - one or two compute threads.
+/// - one or two compute threads, with the time loop split by rows across the threads or not.
 /// Each configuration runs forward and backward (with ragged and full batches) and must reproduce the
 /// outputs, final state, input and initial-state gradients and every parameter gradient exactly.
 final class LayoutInvarianceTests: XCTestCase {
@@ -26,6 +26,9 @@ final class LayoutInvarianceTests: XCTestCase {
         func workspaceSize(batch: Int) -> Int { base.workspaceSize(batch: batch) }
         func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
             base.prepareWorkspace(workspace, batch: batch)
+        }
+        func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+            base.prepareBackwardWorkspace(workspace, batch: batch)
         }
         var parameters: [Tensor<Scalar>] { base.parameters }
         var parameterNames: [String] { base.parameterNames }
@@ -54,6 +57,7 @@ final class LayoutInvarianceTests: XCTestCase {
     override func tearDown() {
         LayoutTuning.transposedWeightLimitBytes = 192 * 1024
         LayoutTuning.projectionChunkBytes = 256 * 1024
+        LayoutTuning.rowParallelWeightLimitBytes = 1 << 20
         rnn_set_thread_count(0)
         super.tearDown()
     }
@@ -105,6 +109,13 @@ final class LayoutInvarianceTests: XCTestCase {
                 rnn_set_thread_count(threads)
                 variants.append(("\(threads) thread(s)", try results(cell, x, lengths: lengths)))
             }
+            // Two threads, with the time loop split by rows (rows 0..<1 and 1..<3) and without.
+            rnn_set_thread_count(2)
+            LayoutTuning.rowParallelWeightLimitBytes = .max
+            variants.append(("2 threads, rows split", try results(cell, x, lengths: lengths)))
+            LayoutTuning.rowParallelWeightLimitBytes = 0
+            variants.append(("2 threads, rows together", try results(cell, x, lengths: lengths)))
+            LayoutTuning.rowParallelWeightLimitBytes = 1 << 20
             rnn_set_thread_count(0)
             for (variant, got) in variants {
                 XCTAssertEqual(got.count, reference.count, "\(tag): \(variant)", file: file, line: line)

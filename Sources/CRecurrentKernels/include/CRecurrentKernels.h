@@ -22,6 +22,23 @@ void rnn_dgemm(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,
                const double *B, ptrdiff_t ldb,
                double beta, double *C, ptrdiff_t ldc);
 
+/// Prepacked B: a weight used by many products (a recurrent weight, at every time step) is laid
+/// out once in the kernels' panel format instead of being packed inside every product.
+/// rnn_sgemm_packed_size(k, n) is the number of elements to allocate for op(B) of shape (k, n) at
+/// the current kernel level (a 64-byte header, then the panels); rnn_sgemm_pack fills it.
+/// rnn_sgemm_packed computes C = alpha * op(A) * op(B) + beta * C like rnn_sgemm, with results
+/// identical to rnn_sgemm's at the level the operand was packed at (which it uses even if the level
+/// was forced since). It returns 0, computing nothing, if k, n or the element type do not match
+/// the packed operand, and 1 otherwise. Thread splitting as in rnn_sgemm.
+size_t rnn_sgemm_packed_size(ptrdiff_t k, ptrdiff_t n);
+void rnn_sgemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const float *B, ptrdiff_t ldb, float *packed);
+int rnn_sgemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *A,
+                     ptrdiff_t lda, const float *packed, float beta, float *C, ptrdiff_t ldc);
+size_t rnn_dgemm_packed_size(ptrdiff_t k, ptrdiff_t n);
+void rnn_dgemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdiff_t ldb, double *packed);
+int rnn_dgemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha, const double *A,
+                     ptrdiff_t lda, const double *packed, double beta, double *C, ptrdiff_t ldc);
+
 /// Kernel levels: 0 portable C, 1 AVX2+FMA, 2 AVX-512F.
 /// rnn_kernel_level() reports the level in use (the best the CPU supports unless forced).
 int rnn_kernel_level(void);
@@ -37,6 +54,13 @@ void rnn_kernel_force_level(int level);
 int rnn_thread_count(void);
 /// Sets the thread count (clamped to 1...64); a value < 1 restores the default.
 void rnn_set_thread_count(int count);
+
+/// Runs task(ctx, part) once for every part in 0..<parts, spread over up to rnn_thread_count()
+/// threads (the caller and the GEMM's pool workers), and returns when all parts are done.
+/// Parts must write disjoint memory. A GEMM called inside a part runs on that part's thread
+/// (no nested splitting), so results are those of running the parts one after another.
+/// If the pool is busy with another caller, the caller runs every part itself, in order.
+void rnn_parallel_for(int parts, void (*task)(void *ctx, int part), void *ctx);
 
 /* ======================================================================================
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section

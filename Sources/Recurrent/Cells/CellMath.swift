@@ -28,6 +28,11 @@ enum LayoutTuning {
     @usableFromInline nonisolated(unsafe) static var projectionChunkBytes = 256 * 1024
     /// Rows (steps × batch) per block of per-step gradients in the backward pass (see `RecurrentLayer.gradientChunkSteps`).
     @usableFromInline nonisolated(unsafe) static var gradientChunkRows = 2048
+    /// Largest recurrent weight set (all parameters but `W_ih` and `b_ih`) for which the layer splits the time
+    /// loop by rows across threads (see `RecurrentLayer.rowBlockCount`). Each thread then reads the whole
+    /// weight at every step, which pays while it stays in that core's L2; larger weights are better served
+    /// by splitting each step's product by columns inside the GEMM.
+    @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 1 << 20
 }
 
 /// `dst (columns, rows) = srcᵀ` for a row-major `src (rows, columns)`, in blocks that stay in L1.
@@ -52,6 +57,41 @@ func multiplyByPretransposedWeight<S: RecurrentScalar>(
     guard m > 0, n > 0 else { return }
     S.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
            b: wt, ldb: ldw, beta: beta, c: c, ldc: ldc)
+}
+
+/// Scalars of a weight W (n, k) packed as Wᵀ for ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``.
+@inlinable
+func packedTransposedWeightCount<S: RecurrentScalar>(rows n: Int, columns k: Int, _: S.Type) -> Int {
+    S.packedWeightCount(k: k, n: n)
+}
+
+/// Lays out Wᵀ for a weight W (n, k) in the matrix kernels' own format, once per pass.
+@inlinable
+func packTransposedWeight<S: RecurrentScalar>(_ packed: UnsafeMutablePointer<S>, _ weight: UnsafePointer<S>, rows n: Int, columns k: Int) {
+    S.packWeight(transpose: true, k: k, n: n, b: weight, ldb: k, into: packed)
+}
+
+/// Scalars of a weight W (k, n) packed as itself for ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``.
+@inlinable
+func packedWeightCount<S: RecurrentScalar>(rows k: Int, columns n: Int, _: S.Type) -> Int {
+    S.packedWeightCount(k: k, n: n)
+}
+
+/// Lays out a weight W (k, n) in the matrix kernels' own format (for products `A·W`), once per pass.
+@inlinable
+func packWeight<S: RecurrentScalar>(_ packed: UnsafeMutablePointer<S>, _ weight: UnsafePointer<S>, rows k: Int, columns n: Int) {
+    S.packWeight(transpose: false, k: k, n: n, b: weight, ldb: n, into: packed)
+}
+
+/// `C (m, n) = A·op(W) + β·C` with op(W) = Wᵀ packed by ``packTransposedWeight(_:_:rows:columns:)`` or op(W) = W
+/// packed by ``packWeight(_:_:rows:columns:)``: the per-step products.
+@inlinable
+func multiplyByPackedWeight<S: RecurrentScalar>(
+    _ c: UnsafeMutablePointer<S>, ldc: Int, _ a: UnsafePointer<S>, lda: Int,
+    packed: UnsafePointer<S>, m: Int, n: Int, k: Int, beta: S
+) {
+    guard m > 0, n > 0 else { return }
+    S.gemmPacked(transposeA: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, packed: packed, beta: beta, c: c, ldc: ldc)
 }
 
 /// `C (m, n) = α·A·Bᵀ + β·C` for row-major A (m, k) and a weight B (n, k): `x·Wᵀ`.

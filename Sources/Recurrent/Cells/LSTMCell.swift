@@ -72,18 +72,24 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { 5 * hiddenSize }
     /// Width of the per-step gradient kept for the recurrent weight gradients (0: `dProjected` serves).
     @inlinable public var recurrentGradientSize: Int { 0 }
-    /// W_hhᵀ (H, 4H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
-    @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? 4 * hiddenSize * hiddenSize : 0 }
-    @inlinable var transposesRecurrentWeight: Bool {
-        prefersTransposedWeight(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self)
+    /// W_hhᵀ (H, 4H) in the matrix kernels' own layout, packed once per forward pass (`prepareWorkspace`);
+    /// W_hh packed the same way once per backward pass (`prepareBackwardWorkspace`).
+    @inlinable public func workspaceSize(batch: Int) -> Int {
+        Swift.max(packedTransposedWeightCount(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self),
+                  packedWeightCount(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self))
     }
-    /// Lays out W_hhᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
+    /// Packs W_hhᵀ into the workspace for the forward steps' products.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
-        guard transposesRecurrentWeight else { return }
-        weightHH.withPointer { transposeMatrix(workspace, $0, rows: 4 * hiddenSize, columns: hiddenSize) }
+        weightHH.withPointer { packTransposedWeight(workspace, $0, rows: 4 * hiddenSize, columns: hiddenSize) }
+    }
+    /// Packs W_hh into the workspace for the backward steps' products.
+    @inlinable public func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        weightHH.withPointer { packWeight(workspace, $0, rows: 4 * hiddenSize, columns: hiddenSize) }
     }
     /// The backward step works from the cached gate activations only.
     @inlinable public var backwardReadsProjection: Bool { false }
+    /// Rows never interact: the layer may run blocks of rows on different threads.
+    @inlinable public var rowsAreIndependent: Bool { true }
 
     /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
@@ -107,14 +113,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
         // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
         // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ
-        if transposesRecurrentWeight {
-            multiplyByPretransposedWeight(cache, ldc: cw, previous, lda: s, transposedWeight: workspace, ldw: g4,
-                                          m: batch, n: g4, k: h, beta: 0)
-        } else {
-            weightHH.withPointer { w in
-                multiplyByTransposedWeight(cache, ldc: cw, previous, lda: s, weight: w, ldw: h, m: batch, n: g4, k: h, beta: 0)
-            }
-        }
+        multiplyByPackedWeight(cache, ldc: cw, previous, lda: s, packed: workspace, m: batch, n: g4, k: h, beta: 0)
         // gates = act(acc + (projected + b_hh)); c_t, h_t; the cache keeps i, f, g, o, tanh(c_t).
         biasHH.withPointer { bias in
             Scalar.lstmForward(batch: batch, hidden: h, projected: projected, ldp: g4, bias: bias, gates: cache, ldg: cw,
@@ -137,9 +136,7 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         Scalar.lstmBackward(batch: batch, hidden: h, gates: cache, ldg: cw, previous: previous, ldprev: s,
                             dNext: dNext, lddn: s, dGates: dProjected, lddg: g4, dPrevious: dPrevious, lddprev: s)
         // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H)
-        weightHH.withPointer { w in
-            multiplyByWeight(dPrevious, ldc: s, dProjected, lda: g4, weight: w, ldw: h, m: batch, n: h, k: g4, beta: 0)
-        }
+        multiplyByPackedWeight(dPrevious, ldc: s, dProjected, lda: g4, packed: workspace, m: batch, n: h, k: g4, beta: 0)
     }
 
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.

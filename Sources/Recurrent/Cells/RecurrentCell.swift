@@ -45,12 +45,22 @@ public protocol RecurrentCell<Scalar>: Sendable {
     /// before the first ``forwardStep(projected:previous:next:cache:batch:workspace:)`` of a pass;
     /// a direct caller of the forward step must do the same. The default does nothing.
     func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int)
+    /// Fills the workspace with whatever the backward steps of a pass share (for example a weight laid out
+    /// for the backward product). ``RecurrentLayer`` calls it once before the first backward step of a pass,
+    /// on a workspace of `workspaceSize(batch:)` scalars of its own. The default does nothing.
+    func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int)
     /// Whether ``backwardStep(dNext:projected:previous:next:cache:dPrevious:dProjected:dRecurrent:batch:workspace:)``
     /// reads its `projected` argument. When `false`, the layer computes the input projection a few
     /// steps at a time into a small buffer that stays in cache, keeps no projection for the backward
     /// pass (its `projected` argument then points at unspecified values), and does not zero the cache
     /// (the forward step must then write every cache scalar). Default `true`; the built-in cells say `false`.
     var backwardReadsProjection: Bool { get }
+    /// Whether a step's rows are independent of each other: the forward and backward steps for a block of
+    /// `batch` rows read and write only those rows of their row-pitched arguments and a workspace of
+    /// `workspaceSize(batch:)` scalars prepared for that many rows. When `true`, ``RecurrentLayer`` may run
+    /// blocks of rows on different threads, each with its own workspace, for the whole time loop; results are
+    /// bit-identical either way. Default `false`; the built-in cells say `true`.
+    var rowsAreIndependent: Bool { get }
 
     /// Trainable tensors; [0] is `W_ih` (P, I), [1] is `b_ih` (P). Setting checks shapes with preconditions;
     /// use ``setParameters(_:)`` for a throwing check.
@@ -87,8 +97,8 @@ public protocol RecurrentCell<Scalar>: Sendable {
     ///   - dProjected: (B, P) ∂L/∂projected_t, overwritten.
     ///   - dRecurrent: (B, recurrentGradientSize), overwritten.
     ///   - batch: B, the number of rows (sequences) of this step.
-    ///   - workspace: scratch of `workspaceSize(batch:)` scalars; ``RecurrentLayer`` does not call
-    ///     ``prepareWorkspace(_:batch:)`` before the backward steps.
+    ///   - workspace: scratch of `workspaceSize(batch:)` scalars, prepared once per backward pass by
+    ///     ``prepareBackwardWorkspace(_:batch:)`` (not by ``prepareWorkspace(_:batch:)``).
     func backwardStep(
         dNext: UnsafePointer<Scalar>,
         projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>,
@@ -119,9 +129,17 @@ extension RecurrentCell {
     @inlinable
     public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {}
 
+    /// Does nothing: the backward steps use the workspace as plain scratch.
+    @inlinable
+    public func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {}
+
     /// `true`: the layer keeps the projection of every step for the backward pass.
     @inlinable
     public var backwardReadsProjection: Bool { true }
+
+    /// `false`: the layer runs the time loop for all rows on one thread (its matrix products may still use more).
+    @inlinable
+    public var rowsAreIndependent: Bool { false }
 
     /// Number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }

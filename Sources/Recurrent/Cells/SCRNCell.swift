@@ -119,6 +119,8 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     }
     /// The backward step works from the new state and the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
+    /// Rows never interact: the layer may run blocks of rows on different threads.
+    @inlinable public var rowsAreIndependent: Bool { true }
 
     /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] {

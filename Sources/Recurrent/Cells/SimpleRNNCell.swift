@@ -83,18 +83,24 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { 0 }
     /// Width of the per-step gradient kept for the recurrent weight gradients (0: `dProjected` serves).
     @inlinable public var recurrentGradientSize: Int { 0 }
-    /// W_hhᵀ (H, H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
-    @inlinable public func workspaceSize(batch: Int) -> Int { transposesRecurrentWeight ? hiddenSize * hiddenSize : 0 }
-    @inlinable var transposesRecurrentWeight: Bool {
-        prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize, Scalar.self)
+    /// W_hhᵀ (H, H) in the matrix kernels' own layout, packed once per forward pass (`prepareWorkspace`);
+    /// W_hh packed the same way once per backward pass (`prepareBackwardWorkspace`).
+    @inlinable public func workspaceSize(batch: Int) -> Int {
+        Swift.max(packedTransposedWeightCount(rows: hiddenSize, columns: hiddenSize, Scalar.self),
+                  packedWeightCount(rows: hiddenSize, columns: hiddenSize, Scalar.self))
     }
-    /// Lays out W_hhᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
+    /// Packs W_hhᵀ into the workspace for the forward steps' products.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
-        guard transposesRecurrentWeight else { return }
-        weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
+        weightHH.withPointer { packTransposedWeight(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
+    }
+    /// Packs W_hh into the workspace for the backward steps' products.
+    @inlinable public func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        weightHH.withPointer { packWeight(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
     }
     /// The backward step works from the new state only.
     @inlinable public var backwardReadsProjection: Bool { false }
+    /// Rows never interact: the layer may run blocks of rows on different threads.
+    @inlinable public var rowsAreIndependent: Bool { true }
 
     /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
     @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
@@ -119,14 +125,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize
         // acc (B, H) = h_{t−1} (B, H) · W_hhᵀ, then next = f(acc + (projected + b_hh))
-        if transposesRecurrentWeight {
-            multiplyByPretransposedWeight(next, ldc: h, previous, lda: h, transposedWeight: workspace, ldw: h,
-                                          m: batch, n: h, k: h, beta: 0)
-        } else {
-            weightHH.withPointer { w in
-                multiplyByTransposedWeight(next, ldc: h, previous, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
-            }
-        }
+        multiplyByPackedWeight(next, ldc: h, previous, lda: h, packed: workspace, m: batch, n: h, k: h, beta: 0)
         biasHH.withPointer { bias in
             Scalar.srnnForward(relu: nonlinearity == .relu, batch: batch, hidden: h, projected: projected, ldp: h,
                                bias: bias, next: next, ldn: h)
@@ -148,9 +147,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         Scalar.srnnBackward(relu: nonlinearity == .relu, batch: batch, hidden: h, dNext: dNext, lddn: h,
                             next: next, ldn: h, dProjected: dProjected, lddp: h)
         // dh_{t−1} (B, H) = dA (B, H) · W_hh (H, H)
-        weightHH.withPointer { w in
-            multiplyByWeight(dPrevious, ldc: h, dProjected, lda: h, weight: w, ldw: h, m: batch, n: h, k: h, beta: 0)
-        }
+        multiplyByPackedWeight(dPrevious, ldc: h, dProjected, lda: h, packed: workspace, m: batch, n: h, k: h, beta: 0)
     }
 
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.

@@ -172,27 +172,35 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let states = ScalarBuffer<Scalar>(count: (steps + 1) * batch * s, zeroed: false)    // (T + 1, B, S)
         // Built-in cells (backwardReadsProjection == false) write every cache scalar; others get zeros.
         let cache = ScalarBuffer<Scalar>(count: rows * cw, zeroed: cell.backwardReadsProjection)  // (T, B, C)
-        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
         var outputs = [Scalar](repeating: 0, count: rows * o)             // (T, B, O)
-        let (pr, sp, cp, wp) = (projected.base, states.base, cache.base, workspace.base)
+        let (pr, sp, cp) = (projected.base, states.base, cache.base)
         if let initialState {
             initialState.withPointer { sp.update(from: $0, count: batch * s) }
         } else {
             sp.update(repeating: 0, count: batch * s)
         }
-        cell.prepareWorkspace(wp, batch: batch)
+        let blocks = rowBlockCount(batch: batch)
+        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
         let parameters = cell.parameters
-        func project(first: Int, count: Int) {
-            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
-        }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
-            for t in 0..<steps {
-                if t % chunkSteps == 0 { project(first: t, count: Swift.min(chunkSteps, steps - t)) }
-                let previous = sp + t * batch * s, next = sp + (t + 1) * batch * s
-                cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
-                                 cache: cp + t * batch * cw, batch: batch, workspace: wp)
-                storeOutputs(step: t, next: next, previous: previous, output: op + t * batch * o, batch: batch, lengths: lengths)
+            var first = 0
+            while first < steps {
+                let count = Swift.min(chunkSteps, steps - first)
+                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
+                // Rows never interact, so each block of rows runs the chunk's steps on its own thread.
+                runInParallel(parts: blocks) { block in
+                    let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
+                    let workspace = workspaces.base + block * workspaces.stride
+                    for t in first..<first + count {
+                        let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
+                        cell.forwardStep(projected: pr + ((t - first) * batch + b0) * p, previous: previous, next: next,
+                                         cache: cp + (t * batch + b0) * cw, batch: nb, workspace: workspace)
+                        storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
+                                     firstRow: b0, rows: nb, lengths: lengths)
+                    }
+                }
+                first += count
             }
         }
         let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
@@ -227,27 +235,36 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
         let states = ScalarBuffer<Scalar>(zeros: 2 * batch * s)                            // two (B, S) halves
         let cache = ScalarBuffer<Scalar>(zeros: batch * cw)                                // one step
-        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
         var outputs = [Scalar](repeating: 0, count: steps * batch * o)
-        let (pr, cp, wp) = (projected.base, cache.base, workspace.base)
-        var previous = states.base, next = states.base + batch * s
-        if let initialState { initialState.withPointer { previous.update(from: $0, count: batch * s) } }
-        cell.prepareWorkspace(wp, batch: batch)
+        let (pr, cp, half) = (projected.base, cache.base, batch * s)
+        // Step t reads half t % 2 and writes the other one.
+        let sp = states.base
+        if let initialState { initialState.withPointer { sp.update(from: $0, count: half) } }
+        let blocks = rowBlockCount(batch: batch)
+        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
         let parameters = cell.parameters
-        func project(first: Int, count: Int) {
-            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
-        }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
-            for t in 0..<steps {
-                if t % chunkSteps == 0 { project(first: t, count: Swift.min(chunkSteps, steps - t)) }
-                cell.forwardStep(projected: pr + (t % chunkSteps) * batch * p, previous: previous, next: next,
-                                 cache: cp, batch: batch, workspace: wp)
-                storeOutputs(step: t, next: next, previous: previous, output: op + t * batch * o, batch: batch, lengths: lengths)
-                swap(&previous, &next)
+            var first = 0
+            while first < steps {
+                let count = Swift.min(chunkSteps, steps - first)
+                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
+                runInParallel(parts: blocks) { block in
+                    let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
+                    let workspace = workspaces.base + block * workspaces.stride
+                    for t in first..<first + count {
+                        let previous = sp + (t % 2) * half + b0 * s, next = sp + ((t + 1) % 2) * half + b0 * s
+                        cell.forwardStep(projected: pr + ((t - first) * batch + b0) * p, previous: previous, next: next,
+                                         cache: cp + b0 * cw, batch: nb, workspace: workspace)
+                        storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
+                                     firstRow: b0, rows: nb, lengths: lengths)
+                    }
+                }
+                first += count
             }
         }
-        let finalState = Array(UnsafeBufferPointer(start: previous, count: batch * s))
+        let last = sp + (steps % 2) * half
+        let finalState = Array(UnsafeBufferPointer(start: last, count: half))
         return (Tensor(unchecked: [steps, batch, o], scalars: outputs), Tensor(unchecked: [batch, s], scalars: finalState))
     }
 
@@ -334,89 +351,140 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let dRecurrentBuffer = ScalarBuffer<Scalar>(count: chunk * batch * q, zeroed: false)   // (chunk, B, Q)
         var dInput = [Scalar](repeating: 0, count: rows * i)                                    // (T, B, I)
         let weightIH = cell.parameters[0]
-        let workspace = ScalarBuffer<Scalar>(zeros: cell.workspaceSize(batch: batch))
-        let (pr, sp, cp, wp) = (pass.projected.base, pass.states.base, pass.cache.base, workspace.base)
+        // The gradient-flow record sums over the whole batch at every step, so it keeps the rows together.
+        let blocks = stateGradientNorms == nil ? rowBlockCount(batch: batch) : 1
+        let workspaces = blockWorkspaces(blocks: blocks, batch: batch)
+        for block in 0..<blocks {
+            cell.prepareBackwardWorkspace(workspaces.base + block * workspaces.stride,
+                                          batch: rowBlock(block, of: blocks, batch: batch).count)
+        }
+        let (pr, sp, cp) = (pass.projected.base, pass.states.base, pass.cache.base)
         let (dp, dr) = (dProjectedBuffer.base, dRecurrentBuffer.base)
         let lengths = pass.lengths
-        var dNext = stateGradients.base, dPrev = stateGradients.base + batch * s
+        // The k-th backward step (k = T − 1 − t) reads ∂L/∂state_t from half k % 2 and writes ∂L/∂state_{t−1}
+        // into the other one.
+        let (sg, half) = (stateGradients.base, batch * s)
         let dOut = outputGradient?.scalars ?? []
         dOut.withUnsafeBufferPointer { dOutBuffer in
-            for t in (0..<steps).reversed() {
-                if outputGradient != nil, let dOutBase = dOutBuffer.baseAddress {
-                    for b in 0..<batch {
-                        if let lengths, t >= lengths[b] { continue }
-                        let src = dOutBase + (t * batch + b) * o, dst = dNext + b * s
-                        for j in 0..<o { dst[j] += src[j] }
-                    }
-                }
-                if let stateGradientNorms {
-                    var sum = 0.0
-                    for b in 0..<batch { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
-                    stateGradientNorms[t] = sum.squareRoot()
-                }
-                let slot = t % chunk
-                let dpt = dp + slot * batch * p, drt = dr + slot * batch * q
-                let projectedStep = pass.projectedSteps == steps ? pr + t * batch * p : pr  // unread when chunked
-                cell.backwardStep(
-                    dNext: dNext, projected: projectedStep,
-                    previous: sp + t * batch * s, next: sp + (t + 1) * batch * s, cache: cp + t * batch * cw,
-                    dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: batch, workspace: wp)
-                if let lengths {
-                    for b in 0..<batch where t >= lengths[b] {
-                        // Padded step: the state passed through unchanged, so does its gradient.
-                        (dPrev + b * s).update(from: dNext + b * s, count: s)
-                        (dpt + b * p).update(repeating: 0, count: p)
-                        if q > 0 { (drt + b * q).update(repeating: 0, count: q) }
-                    }
-                }
-                swap(&dNext, &dPrev)
-                if slot == 0 {
-                    // Parameter gradients of the steps t..<t + count, all at once.
-                    let count = Swift.min(chunk, steps - t), n = count * batch
-                    pass.input.withPointer { x in
-                        // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
-                        gradients.withMutablePointer(at: 0) { dW in
-                            accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x + t * batch * i, ldx: i, m: p, n: i, rows: n)
+            var first = ((steps - 1) / chunk) * chunk
+            while first >= 0 {
+                let end = Swift.min(first + chunk, steps)
+                runInParallel(parts: blocks) { block in
+                    let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
+                    let workspace = workspaces.base + block * workspaces.stride
+                    for t in (first..<end).reversed() {
+                        let k = steps - 1 - t
+                        let dNext = sg + (k % 2) * half + b0 * s, dPrev = sg + ((k + 1) % 2) * half + b0 * s
+                        if outputGradient != nil, let dOutBase = dOutBuffer.baseAddress {
+                            for b in 0..<nb {
+                                if let lengths, t >= lengths[b0 + b] { continue }
+                                let src = dOutBase + (t * batch + b0 + b) * o, dst = dNext + b * s
+                                for j in 0..<o { dst[j] += src[j] }
+                            }
                         }
-                        gradients.withMutablePointer(at: 1) { db in
-                            accumulateColumnSums(db, dp, stride: p, rows: n, width: p)
+                        if let stateGradientNorms {  // blocks == 1 here: all rows
+                            var sum = 0.0
+                            for b in 0..<nb { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
+                            stateGradientNorms[t] = sum.squareRoot()
+                        }
+                        let slot = t - first
+                        let dpt = dp + (slot * batch + b0) * p, drt = dr + (slot * batch + b0) * q
+                        // Unread when the cell's backward step does not use the projection (then it is chunked).
+                        let projectedStep = pass.projectedSteps == steps ? pr + (t * batch + b0) * p : pr
+                        cell.backwardStep(
+                            dNext: dNext, projected: projectedStep,
+                            previous: sp + (t * batch + b0) * s, next: sp + ((t + 1) * batch + b0) * s,
+                            cache: cp + (t * batch + b0) * cw,
+                            dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: nb, workspace: workspace)
+                        if let lengths {
+                            for b in 0..<nb where t >= lengths[b0 + b] {
+                                // Padded step: the state passed through unchanged, so does its gradient.
+                                (dPrev + b * s).update(from: dNext + b * s, count: s)
+                                (dpt + b * p).update(repeating: 0, count: p)
+                                if q > 0 { (drt + b * q).update(repeating: 0, count: q) }
+                            }
                         }
                     }
-                    // dX (count·B, I) = dProjected · W_ih
-                    weightIH.withPointer { w in
-                        dInput.withUnsafeMutableBufferPointer { dx in
-                            multiplyByWeight(dx.baseAddress! + t * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
-                                             m: n, n: i, k: p, beta: 0)
-                        }
-                    }
-                    cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
-                                                      cache: cp + t * batch * cw, steps: count, batch: batch)
                 }
+                // Parameter gradients of the steps first..<end, all at once.
+                let t = first, count = end - first, n = count * batch
+                pass.input.withPointer { x in
+                    // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
+                    gradients.withMutablePointer(at: 0) { dW in
+                        accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x + t * batch * i, ldx: i, m: p, n: i, rows: n)
+                    }
+                    gradients.withMutablePointer(at: 1) { db in
+                        accumulateColumnSums(db, dp, stride: p, rows: n, width: p)
+                    }
+                }
+                // dX (count·B, I) = dProjected · W_ih
+                weightIH.withPointer { w in
+                    dInput.withUnsafeMutableBufferPointer { dx in
+                        multiplyByWeight(dx.baseAddress! + t * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
+                                         m: n, n: i, k: p, beta: 0)
+                    }
+                }
+                cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
+                                                  cache: cp + t * batch * cw, steps: count, batch: batch)
+                first -= chunk
             }
         }
-        let dInitial = Array(UnsafeBufferPointer(start: dNext, count: batch * s))  // ∂L/∂state_0
+        let dInitial = Array(UnsafeBufferPointer(start: sg + (steps % 2) * half, count: half))  // ∂L/∂state_0
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
     }
 
-    /// After step `t`: copies the output part of each row's new state to `output` (B, O); a row whose sequence
-    /// has ended (`t ≥ lengths[b]`) keeps its previous state instead and its output stays zero.
+    /// After step `t`: copies the output part of each row's new state to `output` (rows, O); a row whose sequence
+    /// has ended (`t ≥ lengths[firstRow + b]`) keeps its previous state instead and its output stays zero.
+    /// The pointers point at row `firstRow` of the step's buffers.
     @inlinable
     func storeOutputs(step t: Int, next: UnsafeMutablePointer<Scalar>, previous: UnsafePointer<Scalar>,
-                      output: UnsafeMutablePointer<Scalar>, batch: Int, lengths: [Int]?) {
+                      output: UnsafeMutablePointer<Scalar>, firstRow: Int, rows: Int, lengths: [Int]?) {
         let (s, o) = (cell.stateSize, cell.outputSize)
         if let lengths {
-            for b in 0..<batch {
-                if t >= lengths[b] {
+            for b in 0..<rows {
+                if t >= lengths[firstRow + b] {
                     (next + b * s).update(from: previous + b * s, count: s)
                 } else {
                     (output + b * o).update(from: next + b * s, count: o)
                 }
             }
         } else if o == s {
-            output.update(from: next, count: batch * s)
+            output.update(from: next, count: rows * s)
         } else {
-            for b in 0..<batch { (output + b * o).update(from: next + b * s, count: o) }
+            for b in 0..<rows { (output + b * o).update(from: next + b * s, count: o) }
         }
+    }
+
+    /// Number of row blocks the time loop is split into: one per compute thread when the cell's rows are
+    /// independent and its recurrent weights are small enough to sit in every core's cache
+    /// (`LayoutTuning.rowParallelWeightLimitBytes`), otherwise 1 (the products themselves may still be split).
+    @inlinable
+    func rowBlockCount(batch: Int) -> Int {
+        guard cell.rowsAreIndependent, batch >= 2 else { return 1 }
+        let threads = KernelSettings.threadCount
+        guard threads >= 2 else { return 1 }
+        let recurrentScalars = cell.parameters.dropFirst(2).reduce(0) { $0 + $1.count }
+        guard recurrentScalars * MemoryLayout<Scalar>.stride <= LayoutTuning.rowParallelWeightLimitBytes else { return 1 }
+        return Swift.min(threads, batch)
+    }
+
+    /// One workspace per row block, each sized for its block's rows (zeros, not prepared).
+    @inlinable
+    func blockWorkspaces(blocks: Int, batch: Int) -> BlockWorkspaces<Scalar> {
+        let largest = (0..<blocks).map { rowBlock($0, of: blocks, batch: batch).count }.max() ?? batch
+        let stride = cell.workspaceSize(batch: largest)
+        return BlockWorkspaces(buffer: ScalarBuffer(zeros: stride * blocks), stride: stride)
+    }
+
+    /// ``blockWorkspaces(blocks:batch:)`` prepared by the cell for a forward pass.
+    @inlinable
+    func preparedWorkspaces(blocks: Int, batch: Int) -> BlockWorkspaces<Scalar> {
+        let workspaces = blockWorkspaces(blocks: blocks, batch: batch)
+        for block in 0..<blocks {
+            cell.prepareWorkspace(workspaces.base + block * workspaces.stride,
+                                  batch: rowBlock(block, of: blocks, batch: batch).count)
+        }
+        return workspaces
     }
 
     /// `projected (count·B, P) = X[first..<first + count] · W_ihᵀ + b_ih`: the input projection of a block of

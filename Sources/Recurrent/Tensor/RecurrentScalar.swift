@@ -30,6 +30,26 @@ where Self.RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    // MARK: Prepacked weights
+    //
+    // A weight multiplied at every time step is laid out once per pass in the matrix kernels' own
+    // format, so the per-step products do not repack it. The defaults store op(B) as a plain
+    // row-major (k, n) matrix and call `gemm`; `Float` and `Double` use the C kernels' panel layout,
+    // with results identical to `gemm`'s.
+
+    /// Scalars needed to hold op(B) of shape (k, n) packed by ``packWeight(transpose:k:n:b:ldb:into:)``.
+    static func packedWeightCount(k: Int, n: Int) -> Int
+    /// Packs op(B) (k, n) — B itself (`transpose == false`, row pitch `ldb`) or Bᵀ for B of shape (n, k) —
+    /// into `packed` (``packedWeightCount(k:n:)`` scalars).
+    static func packWeight(transpose: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int,
+                           into packed: UnsafeMutablePointer<Self>)
+    /// Row-major C = α·op(A)·op(B) + β·C with op(B) packed by ``packWeight(transpose:k:n:b:ldb:into:)`` for the
+    /// same k and n; the same results as ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+    static func gemmPacked(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
     // MARK: Vector element functions and fused gate kernels
     //
     // Each requirement has a default implementation in plain Swift (the `portable…` function of
@@ -117,6 +137,32 @@ extension RecurrentScalar {
     }
 }
 
+extension RecurrentScalar {
+    /// k·n: op(B) as a plain row-major matrix.
+    @inlinable
+    public static func packedWeightCount(k: Int, n: Int) -> Int { Swift.max(k, 0) * Swift.max(n, 0) }
+
+    /// Copies op(B) into a row-major (k, n) matrix.
+    @inlinable
+    public static func packWeight(transpose: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int,
+                                  into packed: UnsafeMutablePointer<Self>) {
+        for p in 0..<Swift.max(k, 0) {
+            for j in 0..<Swift.max(n, 0) { packed[p * n + j] = transpose ? b[j * ldb + p] : b[p * ldb + j] }
+        }
+    }
+
+    /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` on the row-major copy.
+    @inlinable
+    public static func gemmPacked(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        gemm(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+             b: packed, ldb: Swift.max(n, 1), beta: beta, c: c, ldc: ldc)
+    }
+}
+
 extension Float: RecurrentScalar {
     /// eˣ with glibc's `expf` (the scalar reference; the cells' kernels use the vectorized C version).
     @inlinable public static func exp(_ x: Float) -> Float { expf(x) }
@@ -133,6 +179,25 @@ extension Float: RecurrentScalar {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         rnn_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+    /// Scalars of op(B) (k, n) in the C kernels' panel layout at the current kernel level (`rnn_sgemm_packed_size`).
+    @inlinable
+    public static func packedWeightCount(k: Int, n: Int) -> Int { rnn_sgemm_packed_size(k, n) }
+    /// Packs op(B) into the C kernels' panel layout (`rnn_sgemm_pack`).
+    @inlinable
+    public static func packWeight(transpose: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int,
+                                  into packed: UnsafeMutablePointer<Float>) {
+        rnn_sgemm_pack(transpose ? 1 : 0, k, n, b, ldb, packed)
+    }
+    /// C = α·op(A)·op(B) + β·C from a packed op(B) (`rnn_sgemm_packed`); results identical to ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+    @inlinable
+    public static func gemmPacked(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let done = rnn_sgemm_packed(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, beta, c, ldc)
+        precondition(done != 0, "gemmPacked: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
     }
 }
 
@@ -152,6 +217,25 @@ extension Double: RecurrentScalar {
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         rnn_dgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+    /// Scalars of op(B) (k, n) in the C kernels' panel layout at the current kernel level (`rnn_dgemm_packed_size`).
+    @inlinable
+    public static func packedWeightCount(k: Int, n: Int) -> Int { rnn_dgemm_packed_size(k, n) }
+    /// Packs op(B) into the C kernels' panel layout (`rnn_dgemm_pack`).
+    @inlinable
+    public static func packWeight(transpose: Bool, k: Int, n: Int, b: UnsafePointer<Double>, ldb: Int,
+                                  into packed: UnsafeMutablePointer<Double>) {
+        rnn_dgemm_pack(transpose ? 1 : 0, k, n, b, ldb, packed)
+    }
+    /// C = α·op(A)·op(B) + β·C from a packed op(B) (`rnn_dgemm_packed`); results identical to ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+    @inlinable
+    public static func gemmPacked(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, packed: UnsafePointer<Double>,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        let done = rnn_dgemm_packed(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, beta, c, ldc)
+        precondition(done != 0, "gemmPacked: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
     }
 }
 
