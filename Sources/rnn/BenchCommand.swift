@@ -52,7 +52,8 @@ enum BenchCommand: Command {
         Times one training step (forward over the sequence + backward of the sum of the last
         output) and one inference pass per configuration, in Float, and prints median
         milliseconds, GFLOP/s (2·T·B·G·H·(I+H) per forward pass, 3× that per training step,
-        as in the NOTES table), the BPTT cache size and the process's peak resident memory.
+        as in the NOTES table), the BPTT cache size, the process's peak resident memory, and the step's own peak
+        (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
 
         Options:
           --only IDS     comma-separated configuration ids (see the table), e.g. lstm-i1-h100-b16-t784
@@ -84,7 +85,7 @@ enum BenchCommand: Command {
         if !json {
             print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats)")
             print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("infer ms", 10) + pad("GFLOP/s", 9)
-                  + pad("cache MB", 10) + "peak RSS MB")
+                  + pad("cache MB", 10) + pad("peak RSS MB", 13) + "step MB")
         }
         for configuration in configurations {
             let result = try measure(configuration, repeats: repeats)
@@ -93,11 +94,13 @@ enum BenchCommand: Command {
                       + "\"hidden\":\(configuration.hidden),\"batch\":\(configuration.batch),\"steps\":\(configuration.steps),"
                       + "\"threads\":\(KernelSettings.threadCount),\"train_ms\":\(result.trainMs),\"infer_ms\":\(result.inferMs),"
                       + "\"train_gflops\":\(result.trainGflops),\"infer_gflops\":\(result.inferGflops),"
-                      + "\"cache_bytes\":\(result.cacheBytes),\"peak_rss_bytes\":\(result.peakRSS)}")
+                      + "\"cache_bytes\":\(result.cacheBytes),\"peak_rss_bytes\":\(result.peakRSS),"
+                      + "\"step_peak_bytes\":\(result.stepPeak.map(String.init) ?? "null")}")
             } else {
                 print(pad(configuration.id, 30) + pad(format(result.trainMs), 10) + pad(format(result.trainGflops), 9)
                       + pad(format(result.inferMs), 10) + pad(format(result.inferGflops), 9)
-                      + pad(format(Double(result.cacheBytes) / 1e6), 10) + format(Double(result.peakRSS) / 1e6))
+                      + pad(format(Double(result.cacheBytes) / 1e6), 10) + pad(format(Double(result.peakRSS) / 1e6), 13)
+                      + (result.stepPeak.map { format(Double($0) / 1e6) } ?? "n/a"))
             }
         }
         return 0
@@ -105,6 +108,8 @@ enum BenchCommand: Command {
 
     struct Result {
         var trainMs: Double, inferMs: Double, trainGflops: Double, inferGflops: Double, cacheBytes: Int, peakRSS: Int
+        /// Peak resident memory of one training step above the resident set before it (nil where it cannot be measured).
+        var stepPeak: Int?
     }
 
     static func measure(_ c: Configuration, repeats: Int) throws -> Result {
@@ -133,7 +138,12 @@ enum BenchCommand: Command {
             gradients.zeroAll()
             _ = try layer.backward(pass, outputGradient: outputGradient, into: &gradients)
         }
-        try trainStep()  // warm-up: page in buffers, start the thread pool
+        // The first step, from a purged buffer pool, also measures the memory a training step needs on top of what
+        // is resident before it (runtime, weights, gradient buffers, input): its peak minus the resident set before.
+        ScratchMemory.purge()
+        let residentBefore = resetPeakResidentBytes()
+        try trainStep()  // also the warm-up: pages in buffers, starts the thread pool
+        let stepPeak = residentBefore.map { peakResidentBytes() - $0 }
         var trainTimes: [Double] = [], inferTimes: [Double] = []
         for _ in 0..<repeats {
             let t0 = now()
@@ -154,7 +164,8 @@ enum BenchCommand: Command {
         let keptProjection = layer.cell.backwardReadsProjection ? p : 0
         let cacheBytes = 4 * (rows * (c.input + keptProjection + cw) + (c.steps + 1) * c.batch * s)
         return Result(trainMs: train * 1e3, inferMs: infer * 1e3, trainGflops: 3 * c.forwardFlops / train / 1e9,
-                      inferGflops: c.forwardFlops / infer / 1e9, cacheBytes: cacheBytes, peakRSS: peakResidentBytes())
+                      inferGflops: c.forwardFlops / infer / 1e9, cacheBytes: cacheBytes, peakRSS: peakResidentBytes(),
+                      stepPeak: stepPeak)
     }
 
     static func now() -> Double {
@@ -174,12 +185,7 @@ enum BenchCommand: Command {
     /// the kernel reports that parent's peak here; the script therefore starts us through `sh`.
     static func peakResidentBytes() -> Int {
         #if os(Linux)
-        if let status = try? FileIO.readAll("/proc/self/status", limit: 1 << 20) {
-            for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmHWM:") {
-                let digits = line.filter(\.isNumber)
-                if let kib = Int(digits) { return kib * 1024 }
-            }
-        }
+        if let hwm = statusField("VmHWM:") { return hwm }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1024
@@ -189,6 +195,34 @@ enum BenchCommand: Command {
         return Int(usage.ru_maxrss)  // bytes on Darwin
         #endif
     }
+
+    /// Resets the peak resident set size to the current one (Linux ≥ 4.0: `5` into `/proc/self/clear_refs`) and
+    /// returns the current resident set size, or nil where that is not available.
+    static func resetPeakResidentBytes() -> Int? {
+        #if os(Linux)
+        guard let file = fopen("/proc/self/clear_refs", "w") else { return nil }
+        let written = fputs("5", file)
+        guard fclose(file) == 0, written >= 0, let rss = statusField("VmRSS:"), let hwm = statusField("VmHWM:"),
+              hwm <= rss + (1 << 20) else { return nil }  // the reset worked only if the peak is now the current size
+        return rss
+        #else
+        return nil
+        #endif
+    }
+
+    #if os(Linux)
+    /// A `kB` field of `/proc/self/status` in bytes (the file reports size 0, so it is read line by line).
+    static func statusField(_ name: String) -> Int? {
+        guard let file = fopen("/proc/self/status", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if text.hasPrefix(name) { return Int(text.filter(\.isNumber)).map { $0 * 1024 } }
+        }
+        return nil
+    }
+    #endif
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)

@@ -182,12 +182,14 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let blocks = rowBlockCount(batch: batch)
         let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
         let parameters = cell.parameters
+        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
             var first = 0
             while first < steps {
                 let count = Swift.min(chunkSteps, steps - first)
-                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
+                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
+                              packedWeight: packedInput, into: pr)
                 // Rows never interact, so each block of rows runs the chunk's steps on its own thread.
                 runInParallel(parts: blocks) { block in
                     let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
@@ -243,12 +245,14 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let blocks = rowBlockCount(batch: batch)
         let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
         let parameters = cell.parameters
+        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
             var first = 0
             while first < steps {
                 let count = Swift.min(chunkSteps, steps - first)
-                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters, into: pr)
+                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
+                              packedWeight: packedInput, into: pr)
                 runInParallel(parts: blocks) { block in
                     let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
                     let workspace = workspaces.base + block * workspaces.stride
@@ -491,17 +495,33 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// steps as one matrix product (used by both the training and the inference forward pass).
     @inlinable
     func projectInputs(_ input: Tensor<Scalar>, first: Int, count: Int, batch: Int, parameters: [Tensor<Scalar>],
-                       into projected: UnsafeMutablePointer<Scalar>) {
+                       packedWeight: ScalarBuffer<Scalar>?, into projected: UnsafeMutablePointer<Scalar>) {
         let (i, p, n) = (cell.inputSize, cell.projectionSize, count * batch)
         input.withPointer { x in
             parameters[0].withPointer { w in
                 parameters[1].withPointer { bias in
                     for r in 0..<n { (projected + r * p).update(from: bias, count: p) }
-                    multiplyByTransposedWeight(projected, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
+                    if let packedWeight {
+                        multiplyByPackedWeight(projected, ldc: p, x + first * batch * i, lda: i, packed: packedWeight.base,
                                                m: n, n: p, k: i, beta: 1)
+                    } else {
+                        multiplyByTransposedWeight(projected, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
+                                                   m: n, n: p, k: i, beta: 1)
+                    }
                 }
             }
         }
+    }
+
+    /// W_ihᵀ packed once for a pass whose input projection is computed in several chunks (otherwise nil: one
+    /// product packs it once anyway). Same results either way.
+    @inlinable
+    func packedInputWeight(chunks: Int, parameters: [Tensor<Scalar>]) -> ScalarBuffer<Scalar>? {
+        guard chunks > 1 else { return nil }
+        let (i, p) = (cell.inputSize, cell.projectionSize)
+        let buffer = ScalarBuffer<Scalar>(count: packedTransposedWeightCount(rows: p, columns: i, Scalar.self), zeroed: false)
+        parameters[0].withPointer { packTransposedWeight(buffer.base, $0, rows: p, columns: i) }
+        return buffer
     }
 
     /// Steps per block of the backward pass's per-step gradients: at most `LayoutTuning.gradientChunkRows` rows
