@@ -94,8 +94,8 @@ def main():
     header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
               f"threads {args.threads}; median of {args.repeats}; {time.strftime('%Y-%m-%d')}\n"
               f"PyTorch sgemm 2048³ on {args.threads} threads: {rate:.0f} GFLOP/s\n")
-    rows = ["| configuration | PyTorch train ms | ours train ms | ours/PyTorch | ours train GFLOP/s | PyTorch infer ms | ours infer ms | ours/PyTorch | BPTT cache MB | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| configuration | PyTorch train ms | ours train ms | ours/PyTorch | ours train GFLOP/s | PyTorch infer ms | ours infer ms | ours/PyTorch | BPTT cache MB | peak RSS MB | step's own peak MB | step / cache |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     only = set(args.only.split(",")) if args.only else None
     for cell, i, h, b, t in CONFIGS:
         cid = config_id(cell, i, h, b, t)
@@ -112,7 +112,9 @@ def main():
         fmt = lambda v: "—" if v is None else f"{v:.1f}"
         rows.append(f"| {cid} | {fmt(torch_train)} | {ours['train_ms']:.1f} | {ratio(ours['train_ms'], torch_train)} | "
                     f"{ours['train_gflops']:.0f} | {fmt(torch_infer)} | {ours['infer_ms']:.1f} | {ratio(ours['infer_ms'], torch_infer)} | "
-                    f"{ours['cache_bytes'] / 1e6:.1f} | {ours['peak_rss_bytes'] / 1e6:.0f} |")
+                    f"{ours['cache_bytes'] / 1e6:.1f} | {ours['peak_rss_bytes'] / 1e6:.0f} | "
+                    + (f"{ours['step_peak_bytes'] / 1e6:.1f} | {ours['step_peak_bytes'] / ours['cache_bytes']:.2f} |"
+                       if ours.get('step_peak_bytes') is not None else "n/a | n/a |"))
         print(rows[-1], flush=True)
     text = header + "\n" + "\n".join(rows) + "\n"
     print()

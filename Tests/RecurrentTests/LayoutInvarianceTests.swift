@@ -4,7 +4,6 @@ import RecurrentInitializers
 import CRecurrentKernels
 
 /// The layer's speed-only choices never change results, bit for bit:
-/// - recurrent weights transposed once per pass (small weights) or by the GEMM at every step (large ones);
 /// - the input projection computed a chunk of steps at a time (built-in cells) or for all steps at once;
 /// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
 ///   `prepareWorkspace` (projection kept for every step, zeroed cache);
@@ -55,7 +54,6 @@ final class LayoutInvarianceTests: XCTestCase {
     }
 
     override func tearDown() {
-        LayoutTuning.transposedWeightLimitBytes = 192 * 1024
         LayoutTuning.projectionChunkBytes = 256 * 1024
         LayoutTuning.rowParallelWeightLimitBytes = 1 << 20
         rnn_set_thread_count(0)
@@ -94,15 +92,12 @@ final class LayoutInvarianceTests: XCTestCase {
             let tag = "\(name) \(S.self) lengths \(lengths.map { "\($0)" } ?? "full")"
             let reference = try results(cell, x, lengths: lengths)
             var variants: [(String, [[S]])] = []
-            LayoutTuning.transposedWeightLimitBytes = 0
             LayoutTuning.projectionChunkBytes = 1  // one step per chunk
-            variants.append(("per-step transposition, 1-step chunks", try results(cell, x, lengths: lengths)))
-            LayoutTuning.transposedWeightLimitBytes = .max
+            variants.append(("1-step chunks", try results(cell, x, lengths: lengths)))
             LayoutTuning.projectionChunkBytes = 1 << 40  // one chunk
-            variants.append(("transposed once, one chunk", try results(cell, x, lengths: lengths)))
+            variants.append(("one chunk", try results(cell, x, lengths: lengths)))
             LayoutTuning.projectionChunkBytes = 7 * cell.projectionSize * MemoryLayout<S>.stride  // chunks of 2 steps
-            variants.append(("transposed once, 2-step chunks", try results(cell, x, lengths: lengths)))
-            LayoutTuning.transposedWeightLimitBytes = 192 * 1024
+            variants.append(("2-step chunks", try results(cell, x, lengths: lengths)))
             LayoutTuning.projectionChunkBytes = 256 * 1024
             variants.append(("conservative cell", try results(ConservativeCell(base: cell), x, lengths: lengths)))
             for threads: Int32 in [1, 2] {

@@ -8,22 +8,10 @@ func accumulateColumnSums<S: RecurrentScalar>(
     S.addColumnSums(m, ld: stride, rows: rows, width: width, into: sums)
 }
 
-/// Whether a recurrent weight of `rows × columns` scalars is laid out transposed once per forward pass
-/// (then each step's product reads it in place) rather than transposed by the GEMM at every step.
-/// Measured with this library's GEMM at batch 16–64: once-per-pass wins by ~25% per step up to
-/// ~160 KiB (hidden 100), ties at 256 KiB, and loses for multi-megabyte weights, where the GEMM's
-/// own packing keeps B in cache better than reading the (k, n) weight in place.
-@inlinable
-func prefersTransposedWeight<S: RecurrentScalar>(rows: Int, columns: Int, _: S.Type) -> Bool {
-    rows * columns * MemoryLayout<S>.stride <= LayoutTuning.transposedWeightLimitBytes
-}
-
 /// Size thresholds of the layout choices; they change speed only, never results (the GEMM performs the
 /// same operations per element however its operands are laid out or split). Tests vary them to check that.
 @usableFromInline
 enum LayoutTuning {
-    /// Largest recurrent weight laid out transposed once per pass (see `prefersTransposedWeight`).
-    @usableFromInline nonisolated(unsafe) static var transposedWeightLimitBytes = 192 * 1024
     /// Target size of one chunk of input projections (see `RecurrentLayer.projectionChunkSteps`).
     @usableFromInline nonisolated(unsafe) static var projectionChunkBytes = 256 * 1024
     /// Rows (steps × batch) per block of per-step gradients in the backward pass (see `RecurrentLayer.gradientChunkSteps`).
@@ -33,30 +21,6 @@ enum LayoutTuning {
     /// weight at every step, which pays while it stays in that core's L2; larger weights are better served
     /// by splitting each step's product by columns inside the GEMM.
     @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 1 << 20
-}
-
-/// `dst (columns, rows) = srcᵀ` for a row-major `src (rows, columns)`, in blocks that stay in L1.
-@inlinable
-func transposeMatrix<S: RecurrentScalar>(_ dst: UnsafeMutablePointer<S>, _ src: UnsafePointer<S>, rows: Int, columns: Int) {
-    let block = 32
-    for r0 in stride(from: 0, to: rows, by: block) {
-        for c0 in stride(from: 0, to: columns, by: block) {
-            for r in r0..<Swift.min(r0 + block, rows) {
-                for c in c0..<Swift.min(c0 + block, columns) { dst[c * rows + r] = src[r * columns + c] }
-            }
-        }
-    }
-}
-
-/// `C (m, n) = A·Wᵀ + β·C` with the weight already transposed: `wt` is Wᵀ (k, n) with row pitch `ldw`.
-@inlinable
-func multiplyByPretransposedWeight<S: RecurrentScalar>(
-    _ c: UnsafeMutablePointer<S>, ldc: Int, _ a: UnsafePointer<S>, lda: Int,
-    transposedWeight wt: UnsafePointer<S>, ldw: Int, m: Int, n: Int, k: Int, beta: S
-) {
-    guard m > 0, n > 0 else { return }
-    S.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
-           b: wt, ldb: ldw, beta: beta, c: c, ldc: ldc)
 }
 
 /// Scalars of a weight W (n, k) packed as Wᵀ for ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``.

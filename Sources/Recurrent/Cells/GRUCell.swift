@@ -80,18 +80,49 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { 4 * hiddenSize }
     /// The pre-activation gradients of the hidden-side products: [dr, dz, dn_h].
     @inlinable public var recurrentGradientSize: Int { 3 * hiddenSize }
-    /// The hidden-side products (B, 3H), then W_hhᵀ (H, 3H) when it is laid out once per pass
-    /// (see `prefersTransposedWeight`).
+    /// The hidden-side products (B, 3H), then the recurrent weights in the matrix kernels' own layout: W_hhᵀ for
+    /// the forward steps (packed by `prepareWorkspace`; W_h(r,z)ᵀ and W_hnᵀ apart when the reset gate comes before
+    /// the product), or W_hh for the backward steps (packed by `prepareBackwardWorkspace`).
     @inlinable public func workspaceSize(batch: Int) -> Int {
-        batch * 3 * hiddenSize + (transposesRecurrentWeight ? 3 * hiddenSize * hiddenSize : 0)
+        let h = hiddenSize
+        let forward = reset == .afterMatrix
+            ? packedTransposedWeightCount(rows: 3 * h, columns: h, Scalar.self)
+            : packedTransposedWeightCount(rows: 2 * h, columns: h, Scalar.self) + packedTransposedWeightCount(rows: h, columns: h, Scalar.self)
+        let backward = reset == .afterMatrix
+            ? packedWeightCount(rows: 3 * h, columns: h, Scalar.self)
+            : packedWeightCount(rows: h, columns: h, Scalar.self) + packedWeightCount(rows: 2 * h, columns: h, Scalar.self)
+        return batch * 3 * h + Swift.max(forward, backward)
     }
-    @inlinable var transposesRecurrentWeight: Bool {
-        prefersTransposedWeight(rows: 3 * hiddenSize, columns: hiddenSize, Scalar.self)
+    /// Where the packed weights start: after the hidden-side products of `batch` rows.
+    @inlinable func packedWeights(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) -> UnsafeMutablePointer<Scalar> {
+        workspace + batch * 3 * hiddenSize
     }
-    /// Lays out W_hhᵀ after the hidden-side products in the workspace when that layout is used (small weights); otherwise does nothing.
+    /// Packs W_hhᵀ (or W_h(r,z)ᵀ then W_hnᵀ) after the hidden-side products, for the forward steps.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
-        guard transposesRecurrentWeight else { return }
-        weightHH.withPointer { transposeMatrix(workspace + batch * 3 * hiddenSize, $0, rows: 3 * hiddenSize, columns: hiddenSize) }
+        let h = hiddenSize, packed = packedWeights(workspace, batch: batch)
+        weightHH.withPointer { w in
+            switch reset {
+            case .afterMatrix:
+                packTransposedWeight(packed, w, rows: 3 * h, columns: h)
+            case .beforeMatrix:
+                packTransposedWeight(packed, w, rows: 2 * h, columns: h)
+                packTransposedWeight(packed + packedTransposedWeightCount(rows: 2 * h, columns: h, Scalar.self), w + 2 * h * h,
+                                     rows: h, columns: h)
+            }
+        }
+    }
+    /// Packs W_hh (or W_hn then W_h(r,z)) after the hidden-side products, for the backward steps.
+    @inlinable public func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        let h = hiddenSize, packed = packedWeights(workspace, batch: batch)
+        weightHH.withPointer { w in
+            switch reset {
+            case .afterMatrix:
+                packWeight(packed, w, rows: 3 * h, columns: h)
+            case .beforeMatrix:
+                packWeight(packed, w + 2 * h * h, rows: h, columns: h)
+                packWeight(packed + packedWeightCount(rows: h, columns: h, Scalar.self), w, rows: 2 * h, columns: h)
+            }
+        }
     }
     /// The backward step works from the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
@@ -121,36 +152,26 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
         let hidden = workspace  // (B, 3H): the hidden-side products, b_hh added inside the kernels
-        let transposed: UnsafePointer<Scalar>? = transposesRecurrentWeight ? UnsafePointer(workspace + batch * g3) : nil
-        // hidden[:, columns] = a · W_hh[rows of those columns]ᵀ, from W_hhᵀ when it is prepared.
-        func product(_ c: UnsafeMutablePointer<Scalar>, _ a: UnsafePointer<Scalar>, lda: Int, firstRow: Int, rows: Int) {
-            if let transposed {
-                multiplyByPretransposedWeight(c, ldc: g3, a, lda: lda, transposedWeight: transposed + firstRow, ldw: g3,
-                                              m: batch, n: rows, k: h, beta: 0)
-            } else {
-                weightHH.withPointer { w in
-                    multiplyByTransposedWeight(c, ldc: g3, a, lda: lda, weight: w + firstRow * h, ldw: h,
-                                               m: batch, n: rows, k: h, beta: 0)
-                }
-            }
-        }
+        let packed = packedWeights(workspace, batch: batch)
         switch reset {
         case .afterMatrix:
             // hidden (B, 3H) = h_{t−1} · W_hhᵀ
-            product(hidden, previous, lda: h, firstRow: 0, rows: g3)
+            multiplyByPackedWeight(hidden, ldc: g3, previous, lda: h, packed: packed, m: batch, n: g3, k: h, beta: 0)
             biasHH.withPointer { bias in
                 Scalar.gruForwardAfter(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden, ldh: g3,
                                        bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw, next: next, ldn: h)
             }
         case .beforeMatrix:
             // r and z first: hidden[:, 0..<2H] = h_{t−1} · W_h(r,z)ᵀ
-            product(hidden, previous, lda: h, firstRow: 0, rows: 2 * h)
+            multiplyByPackedWeight(hidden, ldc: g3, previous, lda: h, packed: packed, m: batch, n: 2 * h, k: h, beta: 0)
             biasHH.withPointer { bias in
                 Scalar.gruForwardBeforeGates(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
                                              ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw)
             }
             // hidden[:, 2H..<3H] = (r ⊙ h_{t−1}) · W_hnᵀ
-            product(hidden + 2 * h, cache + 3 * h, lda: cw, firstRow: 2 * h, rows: h)
+            multiplyByPackedWeight(hidden + 2 * h, ldc: g3, cache + 3 * h, lda: cw,
+                                   packed: packed + packedTransposedWeightCount(rows: 2 * h, columns: h, Scalar.self),
+                                   m: batch, n: h, k: h, beta: 0)
             biasHH.withPointer { bias in
                 Scalar.gruForwardBeforeState(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden,
                                              ldh: g3, bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw,
@@ -170,33 +191,29 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
+        let packed = packedWeights(workspace, batch: batch)
         switch reset {
         case .afterMatrix:
             Scalar.gruBackwardAfter(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
                                     dNext: dNext, lddn: h, dProjected: dProjected, lddp: g3, dRecurrent: dRecurrent, lddr: g3,
                                     dPrevious: dPrevious, lddprev: h)
             // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H)
-            weightHH.withPointer { w in
-                multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: g3, beta: 1)
-            }
+            multiplyByPackedWeight(dPrevious, ldc: h, dRecurrent, lda: g3, packed: packed, m: batch, n: h, k: g3, beta: 1)
         case .beforeMatrix:
             let dResetProduct = workspace  // (B, H): ∂L/∂(r ⊙ h_{t−1})
             Scalar.gruBackwardBeforeState(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
                                           dNext: dNext, lddn: h, dProjected: dProjected, lddp: g3,
                                           dRecurrent: dRecurrent, lddr: g3)
             // d(r ⊙ h) (B, H) = dn (B, H) · W_hn (H, H)
-            weightHH.withPointer { w in
-                multiplyByWeight(dResetProduct, ldc: h, dRecurrent + 2 * h, lda: g3, weight: w + 2 * h * h, ldw: h,
-                                 m: batch, n: h, k: h, beta: 0)
-            }
+            multiplyByPackedWeight(dResetProduct, ldc: h, dRecurrent + 2 * h, lda: g3, packed: packed, m: batch, n: h, k: h, beta: 0)
             Scalar.gruBackwardBeforeGates(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
                                           dNext: dNext, lddn: h, dReset: dResetProduct, lddreset: h,
                                           dProjected: dProjected, lddp: g3, dRecurrent: dRecurrent, lddr: g3,
                                           dPrevious: dPrevious, lddprev: h)
             // dh_{t−1} += [dr, dz] (B, 2H) · W_h(r,z) (2H, H)
-            weightHH.withPointer { w in
-                multiplyByWeight(dPrevious, ldc: h, dRecurrent, lda: g3, weight: w, ldw: h, m: batch, n: h, k: 2 * h, beta: 1)
-            }
+            multiplyByPackedWeight(dPrevious, ldc: h, dRecurrent, lda: g3,
+                                   packed: packed + packedWeightCount(rows: h, columns: h, Scalar.self),
+                                   m: batch, n: h, k: 2 * h, beta: 1)
         }
     }
 

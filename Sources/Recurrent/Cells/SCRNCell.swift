@@ -104,18 +104,28 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     @inlinable public var cacheSize: Int { contextSize }
     /// [dA (H), ds_t (C)]: the hidden pre-activation and context gradients.
     @inlinable public var recurrentGradientSize: Int { hiddenSize + contextSize }
-    /// Rᵀ (H, H) then Pᵀ (C, H), laid out once per pass when that is faster (see `prefersTransposedWeight`).
+    /// The recurrent weights in the matrix kernels' own layout: Rᵀ then Pᵀ for the forward steps (packed by
+    /// `prepareWorkspace`), or R then P for the backward steps (packed by `prepareBackwardWorkspace`).
     @inlinable public func workspaceSize(batch: Int) -> Int {
-        transposesRecurrentWeights ? hiddenSize * (hiddenSize + contextSize) : 0
+        let (h, c) = (hiddenSize, contextSize)
+        let forward = packedTransposedWeightCount(rows: h, columns: h, Scalar.self)
+            + packedTransposedWeightCount(rows: h, columns: c, Scalar.self)
+        let backward = packedWeightCount(rows: h, columns: h, Scalar.self) + packedWeightCount(rows: h, columns: c, Scalar.self)
+        return Swift.max(forward, backward)
     }
-    @inlinable var transposesRecurrentWeights: Bool {
-        prefersTransposedWeight(rows: hiddenSize, columns: hiddenSize + contextSize, Scalar.self)
-    }
-    /// Lays out Rᵀ and Pᵀ in the workspace when that layout is used (small weights); otherwise does nothing.
+    /// Packs Rᵀ, then Pᵀ, for the forward steps.
     @inlinable public func prepareWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
-        guard transposesRecurrentWeights else { return }
-        weightHH.withPointer { transposeMatrix(workspace, $0, rows: hiddenSize, columns: hiddenSize) }
-        weightCH.withPointer { transposeMatrix(workspace + hiddenSize * hiddenSize, $0, rows: hiddenSize, columns: contextSize) }
+        let (h, c) = (hiddenSize, contextSize)
+        weightHH.withPointer { packTransposedWeight(workspace, $0, rows: h, columns: h) }
+        weightCH.withPointer {
+            packTransposedWeight(workspace + packedTransposedWeightCount(rows: h, columns: h, Scalar.self), $0, rows: h, columns: c)
+        }
+    }
+    /// Packs R, then P, for the backward steps.
+    @inlinable public func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
+        let (h, c) = (hiddenSize, contextSize)
+        weightHH.withPointer { packWeight(workspace, $0, rows: h, columns: h) }
+        weightCH.withPointer { packWeight(workspace + packedWeightCount(rows: h, columns: h, Scalar.self), $0, rows: h, columns: c) }
     }
     /// The backward step works from the new state and the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
@@ -159,19 +169,10 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         Scalar.scrnForwardContext(batch: batch, hidden: h, context: c, alpha: alpha, projected: projected, ldp: s,
                                   previous: previous, ldprev: s, next: next, ldn: s, cache: cache, ldc: c)
         // a (B, H) += h_{t−1} · Rᵀ + s_t · Pᵀ
-        if transposesRecurrentWeights {
-            multiplyByPretransposedWeight(next, ldc: s, previous, lda: s, transposedWeight: workspace, ldw: h,
-                                          m: batch, n: h, k: h, beta: 1)
-            multiplyByPretransposedWeight(next, ldc: s, next + h, lda: s, transposedWeight: workspace + h * h, ldw: h,
-                                          m: batch, n: h, k: c, beta: 1)
-        } else {
-            weightHH.withPointer { r in
-                multiplyByTransposedWeight(next, ldc: s, previous, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 1)
-            }
-            weightCH.withPointer { pc in
-                multiplyByTransposedWeight(next, ldc: s, next + h, lda: s, weight: pc, ldw: c, m: batch, n: h, k: c, beta: 1)
-            }
-        }
+        multiplyByPackedWeight(next, ldc: s, previous, lda: s, packed: workspace, m: batch, n: h, k: h, beta: 1)
+        multiplyByPackedWeight(next, ldc: s, next + h, lda: s,
+                               packed: workspace + packedTransposedWeightCount(rows: h, columns: h, Scalar.self),
+                               m: batch, n: h, k: c, beta: 1)
         for b in 0..<batch {
             let nxt = next + b * s
             Scalar.vectorSigmoid(nxt, into: nxt, count: h)
@@ -193,15 +194,13 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         Scalar.scrnBackwardHidden(batch: batch, hidden: h, context: c, dNext: dNext, lddn: s, next: next, ldn: s,
                                   dRecurrent: dRecurrent, lddr: s)
         // ds_t (B, C) += dA (B, H) · P (H, C)
-        weightCH.withPointer { pc in
-            multiplyByWeight(dRecurrent + h, ldc: s, dRecurrent, lda: s, weight: pc, ldw: c, m: batch, n: c, k: h, beta: 1)
-        }
+        multiplyByPackedWeight(dRecurrent + h, ldc: s, dRecurrent, lda: s,
+                               packed: workspace + packedWeightCount(rows: h, columns: h, Scalar.self),
+                               m: batch, n: c, k: h, beta: 1)
         Scalar.scrnBackwardContext(batch: batch, hidden: h, context: c, alpha: alpha, dRecurrent: dRecurrent, lddr: s,
                                    dProjected: dProjected, lddp: s, dPrevious: dPrevious, lddprev: s)
         // dh_{t−1} (B, H) = dA · R
-        weightHH.withPointer { r in
-            multiplyByWeight(dPrevious, ldc: s, dRecurrent, lda: s, weight: r, ldw: h, m: batch, n: h, k: h, beta: 0)
-        }
+        multiplyByPackedWeight(dPrevious, ldc: s, dRecurrent, lda: s, packed: workspace, m: batch, n: h, k: h, beta: 0)
     }
 
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
