@@ -55,7 +55,7 @@ final class LayoutInvarianceTests: XCTestCase {
 
     override func tearDown() {
         LayoutTuning.projectionChunkBytes = 256 * 1024
-        LayoutTuning.rowParallelWeightLimitBytes = 1 << 20
+        LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
         rnn_set_thread_count(0)
         super.tearDown()
     }
@@ -110,7 +110,7 @@ final class LayoutInvarianceTests: XCTestCase {
             variants.append(("2 threads, rows split", try results(cell, x, lengths: lengths)))
             LayoutTuning.rowParallelWeightLimitBytes = 0
             variants.append(("2 threads, rows together", try results(cell, x, lengths: lengths)))
-            LayoutTuning.rowParallelWeightLimitBytes = 1 << 20
+            LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
             rnn_set_thread_count(0)
             for (variant, got) in variants {
                 XCTAssertEqual(got.count, reference.count, "\(tag): \(variant)", file: file, line: line)

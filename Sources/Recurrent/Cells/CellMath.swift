@@ -20,7 +20,7 @@ enum LayoutTuning {
     /// loop by rows across threads (see `RecurrentLayer.rowBlockCount`). Each thread then reads the whole
     /// weight at every step, which pays while it stays in that core's L2; larger weights are better served
     /// by splitting each step's product by columns inside the GEMM.
-    @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 1 << 20
+    @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 512 << 10
 }
 
 /// Scalars of a weight W (n, k) packed as Wᵀ for ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``.
