@@ -109,7 +109,9 @@ public enum ScratchMemory {
             return block
         }
         if let reused { return reused }
-        let capacity = (bytes + hugePage - 1) / hugePage * hugePage
+        // Huge-page aligned, but the size is rounded only to 64 KiB: the kernel backs the whole 2 MiB ranges
+        // with huge pages and the tail with small ones, so no block makes a partial huge page resident.
+        let capacity = (bytes + (64 << 10) - 1) / (64 << 10) * (64 << 10)
         var raw: UnsafeMutableRawPointer? = nil
         guard posix_memalign(&raw, hugePage, capacity) == 0, let raw else {
             fatalError("ScratchMemory: cannot allocate \(capacity) bytes")
