@@ -179,30 +179,15 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         } else {
             sp.update(repeating: 0, count: batch * s)
         }
-        let blocks = rowBlockCount(batch: batch)
-        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
-        let parameters = cell.parameters
-        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
-            var first = 0
-            while first < steps {
-                let count = Swift.min(chunkSteps, steps - first)
-                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
-                              packedWeight: packedInput, into: pr)
-                // Rows never interact, so each block of rows runs the chunk's steps on its own thread.
-                runInParallel(parts: blocks) { block in
-                    let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
-                    let workspace = workspaces.base + block * workspaces.stride
-                    for t in first..<first + count {
-                        let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
-                        cell.forwardStep(projected: pr + ((t - first) * batch + b0) * p, previous: previous, next: next,
-                                         cache: cp + (t * batch + b0) * cw, batch: nb, workspace: workspace)
-                        storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
-                                     firstRow: b0, rows: nb, lengths: lengths)
-                    }
-                }
-                first += count
+            forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
+                let (b0, nb) = (rows.lowerBound, rows.count)
+                let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
+                cell.forwardStep(projected: projectedStep, previous: previous, next: next,
+                                 cache: cp + (t * batch + b0) * cw, batch: nb, workspace: workspace)
+                storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
+                             firstRow: b0, rows: nb, lengths: lengths)
             }
         }
         let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
@@ -242,29 +227,15 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         // Step t reads half t % 2 and writes the other one.
         let sp = states.base
         if let initialState { initialState.withPointer { sp.update(from: $0, count: half) } }
-        let blocks = rowBlockCount(batch: batch)
-        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
-        let parameters = cell.parameters
-        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
-            var first = 0
-            while first < steps {
-                let count = Swift.min(chunkSteps, steps - first)
-                projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
-                              packedWeight: packedInput, into: pr)
-                runInParallel(parts: blocks) { block in
-                    let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
-                    let workspace = workspaces.base + block * workspaces.stride
-                    for t in first..<first + count {
-                        let previous = sp + (t % 2) * half + b0 * s, next = sp + ((t + 1) % 2) * half + b0 * s
-                        cell.forwardStep(projected: pr + ((t - first) * batch + b0) * p, previous: previous, next: next,
-                                         cache: cp + b0 * cw, batch: nb, workspace: workspace)
-                        storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
-                                     firstRow: b0, rows: nb, lengths: lengths)
-                    }
-                }
-                first += count
+            forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
+                let (b0, nb) = (rows.lowerBound, rows.count)
+                let previous = sp + (t % 2) * half + b0 * s, next = sp + ((t + 1) % 2) * half + b0 * s
+                cell.forwardStep(projected: projectedStep, previous: previous, next: next,
+                                 cache: cp + b0 * cw, batch: nb, workspace: workspace)
+                storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
+                             firstRow: b0, rows: nb, lengths: lengths)
             }
         }
         let last = sp + (steps % 2) * half
@@ -435,6 +406,38 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
         let dInitial = Array(UnsafeBufferPointer(start: sg + (steps % 2) * half, count: half))  // ∂L/∂state_0
         return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
+    }
+
+    /// The forward time loop shared by ``forward(_:initialState:lengths:)`` and ``infer(_:initialState:lengths:)``:
+    /// for each chunk of `chunkSteps` steps, the chunk's input projection into `projected` (one product), then
+    /// `step(t, projected_t, rows, workspace)` for every step of the chunk in order — for all rows at once, or,
+    /// when the rows are split (``rowBlockCount(batch:)``), for each block of rows on its own thread with its own
+    /// workspace prepared by the cell. `projected_t` points at the block's first row.
+    @inlinable
+    func forEachStep(
+        _ input: Tensor<Scalar>, batch: Int, chunkSteps: Int, projected: UnsafeMutablePointer<Scalar>,
+        _ step: (_ t: Int, _ projectedStep: UnsafePointer<Scalar>, _ rows: Range<Int>, _ workspace: UnsafeMutablePointer<Scalar>) -> Void
+    ) {
+        let steps = input.shape[0], p = cell.projectionSize
+        let blocks = rowBlockCount(batch: batch)
+        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
+        let parameters = cell.parameters
+        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
+        var first = 0
+        while first < steps {
+            let count = Swift.min(chunkSteps, steps - first)
+            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
+                          packedWeight: packedInput, into: projected)
+            // Rows never interact, so each block of rows runs the chunk's steps on its own thread.
+            runInParallel(parts: blocks) { block in
+                let rows = rowBlock(block, of: blocks, batch: batch)
+                let workspace = workspaces.base + block * workspaces.stride
+                for t in first..<first + count {
+                    step(t, projected + ((t - first) * batch + rows.lowerBound) * p, rows, workspace)
+                }
+            }
+            first += count
+        }
     }
 
     /// After step `t`: copies the output part of each row's new state to `output` (rows, O); a row whose sequence
