@@ -146,6 +146,21 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define K_MUL(a, b) _mm512_mul_ps((a), (b))
 #include "gemm_kernel.h"
 
+// Eight columns (one ymm per row) for the narrowest right-edge tiles, e.g. the last 4 of 100 columns.
+#define K_NAME kernel_s512_quarter
+#define K_T float
+#define K_MR 8
+#define K_NV 1
+#define K_W 8
+#define K_VEC __m256
+#define K_ZERO() _mm256_setzero_ps()
+#define K_LOAD(p) _mm256_loadu_ps(p)
+#define K_STORE(p, v) _mm256_storeu_ps((p), (v))
+#define K_SET1(x) _mm256_set1_ps(x)
+#define K_FMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define K_MUL(a, b) _mm256_mul_ps((a), (b))
+#include "gemm_kernel.h"
+
 #define K_NAME kernel_d512
 #define K_T double
 #define K_MR 8
@@ -183,6 +198,7 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define D_NR 32
 #define D_KERNEL kernel_s512
 #define D_KERNEL_HALF kernel_s512_half
+#define D_KERNEL_QUARTER kernel_s512_quarter
 #define D_KC 384
 #define D_MC 192
 #define D_NC 4096

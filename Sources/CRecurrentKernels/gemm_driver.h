@@ -7,6 +7,7 @@
 //   D_KERNEL   full-tile micro-kernel, signature as in gemm_kernel.h
 //   D_KERNEL_HALF (optional) the same for the first NR/2 columns only, used for narrow
 //              right-edge tiles (identical arithmetic per element)
+//   D_KERNEL_QUARTER (optional) the same for the first NR/4 columns, for the narrowest edges
 //   D_KC, D_MC, D_NC     cache blocking in k, m and n (D_MC multiple of D_MR, D_NC of D_NR)
 //   D_DIRECT_B_MAX_M     op(B) = B (not transposed) is read in place when m <= this
 //   D_TPACK_A, D_TPACK_B optional vectorized transposing packers (see gemm_transpose.h)
@@ -98,6 +99,11 @@ static void D_FN(edge)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, 
     if (beta != 0)
         for (ptrdiff_t r = 0; r < mr; r++)
             for (ptrdiff_t j = 0; j < nr; j++) tmp[r * D_NR + j] = c[r * ldc + j];
+#ifdef D_KERNEL_QUARTER
+    if (nr <= D_NR / 4)
+        D_KERNEL_QUARTER(kc, a, b, rsB, tmp, D_NR, alpha, beta, b);
+    else
+#endif
 #ifdef D_KERNEL_HALF
     if (nr <= D_NR / 2)
         D_KERNEL_HALF(kc, a, b, rsB, tmp, D_NR, alpha, beta, b);
@@ -262,6 +268,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
 #undef D_NR
 #undef D_KERNEL
 #undef D_KERNEL_HALF
+#undef D_KERNEL_QUARTER
 #undef D_KC
 #undef D_MC
 #undef D_NC
