@@ -121,6 +121,17 @@ static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int
     return parts;
 }
 
+// The range [*begin, *end) of part `part` when `extent` elements, in blocks of `block`, are cut into
+// `parts` parts of whole blocks; returns 0 when the part is empty.
+static int part_range(ptrdiff_t extent, ptrdiff_t block, int parts, int part, ptrdiff_t *begin,
+                      ptrdiff_t *end) {
+    ptrdiff_t units = (extent + block - 1) / block;
+    *begin = split_point(units, parts, part) * block;
+    *end = split_point(units, parts, part + 1) * block;
+    if (*end > extent) *end = extent;
+    return *end > *begin;
+}
+
 #define DEFINE_GEMM(NAME, T, FIELD, MRF, NRF)                                                  \
     typedef struct {                                                                           \
         rnn_##FIELD##_serial_fn fn;                                                            \
@@ -133,21 +144,14 @@ static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int
                                                                                                \
     static void NAME##_part(void *ctx, int part) {                                             \
         const NAME##_job *j = (const NAME##_job *)ctx;                                         \
+        ptrdiff_t j0, j1, i0, i1;                                                              \
         if (j->overN) {                                                                        \
-            ptrdiff_t units = (j->n + j->nr - 1) / j->nr;                                      \
-            ptrdiff_t j0 = split_point(units, j->parts, part) * j->nr;                         \
-            ptrdiff_t j1 = split_point(units, j->parts, part + 1) * j->nr;                     \
-            if (j1 > j->n) j1 = j->n;                                                          \
-            if (j1 <= j0) return;                                                              \
+            if (!part_range(j->n, j->nr, j->parts, part, &j0, &j1)) return;                    \
             const T *B = j->tB ? j->B + j0 * j->ldb : j->B + j0;                               \
             j->fn(j->tA, j->tB, j->m, j1 - j0, j->k, j->alpha, j->A, j->lda, B, j->ldb,        \
                   j->beta, j->C + j0, j->ldc);                                                 \
         } else {                                                                               \
-            ptrdiff_t units = (j->m + j->mr - 1) / j->mr;                                      \
-            ptrdiff_t i0 = split_point(units, j->parts, part) * j->mr;                         \
-            ptrdiff_t i1 = split_point(units, j->parts, part + 1) * j->mr;                     \
-            if (i1 > j->m) i1 = j->m;                                                          \
-            if (i1 <= i0) return;                                                              \
+            if (!part_range(j->m, j->mr, j->parts, part, &i0, &i1)) return;                    \
             const T *A = j->tA ? j->A + i0 : j->A + i0 * j->lda;                               \
             j->fn(j->tA, j->tB, i1 - i0, j->n, j->k, j->alpha, A, j->lda, j->B, j->ldb,        \
                   j->beta, j->C + i0 * j->ldc, j->ldc);                                        \
@@ -222,21 +226,13 @@ typedef struct {
                                                                                                  \
     static void P##packed_part(void *ctx, int part) {                                            \
         const P##packed_job *j = (const P##packed_job *)ctx;                                     \
-        int mr = j->impl->MRF, nr = j->impl->NRF;                                                \
+        ptrdiff_t j0, j1, i0, i1;                                                                \
         if (j->overN) {                                                                          \
-            ptrdiff_t units = (j->n + nr - 1) / nr;                                              \
-            ptrdiff_t j0 = split_point(units, j->parts, part) * nr;                              \
-            ptrdiff_t j1 = split_point(units, j->parts, part + 1) * nr;                          \
-            if (j1 > j->n) j1 = j->n;                                                            \
-            if (j1 <= j0) return;                                                                \
+            if (!part_range(j->n, j->impl->NRF, j->parts, part, &j0, &j1)) return;               \
             j->impl->PACKEDF(j->tA, j->m, j1 - j0, j->k, j->alpha, j->A, j->lda, j->P,           \
                              j->panels, j0, j->beta, j->C + j0, j->ldc);                         \
         } else {                                                                                 \
-            ptrdiff_t units = (j->m + mr - 1) / mr;                                              \
-            ptrdiff_t i0 = split_point(units, j->parts, part) * mr;                              \
-            ptrdiff_t i1 = split_point(units, j->parts, part + 1) * mr;                          \
-            if (i1 > j->m) i1 = j->m;                                                            \
-            if (i1 <= i0) return;                                                                \
+            if (!part_range(j->m, j->impl->MRF, j->parts, part, &i0, &i1)) return;               \
             const T *A = j->tA ? j->A + i0 : j->A + i0 * j->lda;                                 \
             j->impl->PACKEDF(j->tA, i1 - i0, j->n, j->k, j->alpha, A, j->lda, j->P, j->panels,   \
                              0, j->beta, j->C + i0 * j->ldc, j->ldc);                            \
