@@ -53,6 +53,15 @@ expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --s
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \
     --cells nprnn,lstm --quiet --plot "$work/c.svg"
 grep -q "<svg" "$work/c.svg" || { echo "FAIL: no SVG written"; failures=$((failures + 1)); }
+# Curves drawn again from the saved CSVs: a train log (with a label) and a compare CSV (one curve per cell).
+"$rnn" compare --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --cells nprnn,irnn --quiet \
+    --no-spectra --plot "$work/c2.svg" --csv "$work/c2.csv" > /dev/null
+expect 0 "3 curve(s)" -- "$rnn" plot "$work/a.csv=train log" "$work/c2.csv" --log-y --plot "$work/p.svg"
+grep -q "train log" "$work/p.svg" || { echo "FAIL: plot legend lacks the label"; failures=$((failures + 1)); }
+expect 2 "must be one of" -- "$rnn" plot "$work/a.csv" --y bogus
+printf 'step,train_loss\n10,x\n' > "$work/bad.csv"
+expect 1 "no 'test_metric' column" -- "$rnn" plot "$work/bad.csv"
+expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"

@@ -14,6 +14,7 @@ enum Commands {
             InitCommand.self,
             TrainCommand.self,
             CompareCommand.self,
+            PlotCommand.self,
             RunCommand.self,
             BenchCommand.self,
             SpectrumCommand.self,
