@@ -50,6 +50,13 @@ else
 fi
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
+# Fine-tuning from saved weights (a --save file or a checkpoint) with a fresh optimizer.
+expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
+    --optimizer rmsprop --weights "$work/a.safetensors"
+expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
+    --weights "$work/a.ckpt"
+expect 1 "shape" -- "$rnn" train --task addition --length 10 --hidden 9 --steps 10 --quiet --weights "$work/a.ckpt"
+expect 2 "exclude each other" -- "$rnn" train --task addition --steps 10 --quiet --weights "$work/a.ckpt" --resume "$work/a.ckpt"
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \
     --cells nprnn,lstm --quiet --plot "$work/c.svg"
 grep -q "<svg" "$work/c.svg" || { echo "FAIL: no SVG written"; failures=$((failures + 1)); }

@@ -28,6 +28,26 @@ extension RecurrentModel {
         try SafeTensors.write(namedParameters, metadata: metadata, dtype: dtype, to: path)
     }
 
+    /// Replaces every parameter with the one saved in `path`: a file written by ``save(to:dtype:)`` or a
+    /// training checkpoint (whose `model.*` tensors are used and whose optimizer state is ignored).
+    ///
+    /// ```swift
+    /// var model = try RecurrentModel<Float>(inputSize: 1, outputSize: 10) { i, _, _ in try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100) }
+    /// try model.loadWeights(from: "results/mnist-nprnn.ckpt.safetensors")
+    /// ```
+    /// - Parameter path: a safetensors file.
+    /// - Throws: naming the file and the tensor when one is missing, has the wrong shape or is not the model's.
+    public mutating func loadWeights(from path: String) throws {
+        let contents = try SafeTensors.read(from: path, as: Scalar.self)
+        guard contents.metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true else {
+            try load(contents)
+            return
+        }
+        try load(SafeTensors.Contents<Scalar>(
+            tensors: contents.tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
+            metadata: [:], source: path))
+    }
+
     /// Replaces every parameter with the tensor of the same name in `contents`.
     /// - Parameter contents: a file read with `SafeTensors.read(from:as:)`, e.g. one written by ``save(to:dtype:)``
     ///   or by PyTorch's `safetensors.torch.save_file` with a readout added.

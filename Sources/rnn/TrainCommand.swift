@@ -56,6 +56,8 @@ enum TrainCommand: Command {
           --gradient-flow F.svg  draw ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖ against t (log scale) at the start and at every
                             evaluation, on the first 64 held-out sequences: vanishing or exploding gradients
           --resume FILE     continue from a checkpoint (bit-identical to an uninterrupted run)
+          --weights FILE    start from the weights of a --save file or a checkpoint, with a fresh optimizer
+                            and step 0 (fine-tuning, or changing optimizer mid-way); not with --resume
           --threads N       compute threads (default min(2, CPUs))
           --quiet           no progress output (the JSON line still goes to stdout)
           -h, --help        show this help
@@ -68,7 +70,7 @@ enum TrainCommand: Command {
     static let valueOptions: Set<String> = [
         "--task", "--cell", "--length", "--hidden", "--context", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
-        "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--threads",
+        "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
     ]
 
@@ -93,7 +95,7 @@ struct TrainOptions {
     var clipValue: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
-    var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil
+    var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
     var gradientFlow: String? = nil
 
     init() {}
@@ -135,6 +137,8 @@ struct TrainOptions {
         save = p.string("--save")
         checkpoint = p.string("--checkpoint")
         resume = p.string("--resume")
+        weights = p.string("--weights")
+        if resume != nil && weights != nil { throw UsageError("--weights and --resume exclude each other: a checkpoint already holds the weights") }
         gradientFlow = p.string("--gradient-flow")
         if epochs != nil && !task.hasSuffix("mnist") { throw UsageError("--epochs applies to mnist and pmnist; use --steps") }
     }
@@ -213,9 +217,10 @@ struct Experiment<S: RecurrentScalar> {
 
     func runOpened<Cell: RecurrentCell, Task: SequenceTask>(_ task: Task, makeCell: (Int, Int, Int) throws -> Cell) throws
         -> ExperimentResult where Cell.Scalar == S {
-        let model = try RecurrentModel(inputSize: task.inputSize, outputSize: task.outputSize, layers: options.layers,
+        var model = try RecurrentModel(inputSize: task.inputSize, outputSize: task.outputSize, layers: options.layers,
                                        bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
                                        makeCell: makeCell)
+        if let weights = options.weights { try model.loadWeights(from: weights) }
         let recurrentBefore = firstRecurrentWeight(model)
         var trainer = Trainer(model: model, optimizer: try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr),
                               seed: options.seed &+ 0xDA7A)

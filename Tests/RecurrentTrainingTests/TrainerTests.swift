@@ -69,6 +69,24 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.optimizer.state, uninterrupted.optimizer.state)
     }
 
+    /// `loadWeights` takes the weights of a checkpoint or of a saved model, and nothing else.
+    func testLoadWeightsFromCheckpointAndSavedModel() throws {
+        let checkpoint = FileManagerPath.temporary("weights-ckpt-\(getpid()).safetensors")
+        let saved = FileManagerPath.temporary("weights-saved-\(getpid()).safetensors")
+        defer { unlink(checkpoint); unlink(saved) }
+        var trained = try makeTrainer()
+        let short = TrainingConfiguration(steps: 20, batchSize: 8, learningRate: 0.003, seed: 5, evaluationInterval: 20)
+        _ = try trained.trainUntilNextRecord(task, configuration: short, clock: { 0 })
+        try trained.saveCheckpoint(to: checkpoint)
+        try trained.model.save(to: saved)
+        for path in [checkpoint, saved] {
+            var fresh = try makeTrainer(seed: 4).model
+            XCTAssertNotEqual(fresh.parameters, trained.model.parameters)
+            try fresh.loadWeights(from: path)
+            XCTAssertEqual(fresh.parameters, trained.model.parameters, path)
+        }
+    }
+
     /// A process killed while writing a checkpoint leaves the previous (or the new) one, always loadable.
     func testKilledDuringCheckpointWriteLeavesLoadableFile() throws {
         let path = FileManagerPath.temporary("killed-\(getpid()).safetensors")
