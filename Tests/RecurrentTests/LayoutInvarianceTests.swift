@@ -56,6 +56,7 @@ final class LayoutInvarianceTests: XCTestCase {
     override func tearDown() {
         LayoutTuning.projectionChunkBytes = 256 * 1024
         LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
+        LayoutTuning.parallelGateElements = 16384
         rnn_set_thread_count(0)
         super.tearDown()
     }
@@ -110,6 +111,9 @@ final class LayoutInvarianceTests: XCTestCase {
             variants.append(("2 threads, rows split", try results(cell, x, lengths: lengths)))
             LayoutTuning.rowParallelWeightLimitBytes = 0
             variants.append(("2 threads, rows together", try results(cell, x, lengths: lengths)))
+            LayoutTuning.parallelGateElements = 1  // every gate kernel split by rows (1 and 2 of 3 rows)
+            variants.append(("2 threads, rows together, gate kernels split", try results(cell, x, lengths: lengths)))
+            LayoutTuning.parallelGateElements = 16384
             LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
             rnn_set_thread_count(0)
             for (variant, got) in variants {

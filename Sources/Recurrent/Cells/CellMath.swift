@@ -21,6 +21,9 @@ enum LayoutTuning {
     /// weight at every step, which pays while it stays in that core's L2; larger weights are better served
     /// by splitting each step's product by columns inside the GEMM.
     @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 512 << 10
+    /// Smallest step (rows × gate width) whose elementwise gate kernel is split by rows across threads
+    /// (see `forEachRowBlock`): below it the hand-off costs more than the halved kernel saves.
+    @usableFromInline nonisolated(unsafe) static var parallelGateElements = 16384
 }
 
 /// Scalars of a weight W (n, k) packed as Wᵀ for ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``.

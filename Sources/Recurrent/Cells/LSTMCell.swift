@@ -116,8 +116,12 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         multiplyByPackedWeight(cache, ldc: cw, previous, lda: s, packed: workspace, m: batch, n: g4, k: h, beta: 0)
         // gates = act(acc + (projected + b_hh)); c_t, h_t; the cache keeps i, f, g, o, tanh(c_t).
         biasHH.withPointer { bias in
-            Scalar.lstmForward(batch: batch, hidden: h, projected: projected, ldp: g4, bias: bias, gates: cache, ldg: cw,
-                               previous: previous, ldprev: s, next: next, ldn: s)
+            forEachRowBlock(batch: batch, width: g4) { rows in
+                let r = rows.lowerBound
+                Scalar.lstmForward(batch: rows.count, hidden: h, projected: projected + r * g4, ldp: g4, bias: bias,
+                                   gates: cache + r * cw, ldg: cw, previous: previous + r * s, ldprev: s,
+                                   next: next + r * s, ldn: s)
+            }
         }
     }
 
@@ -133,8 +137,12 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     ) {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
         // dGates (B, 4H) and dc_{t−1}
-        Scalar.lstmBackward(batch: batch, hidden: h, gates: cache, ldg: cw, previous: previous, ldprev: s,
-                            dNext: dNext, lddn: s, dGates: dProjected, lddg: g4, dPrevious: dPrevious, lddprev: s)
+        forEachRowBlock(batch: batch, width: g4) { rows in
+            let r = rows.lowerBound
+            Scalar.lstmBackward(batch: rows.count, hidden: h, gates: cache + r * cw, ldg: cw, previous: previous + r * s,
+                                ldprev: s, dNext: dNext + r * s, lddn: s, dGates: dProjected + r * g4, lddg: g4,
+                                dPrevious: dPrevious + r * s, lddprev: s)
+        }
         // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H)
         multiplyByPackedWeight(dPrevious, ldc: s, dProjected, lda: g4, packed: workspace, m: batch, n: h, k: g4, beta: 0)
     }

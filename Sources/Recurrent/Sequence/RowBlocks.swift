@@ -33,3 +33,22 @@ struct BlockWorkspaces<Scalar: RecurrentScalar> {
     @usableFromInline init(buffer: ScalarBuffer<Scalar>, stride: Int) { (self.buffer, self.stride) = (buffer, stride) }
     @inlinable var base: UnsafeMutablePointer<Scalar> { buffer.base }
 }
+
+/// Runs an elementwise per-row kernel over `batch` rows, cut into row blocks on the kernels' threads when the
+/// step is large enough to pay for a hand-off (`batch · width` ≥ ``LayoutTuning/parallelGateElements``).
+/// Inside a row-split time loop (already one thread per block of rows) the blocks simply run in turn.
+/// Rows are independent in these kernels, so the result is that of one call over all rows.
+/// - Parameters:
+///   - batch: rows.
+///   - width: elements per row the kernel touches (for the size test only).
+///   - body: the kernel over a block of rows.
+@inlinable
+func forEachRowBlock(batch: Int, width: Int, _ body: (Range<Int>) -> Void) {
+    let threads = KernelSettings.threadCount
+    guard threads > 1, batch >= 2, batch * width >= LayoutTuning.parallelGateElements else {
+        body(0..<batch)
+        return
+    }
+    let blocks = Swift.min(threads, batch)
+    runInParallel(parts: blocks) { body(rowBlock($0, of: blocks, batch: batch)) }
+}
