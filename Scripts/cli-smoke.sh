@@ -70,6 +70,8 @@ printf 'step,train_loss\n10,x\n' > "$work/bad.csv"
 expect 1 "no 'test_metric' column" -- "$rnn" plot "$work/bad.csv"
 expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
+expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
+expect 2 "usage" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"
 expect 2 "" -- "$rnn" dynamics --eigenvalues 1 --plot "$work/d.svg"

@@ -47,7 +47,7 @@ enum BenchCommand: Command {
 
     static var usage: String {
         """
-        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick]
+        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick] [--sgemm N]
 
         Times one training step (forward over the sequence + backward of the sum of the last
         output) and one inference pass per configuration, in Float, and prints median
@@ -61,16 +61,25 @@ enum BenchCommand: Command {
           --threads N    GEMM threads (default: the library's default, min(2, CPUs))
           --json         one JSON object per configuration instead of the table
           --quick        tiny sizes for a smoke test
+          --sgemm N      instead: time our Float GEMM C = A·B on N×N matrices (the practical ceiling
+                         of this machine's FMA throughput, to set the step rates against)
           -h, --help     show this help
         Build with: swift run -c release rnn bench
         """
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try FlagParser(valueOptions: ["--only", "--repeats", "--threads"], flags: ["--json", "--quick"]).parse(arguments)
+        let parsed = try FlagParser(valueOptions: ["--only", "--repeats", "--threads", "--sgemm"], flags: ["--json", "--quick"]).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         let repeats = try parsed.positiveInt("--repeats") ?? 5
         if let threads = try parsed.positiveInt("--threads") { KernelSettings.threadCount = threads }
+        if let n = try parsed.positiveInt("--sgemm") {
+            let gflops = sgemmRate(n: n, repeats: repeats)
+            print(parsed.flags.contains("--json")
+                  ? "{\"sgemm_n\":\(n),\"threads\":\(KernelSettings.threadCount),\"sgemm_gflops\":\(gflops)}"
+                  : "sgemm \(n)³ on \(KernelSettings.threadCount) thread(s), kernel \(KernelSettings.kernelName): \(format(gflops)) GFLOP/s")
+            return 0
+        }
         var configurations = parsed.flags.contains("--quick")
             ? standard.map { Configuration(cell: $0.cell, input: min($0.input, 8), hidden: 16, batch: 4, steps: 10) }
             : standard
@@ -104,6 +113,23 @@ enum BenchCommand: Command {
             }
         }
         return 0
+    }
+
+    /// Median GFLOP/s of C (n, n) = A·B over `repeats` timed products after one warm-up.
+    static func sgemmRate(n: Int, repeats: Int) -> Double {
+        var generator = RandomGenerator(seed: 1)
+        let a = (0..<n * n).map { _ in Float(generator.nextUniform() - 0.5) }, b = a.reversed() as [Float]
+        var c = [Float](repeating: 0, count: n * n)
+        var times: [Double] = []
+        for round in 0...repeats {
+            let start = now()
+            c.withUnsafeMutableBufferPointer { cp in
+                Float.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: a, lda: n, b: b, ldb: n,
+                           beta: 0, c: cp.baseAddress!, ldc: n)
+            }
+            if round > 0 { times.append(now() - start) }
+        }
+        return 2 * Double(n) * Double(n) * Double(n) / median(times) / 1e9
     }
 
     struct Result {
