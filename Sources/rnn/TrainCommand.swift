@@ -30,6 +30,7 @@ enum TrainCommand: Command {
           --length T        sequence length of addition/multiplication (default 150)
           --hidden N        hidden units per layer (default 100)
           --context C       SCRN context units (default hidden/10, at least 1)
+          --input-gain A    np-RNN input gain α: W_ih ~ N(0, 1/N)·α (default Sussillo & Abbott's ≈ 1.43 for N = 100)
           --layers L        stacked layers (default 1)
           --bidirectional   add a reverse-direction layer at every level
           --dropout P       dropout between layers and before the readout (default 0)
@@ -68,7 +69,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -93,6 +94,7 @@ struct TrainOptions {
     var dropout = 0.0, lr = 0.001, decay = 0.5, clip = 1.0
     var decayEvery: Int? = nil
     var clipValue: Double? = nil
+    var inputGain: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -109,6 +111,9 @@ struct TrainOptions {
         if length < 2 { throw UsageError("--length must be at least 2 (one marker in each half)") }
         hidden = try p.positiveInt("--hidden") ?? hidden
         context = try p.positiveInt("--context")
+        inputGain = try p.finiteDouble("--input-gain")
+        if let g = inputGain, g <= 0 { throw UsageError("--input-gain must be positive, got \(g)") }
+        if inputGain != nil && cell != "nprnn" { throw UsageError("--input-gain applies to --cell nprnn") }
         layers = try p.positiveInt("--layers") ?? layers
         batch = try p.positiveInt("--batch") ?? batch
         evalEvery = try p.positiveInt("--eval-every") ?? evalEvery
@@ -200,7 +205,7 @@ struct Experiment<S: RecurrentScalar> {
         case "irnn":
             return try run(task) { i, l, d in try SimpleRNNCell<S>.irnn(inputSize: i, hiddenSize: options.hidden, seed: cellSeed(l, d)) }
         case "nprnn":
-            return try run(task) { i, l, d in try SimpleRNNCell<S>.npRNN(inputSize: i, hiddenSize: options.hidden, seed: cellSeed(l, d)) }
+            return try run(task) { i, l, d in try SimpleRNNCell<S>.npRNN(inputSize: i, hiddenSize: options.hidden, inputGain: options.inputGain, seed: cellSeed(l, d)) }
         case "srnn-relu":
             return try run(task) { i, l, d in try SimpleRNNCell<S>(inputSize: i, hiddenSize: options.hidden, nonlinearity: .relu, seed: cellSeed(l, d)) }
         default:
@@ -280,6 +285,7 @@ struct Experiment<S: RecurrentScalar> {
             ("threads", "\(KernelSettings.threadCount)"),
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
+        if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
                                 isClassification: task.isClassification, recurrentBefore: recurrentBefore,
