@@ -248,6 +248,7 @@ struct Experiment<S: RecurrentScalar> {
                 elapsed = records.last?.seconds ?? 0
             }
         }
+        let startStep = trainer.step
         let progress = Progress(enabled: !options.quiet && isatty(2) == 1, quiet: options.quiet, total: steps, start: trainer.step)
         let metricName = task.isClassification ? "test_accuracy" : "test_mse"
         // Gradient flow through time at the start and at every evaluation point (only when asked: it costs a pass).
@@ -274,8 +275,9 @@ struct Experiment<S: RecurrentScalar> {
         }
         progress.finish()
         if let save = options.save { try trainer.model.save(to: save) }
-        // A run resumed from a checkpoint at its last step trains no more; it still reports the full test metric.
-        let final = try records.last?.testMetric ?? trainer.evaluate(task)
+        // The last record of a run holds the full test metric. A run resumed from a checkpoint at its last step
+        // trains no more (its log's last record may be a periodic, partial evaluation): it evaluates on the full set.
+        let final = try (startStep < trainer.step ? records.last?.testMetric : nil) ?? trainer.evaluate(task)
         var fields: [(String, String)] = [
             ("task", quoted(options.task)), ("cell", quoted(options.cell)), ("hidden", "\(options.hidden)"),
             ("layers", "\(options.layers)"), ("steps", "\(trainer.step)"), ("batch", "\(options.batch)"),
