@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CRecurrentKernels
 import Recurrent
 import RecurrentInitializers
 
@@ -61,8 +62,9 @@ enum BenchCommand: Command {
           --threads N    GEMM threads (default: the library's default, min(2, CPUs))
           --json         one JSON object per configuration instead of the table
           --quick        tiny sizes for a smoke test
-          --sgemm N      instead: time our Float GEMM C = A·B on N×N matrices (the practical ceiling
-                         of this machine's FMA throughput, to set the step rates against)
+          --sgemm N      instead: time our Float GEMM C = A·B on N×N matrices and the FMA peak
+                         (independent fused multiply-add chains on every thread): the ceilings to
+                         set the step rates against
           -h, --help     show this help
         Build with: swift run -c release rnn bench
         """
@@ -74,10 +76,11 @@ enum BenchCommand: Command {
         let repeats = try parsed.positiveInt("--repeats") ?? 5
         if let threads = try parsed.positiveInt("--threads") { KernelSettings.threadCount = threads }
         if let n = try parsed.positiveInt("--sgemm") {
-            let gflops = sgemmRate(n: n, repeats: repeats)
+            let gflops = sgemmRate(n: n, repeats: repeats), peak = fmaPeak(repeats: repeats)
             print(parsed.flags.contains("--json")
-                  ? "{\"sgemm_n\":\(n),\"threads\":\(KernelSettings.threadCount),\"sgemm_gflops\":\(gflops)}"
-                  : "sgemm \(n)³ on \(KernelSettings.threadCount) thread(s), kernel \(KernelSettings.kernelName): \(format(gflops)) GFLOP/s")
+                  ? "{\"sgemm_n\":\(n),\"threads\":\(KernelSettings.threadCount),\"sgemm_gflops\":\(gflops),\"fma_peak_gflops\":\(peak)}"
+                  : "sgemm \(n)³ on \(KernelSettings.threadCount) thread(s), kernel \(KernelSettings.kernelName): \(format(gflops)) GFLOP/s; "
+                    + "FMA peak (independent chains): \(format(peak)) GFLOP/s")
             return 0
         }
         var configurations = parsed.flags.contains("--quick")
@@ -113,6 +116,17 @@ enum BenchCommand: Command {
             }
         }
         return 0
+    }
+
+    /// Median GFLOP/s of independent FMA chains on every kernel thread: the instruction throughput ceiling.
+    static func fmaPeak(repeats: Int) -> Double {
+        var times: [Double] = [], flops = 0.0
+        for round in 0...repeats {
+            let start = now()
+            flops = rnn_fma_probe(20_000_000, Int32(KernelSettings.threadCount))
+            if round > 0 { times.append(now() - start) }
+        }
+        return flops / median(times) / 1e9
     }
 
     /// Median GFLOP/s of C (n, n) = A·B over `repeats` timed products after one warm-up.

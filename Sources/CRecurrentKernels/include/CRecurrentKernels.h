@@ -62,6 +62,12 @@ void rnn_set_thread_count(int count);
 /// If the pool is busy with another caller, the caller runs every part itself, in order.
 void rnn_parallel_for(int parts, void (*task)(void *ctx, int part), void *ctx);
 
+/// FMA throughput probe (for benchmarks): runs `parts` parts (on the kernel threads, as rnn_parallel_for)
+/// of 16 independent FMA chains for `iterations` iterations at the kernel level in use, and returns the
+/// floating-point operations performed (2 per lane per FMA); divide by the elapsed time for the peak.
+#define RNN_PEAK_MAX_PARTS 64
+double rnn_fma_probe(long iterations, int parts);
+
 /* ======================================================================================
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
  * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
