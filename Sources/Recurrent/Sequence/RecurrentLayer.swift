@@ -533,7 +533,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     @inlinable
     func gradientChunkSteps(steps: Int, batch: Int) -> Int {
         let rowBytes = Swift.max(cell.projectionSize * MemoryLayout<Scalar>.stride, 1)
-        let rows = Swift.min(LayoutTuning.gradientChunkRows, Swift.max(256, (4 << 20) / rowBytes))
+        let rows = Swift.min(LayoutTuning.gradientChunkRows, Swift.max(128, (1 << 20) / rowBytes))
         return Swift.min(steps, Swift.max(1, rows / Swift.max(batch, 1)))
     }
 
