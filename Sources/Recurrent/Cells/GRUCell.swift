@@ -158,8 +158,12 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
             // hidden (B, 3H) = h_{t−1} · W_hhᵀ
             multiplyByPackedWeight(hidden, ldc: g3, previous, lda: h, packed: packed, m: batch, n: g3, k: h, beta: 0)
             biasHH.withPointer { bias in
-                Scalar.gruForwardAfter(batch: batch, hidden: h, projected: projected, ldp: g3, hiddenProducts: hidden, ldh: g3,
-                                       bias: bias, previous: previous, ldprev: h, cache: cache, ldc: cw, next: next, ldn: h)
+                forEachRowBlock(batch: batch, width: g3) { rows in
+                    let r = rows.lowerBound
+                    Scalar.gruForwardAfter(batch: rows.count, hidden: h, projected: projected + r * g3, ldp: g3,
+                                           hiddenProducts: hidden + r * g3, ldh: g3, bias: bias, previous: previous + r * h,
+                                           ldprev: h, cache: cache + r * cw, ldc: cw, next: next + r * h, ldn: h)
+                }
             }
         case .beforeMatrix:
             // r and z first: hidden[:, 0..<2H] = h_{t−1} · W_h(r,z)ᵀ
@@ -194,9 +198,12 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         let packed = packedWeights(workspace, batch: batch)
         switch reset {
         case .afterMatrix:
-            Scalar.gruBackwardAfter(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
-                                    dNext: dNext, lddn: h, dProjected: dProjected, lddp: g3, dRecurrent: dRecurrent, lddr: g3,
-                                    dPrevious: dPrevious, lddprev: h)
+            forEachRowBlock(batch: batch, width: g3) { rows in
+                let r = rows.lowerBound
+                Scalar.gruBackwardAfter(batch: rows.count, hidden: h, cache: cache + r * cw, ldc: cw, previous: previous + r * h,
+                                        ldprev: h, dNext: dNext + r * h, lddn: h, dProjected: dProjected + r * g3, lddp: g3,
+                                        dRecurrent: dRecurrent + r * g3, lddr: g3, dPrevious: dPrevious + r * h, lddprev: h)
+            }
             // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H)
             multiplyByPackedWeight(dPrevious, ldc: h, dRecurrent, lda: g3, packed: packed, m: batch, n: h, k: g3, beta: 1)
         case .beforeMatrix:
