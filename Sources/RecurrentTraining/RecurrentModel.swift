@@ -169,12 +169,15 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
             inputs.append(x)
             let forwardPass = try layers[l].forward(x, initialState: initialStates?[l][0], lengths: lengths)
             var levelPasses = [forwardPass]
-            var out = forwardPass.outputs
+            // Every step's output is read only by a layer above or an every-step readout (the sequence-to-one
+            // readout takes the final states): `Pass.outputs` is a copy made on access.
+            let needsOutputs = l < layers.count - 1 || outputMode == .everyStep
+            var out = needsOutputs ? forwardPass.outputs : x
             if isBidirectional {
                 let reversedInput = try reverseTime(x, lengths: lengths)
                 let reversePass = try reverseLayers[l].forward(reversedInput, initialState: initialStates?[l][1], lengths: lengths)
                 levelPasses.append(reversePass)
-                out = try concatenateFeatures(out, reverseTime(reversePass.outputs, lengths: lengths))
+                if needsOutputs { out = try concatenateFeatures(out, reverseTime(reversePass.outputs, lengths: lengths)) }
             }
             passes.append(levelPasses)
             if l < layers.count - 1 {

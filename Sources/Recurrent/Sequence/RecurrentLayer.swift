@@ -39,8 +39,28 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
 
     /// Everything the forward pass produced, including exactly what the backward pass needs.
     public struct Pass: Sendable {
-        /// (T, B, O) the output of every step (zero at padded steps).
-        public let outputs: Tensor<Scalar>
+        /// (T, B, O) the output of every step (zero at padded steps): the first O columns of each cached state.
+        ///
+        /// Computed from the BPTT cache on each access, so that a pass keeps each state once (a copy of T·B·O
+        /// scalars per access: keep the tensor when it is needed twice; the sequence-to-one path of a model
+        /// never reads it).
+        public var outputs: Tensor<Scalar> {
+            let (steps, batch) = (self.steps, self.batch)
+            let (s, o) = (finalState.shape[1], outputWidth)
+            var scalars = [Scalar](repeating: 0, count: steps * batch * o)
+            scalars.withUnsafeMutableBufferPointer { out in
+                let sp = states.base, op = out.baseAddress!
+                for t in 0..<steps {
+                    for b in 0..<batch {
+                        if let lengths, t >= lengths[b] { continue }
+                        (op + (t * batch + b) * o).update(from: sp + ((t + 1) * batch + b) * s, count: o)
+                    }
+                }
+            }
+            return Tensor(unchecked: [steps, batch, o], scalars: scalars)
+        }
+        /// Width O of one step's output.
+        @usableFromInline let outputWidth: Int
         /// (B, S) the state after each row's last step.
         public let finalState: Tensor<Scalar>
         /// Per-row lengths, if the batch is ragged.
@@ -57,9 +77,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         public var batch: Int { input.shape[1] }
 
         @usableFromInline
-        init(outputs: Tensor<Scalar>, finalState: Tensor<Scalar>, lengths: [Int]?, input: Tensor<Scalar>,
+        init(outputWidth: Int, finalState: Tensor<Scalar>, lengths: [Int]?, input: Tensor<Scalar>,
              projected: ScalarBuffer<Scalar>, projectedSteps: Int, states: ScalarBuffer<Scalar>, cache: ScalarBuffer<Scalar>) {
-            self.outputs = outputs
+            self.outputWidth = outputWidth
             self.finalState = finalState
             self.lengths = lengths
             self.input = input
@@ -172,26 +192,22 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let states = ScalarBuffer<Scalar>(count: (steps + 1) * batch * s, zeroed: false)    // (T + 1, B, S)
         // Built-in cells (backwardReadsProjection == false) write every cache scalar; others get zeros.
         let cache = ScalarBuffer<Scalar>(count: rows * cw, zeroed: cell.backwardReadsProjection)  // (T, B, C)
-        var outputs = [Scalar](repeating: 0, count: rows * o)             // (T, B, O)
+        // The outputs are not stored: `Pass.outputs` reads them from the states when asked.
         let (pr, sp, cp) = (projected.base, states.base, cache.base)
         if let initialState {
             initialState.withPointer { sp.update(from: $0, count: batch * s) }
         } else {
             sp.update(repeating: 0, count: batch * s)
         }
-        outputs.withUnsafeMutableBufferPointer { out in
-            let op = out.baseAddress!
-            forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
-                let (b0, nb) = (rows.lowerBound, rows.count)
-                let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
-                cell.forwardStep(projected: projectedStep, previous: previous, next: next,
-                                 cache: cp + (t * batch + b0) * cw, batch: nb, workspace: workspace)
-                storeOutputs(step: t, next: next, previous: previous, output: op + (t * batch + b0) * o,
-                             firstRow: b0, rows: nb, lengths: lengths)
-            }
+        forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
+            let (b0, nb) = (rows.lowerBound, rows.count)
+            let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
+            cell.forwardStep(projected: projectedStep, previous: previous, next: next,
+                             cache: cp + (t * batch + b0) * cw, batch: nb, workspace: workspace)
+            storeOutputs(step: t, next: next, previous: previous, output: nil, firstRow: b0, rows: nb, lengths: lengths)
         }
         let finalState = states.array(steps * batch * s..<(steps + 1) * batch * s)
-        return Pass(outputs: Tensor(unchecked: [steps, batch, o], scalars: outputs),
+        return Pass(outputWidth: o,
                     finalState: Tensor(unchecked: [batch, s], scalars: finalState),
                     lengths: lengths, input: input, projected: projected, projectedSteps: chunkSteps, states: states,
                     cache: cache)
@@ -440,22 +456,24 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
     }
 
-    /// After step `t`: copies the output part of each row's new state to `output` (rows, O); a row whose sequence
-    /// has ended (`t ≥ lengths[firstRow + b]`) keeps its previous state instead and its output stays zero.
-    /// The pointers point at row `firstRow` of the step's buffers.
+    /// After step `t`: copies the output part of each row's new state to `output` (rows, O), if given; a row
+    /// whose sequence has ended (`t ≥ lengths[firstRow + b]`) keeps its previous state instead and its output
+    /// stays zero. The pointers point at row `firstRow` of the step's buffers.
     @inlinable
     func storeOutputs(step t: Int, next: UnsafeMutablePointer<Scalar>, previous: UnsafePointer<Scalar>,
-                      output: UnsafeMutablePointer<Scalar>, firstRow: Int, rows: Int, lengths: [Int]?) {
+                      output: UnsafeMutablePointer<Scalar>?, firstRow: Int, rows: Int, lengths: [Int]?) {
         let (s, o) = (cell.stateSize, cell.outputSize)
         if let lengths {
             for b in 0..<rows {
                 if t >= lengths[firstRow + b] {
                     (next + b * s).update(from: previous + b * s, count: s)
-                } else {
+                } else if let output {
                     (output + b * o).update(from: next + b * s, count: o)
                 }
             }
-        } else if o == s {
+        }
+        guard let output, lengths == nil else { return }
+        if o == s {
             output.update(from: next, count: rows * s)
         } else {
             for b in 0..<rows { (output + b * o).update(from: next + b * s, count: o) }
