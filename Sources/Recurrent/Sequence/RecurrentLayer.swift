@@ -546,12 +546,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     }
 
     /// Steps per block of the backward pass's per-step gradients: at most `LayoutTuning.gradientChunkRows` rows
-    /// and about 4 MiB of projection gradients, but at least 256 rows, so the block's weight-gradient products
+    /// and about 512 KiB of projection gradients, but at least 128 rows, so the block's weight-gradient products
     /// still run at full speed while the block stays small next to the BPTT cache.
     @inlinable
     func gradientChunkSteps(steps: Int, batch: Int) -> Int {
         let rowBytes = Swift.max(cell.projectionSize * MemoryLayout<Scalar>.stride, 1)
-        let rows = Swift.min(LayoutTuning.gradientChunkRows, Swift.max(128, (1 << 20) / rowBytes))
+        let rows = Swift.min(LayoutTuning.gradientChunkRows, Swift.max(128, (512 << 10) / rowBytes))
         return Swift.min(steps, Swift.max(1, rows / Swift.max(batch, 1)))
     }
 
