@@ -57,6 +57,7 @@ final class LayoutInvarianceTests: XCTestCase {
         LayoutTuning.projectionChunkBytes = 256 * 1024
         LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
         LayoutTuning.parallelGateElements = 16384
+        LayoutTuning.rowSplitChunkFactor = 16
         rnn_set_thread_count(0)
         super.tearDown()
     }
@@ -93,6 +94,7 @@ final class LayoutInvarianceTests: XCTestCase {
             let tag = "\(name) \(S.self) lengths \(lengths.map { "\($0)" } ?? "full")"
             let reference = try results(cell, x, lengths: lengths)
             var variants: [(String, [[S]])] = []
+            LayoutTuning.rowSplitChunkFactor = 1  // the chunk sizes below, also when the rows are split
             LayoutTuning.projectionChunkBytes = 1  // one step per chunk
             variants.append(("1-step chunks", try results(cell, x, lengths: lengths)))
             LayoutTuning.projectionChunkBytes = 1 << 40  // one chunk
@@ -100,6 +102,7 @@ final class LayoutInvarianceTests: XCTestCase {
             LayoutTuning.projectionChunkBytes = 7 * cell.projectionSize * MemoryLayout<S>.stride  // chunks of 2 steps
             variants.append(("2-step chunks", try results(cell, x, lengths: lengths)))
             LayoutTuning.projectionChunkBytes = 256 * 1024
+            LayoutTuning.rowSplitChunkFactor = 16
             variants.append(("conservative cell", try results(ConservativeCell(base: cell), x, lengths: lengths)))
             for threads: Int32 in [1, 2] {
                 rnn_set_thread_count(threads)

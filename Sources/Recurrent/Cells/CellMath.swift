@@ -14,6 +14,8 @@ func accumulateColumnSums<S: RecurrentScalar>(
 enum LayoutTuning {
     /// Target size of one chunk of input projections (see `RecurrentLayer.projectionChunkSteps`).
     @usableFromInline nonisolated(unsafe) static var projectionChunkBytes = 256 * 1024
+    /// How many times larger the projection chunks of inference are when the time loop is split by rows (fewer hand-offs).
+    @usableFromInline nonisolated(unsafe) static var rowSplitChunkFactor = 16
     /// Rows (steps × batch) per block of per-step gradients in the backward pass (see `RecurrentLayer.gradientChunkSteps`).
     @usableFromInline nonisolated(unsafe) static var gradientChunkRows = 2048
     /// Largest recurrent weight set (all parameters but `W_ih` and `b_ih`) for which the layer splits the time

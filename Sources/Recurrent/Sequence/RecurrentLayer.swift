@@ -187,7 +187,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let rows = steps * batch
         // The input projection of every step, or (when the backward step does not need it) of a chunk
         // of steps at a time, computed just before use so that it is still in cache.
-        let chunkSteps = cell.backwardReadsProjection ? steps : projectionChunkSteps(steps: steps, batch: batch)
+        let chunkSteps = cell.backwardReadsProjection ? steps : projectionChunkSteps(steps: steps, batch: batch, inference: false)
         let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
         let states = ScalarBuffer<Scalar>(count: (steps + 1) * batch * s, zeroed: false)    // (T + 1, B, S)
         // Built-in cells (backwardReadsProjection == false) write every cache scalar; others get zeros.
@@ -234,7 +234,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
-        let chunkSteps = projectionChunkSteps(steps: steps, batch: batch)
+        let chunkSteps = projectionChunkSteps(steps: steps, batch: batch, inference: true)
         let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
         let states = ScalarBuffer<Scalar>(zeros: 2 * batch * s)                            // two (B, S) halves
         let cache = ScalarBuffer<Scalar>(zeros: batch * cw)                                // one step
@@ -557,11 +557,16 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
 
     /// Steps per chunk of the input projection: about 256 KiB of projections (so a chunk stays in L2
     /// until its steps have used it), and at least 512 rows when the input is wide, so that the
-    /// product's per-call packing of W_ih is spread over enough rows.
+    /// product's per-call packing of W_ih is spread over enough rows. For inference with the time loop split
+    /// by rows, where every chunk costs a hand-off between the threads (and its product a few more), chunks
+    /// are `LayoutTuning.rowSplitChunkFactor` times larger (each thread still reads only its rows' share);
+    /// a training pass keeps the small chunks, whose memory adds to the BPTT cache.
     @inlinable
-    func projectionChunkSteps(steps: Int, batch: Int) -> Int {
+    func projectionChunkSteps(steps: Int, batch: Int, inference: Bool) -> Int {
         let rowBytes = cell.projectionSize * MemoryLayout<Scalar>.stride
-        var rows = Swift.max(LayoutTuning.projectionChunkBytes / Swift.max(rowBytes, 1), batch)
+        let larger = inference && rowBlockCount(batch: batch) > 1
+        let target = LayoutTuning.projectionChunkBytes * (larger ? LayoutTuning.rowSplitChunkFactor : 1)
+        var rows = Swift.max(target / Swift.max(rowBytes, 1), batch)
         if cell.inputSize >= 16 { rows = Swift.max(rows, 512) }
         return Swift.min(steps, Swift.max(1, rows / batch))
     }
