@@ -161,6 +161,32 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define K_MUL(a, b) _mm256_mul_ps((a), (b))
 #include "gemm_kernel.h"
 
+// Any nr < 16 columns of a full-height float tile, in place: one zmm per row with C read and written under
+// a mask (B panels are zero-padded to NR columns, so whole vectors of B are read). Same per-element
+// operations as the kernels above.
+static RNN_ALWAYS_INLINE void kernel_s512_masked(ptrdiff_t kc, const float *restrict a, const float *restrict b,
+                                                 ptrdiff_t rsB, float *restrict c, ptrdiff_t ldc, float alpha,
+                                                 float beta, int nr) {
+    const __mmask16 m = (__mmask16)((1u << nr) - 1u);
+    __m512 acc[8];
+    for (int r = 0; r < 8; r++) acc[r] = _mm512_setzero_ps();
+    for (ptrdiff_t p = 0; p < kc; p++) {
+        __m512 bv = _mm512_maskz_loadu_ps(m, b);
+        for (int r = 0; r < 8; r++) acc[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), bv, acc[r]);
+        a += 8;
+        b += rsB;
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int r = 0; r < 8; r++) {
+        float *cp = c + r * ldc;
+        __m512 out;
+        if (beta == 0) out = _mm512_mul_ps(va, acc[r]);
+        else if (beta == 1) out = _mm512_fmadd_ps(va, acc[r], _mm512_maskz_loadu_ps(m, cp));
+        else out = _mm512_fmadd_ps(va, acc[r], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m, cp)));
+        _mm512_mask_storeu_ps(cp, m, out);
+    }
+}
+
 #define K_NAME kernel_d512
 #define K_T double
 #define K_MR 8
@@ -199,6 +225,7 @@ static void tpack8_f64(const double *s, ptrdiff_t lds, ptrdiff_t rows, int R, pt
 #define D_KERNEL kernel_s512
 #define D_KERNEL_HALF kernel_s512_half
 #define D_KERNEL_QUARTER kernel_s512_quarter
+#define D_KERNEL_MASKED kernel_s512_masked
 #define D_KC 384
 #define D_MC 192
 #define D_NC 4096

@@ -8,6 +8,8 @@
 //   D_KERNEL_HALF (optional) the same for the first NR/2 columns only, used for narrow
 //              right-edge tiles (identical arithmetic per element)
 //   D_KERNEL_QUARTER (optional) the same for the first NR/4 columns, for the narrowest edges
+//   D_KERNEL_MASKED (optional) the same for the first nr < NR/2 columns of a full-height tile, computed
+//              in place with masked loads and stores of C (extra last argument: nr)
 //   D_KC, D_MC, D_NC     cache blocking in k, m and n (D_MC multiple of D_MR, D_NC of D_NR)
 //   D_DIRECT_B_MAX_M     op(B) = B (not transposed) is read in place when m <= this
 //   D_TPACK_A, D_TPACK_B optional vectorized transposing packers (see gemm_transpose.h)
@@ -114,6 +116,32 @@ static void D_FN(edge)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, 
         for (ptrdiff_t j = 0; j < nr; j++) c[r * ldc + j] = tmp[r * D_NR + j];
 }
 
+// One MR × nr tile of C (nr ≤ NR, mr ≤ MR). Full-height tiles that a narrower kernel covers exactly (or, with
+// D_KERNEL_MASKED, any nr ≤ NR/2) are computed in place; the others through the local copy of `edge`. The
+// arithmetic per element is the same in every case.
+static RNN_ALWAYS_INLINE void D_FN(tile)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc,
+                                         ptrdiff_t mr, ptrdiff_t nr, D_T alpha, D_T beta, const D_T *pf) {
+    if (mr == D_MR) {
+        if (nr == D_NR) {
+            D_KERNEL(kc, a, b, rsB, c, ldc, alpha, beta, pf);
+            return;
+        }
+#ifdef D_KERNEL_HALF
+        if (nr == D_NR / 2) {
+            D_KERNEL_HALF(kc, a, b, rsB, c, ldc, alpha, beta, pf);
+            return;
+        }
+#endif
+#ifdef D_KERNEL_MASKED
+        if (nr < D_NR / 2) {
+            D_KERNEL_MASKED(kc, a, b, rsB, c, ldc, alpha, beta, (int)nr);
+            return;
+        }
+#endif
+    }
+    D_FN(edge)(kc, a, b, rsB, c, ldc, mr, nr, alpha, beta);
+}
+
 // Serial GEMM; requires m, n, k > 0 and alpha != 0 (the dispatcher handles the rest).
 void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, const D_T *A,
             ptrdiff_t lda, const D_T *B, ptrdiff_t ldb, D_T beta, D_T *C, ptrdiff_t ldc) {
@@ -180,10 +208,7 @@ void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, co
                     for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
                         ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
                         const D_T *ap = abuf + ir * kc;
-                        if (mr == D_MR && nr == D_NR)
-                            D_KERNEL(kc, ap, bp, rsB, Cc + ir * ldc, ldc, alpha, betaE, pf);
-                        else
-                            D_FN(edge)(kc, ap, bp, rsB, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
+                        D_FN(tile)(kc, ap, bp, rsB, Cc + ir * ldc, ldc, mr, nr, alpha, betaE, pf);
                     }
                 }
             }
@@ -248,10 +273,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
                 for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
                     ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
                     const D_T *ap = abuf + ir * kc;
-                    if (mr == D_MR && nr == D_NR)
-                        D_KERNEL(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, alpha, betaE, pf);
-                    else
-                        D_FN(edge)(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, mr, nr, alpha, betaE);
+                    D_FN(tile)(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, mr, nr, alpha, betaE, pf);
                 }
             }
         }
@@ -269,6 +291,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
 #undef D_KERNEL
 #undef D_KERNEL_HALF
 #undef D_KERNEL_QUARTER
+#undef D_KERNEL_MASKED
 #undef D_KC
 #undef D_MC
 #undef D_NC
