@@ -41,6 +41,7 @@ enum TrainCommand: Command {
           --batch B         batch size (default 32)
           --optimizer O     sgd|nesterov|rmsprop|adam (default adam); sgd and nesterov use momentum 0.9
           --lr X            learning rate (default 0.001)
+          --rho R           RMSprop: decay of the mean square (default 0.99 as PyTorch's alpha; Keras uses 0.9)
           --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
           --clip C          clip gradients to global norm C (default 1; 0 disables)
@@ -69,7 +70,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -95,6 +96,7 @@ struct TrainOptions {
     var decayEvery: Int? = nil
     var clipValue: Double? = nil
     var inputGain: Double? = nil
+    var rho: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -112,6 +114,9 @@ struct TrainOptions {
         hidden = try p.positiveInt("--hidden") ?? hidden
         context = try p.positiveInt("--context")
         inputGain = try p.finiteDouble("--input-gain")
+        rho = try p.finiteDouble("--rho")
+        if let r = rho, !(r > 0 && r < 1) { throw UsageError("--rho must be in (0, 1), got \(r)") }
+        if rho != nil && optimizer != "rmsprop" { throw UsageError("--rho applies to --optimizer rmsprop") }
         if let g = inputGain, g <= 0 { throw UsageError("--input-gain must be positive, got \(g)") }
         if inputGain != nil && cell != "nprnn" { throw UsageError("--input-gain applies to --cell nprnn") }
         layers = try p.positiveInt("--layers") ?? layers
@@ -227,7 +232,9 @@ struct Experiment<S: RecurrentScalar> {
                                        makeCell: makeCell)
         if let weights = options.weights { try model.loadWeights(from: weights) }
         let recurrentBefore = firstRecurrentWeight(model)
-        var trainer = Trainer(model: model, optimizer: try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr),
+        var optimizer = try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr)
+        if let rho = options.rho { optimizer = .rmsprop(RMSprop(learningRate: options.lr, decay: rho)) }
+        var trainer = Trainer(model: model, optimizer: optimizer,
                               seed: options.seed &+ 0xDA7A)
         let steps: Int
         if let epochs = options.epochs, let pixel = task as? PixelMNISTTask {
@@ -287,6 +294,7 @@ struct Experiment<S: RecurrentScalar> {
             ("threads", "\(KernelSettings.threadCount)"),
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
+        if let rho = options.rho { fields.insert(("rho", "\(rho)"), at: fields.firstIndex { $0.0 == "lr" }! + 1) }
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
