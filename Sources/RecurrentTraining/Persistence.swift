@@ -36,9 +36,17 @@ extension RecurrentModel {
     /// try model.loadWeights(from: "results/mnist-nprnn.ckpt.safetensors")
     /// ```
     /// - Parameter path: a safetensors file.
-    /// - Throws: naming the file and the tensor when one is missing, has the wrong shape or is not the model's.
+    /// - Throws: naming the file and the tensor when one is missing, has the wrong shape or is not the model's,
+    ///   or naming the setting when the file records another architecture (cell kind, nonlinearity, layers, …).
     public mutating func loadWeights(from path: String) throws {
         let contents = try SafeTensors.read(from: path, as: Scalar.self)
+        // Weights of the same shapes can belong to another model (a tanh SRNN's fit a ReLU one): where the file
+        // records the architecture, it must be this model's. Dropout and the library version may differ.
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "dropout" && key != "library" {
+            if let saved = contents.metadata[key], saved != value {
+                throw RecurrentError.invalidArgument(what: path, reason: "saved with \(key) = \(saved), but the model has \(key) = \(value)")
+            }
+        }
         guard contents.metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true else {
             try load(contents)
             return

@@ -85,6 +85,13 @@ final class TrainerTests: XCTestCase {
             try fresh.loadWeights(from: path)
             XCTAssertEqual(fresh.parameters, trained.model.parameters, path)
         }
+        // Same shapes, another nonlinearity: refused, naming the setting.
+        var tanhModel = try RecurrentModel(inputSize: 2, outputSize: 1, seed: 3) { i, _, _ in
+            try SimpleRNNCell<Float>(inputSize: i, hiddenSize: 32, nonlinearity: .tanh, seed: 3)
+        }
+        XCTAssertThrowsError(try tanhModel.loadWeights(from: saved)) { error in
+            XCTAssertTrue("\(error)".contains("nonlinearity") && "\(error)".contains(saved), "\(error)")
+        }
     }
 
     /// A process killed while writing a checkpoint leaves the previous (or the new) one, always loadable.
