@@ -55,7 +55,7 @@ expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --s
     --optimizer rmsprop --weights "$work/a.safetensors"
 expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
     --weights "$work/a.ckpt"
-expect 1 "shape" -- "$rnn" train --task addition --length 10 --hidden 9 --steps 10 --quiet --weights "$work/a.ckpt"
+expect 1 "hidden_size = 8, but the model has hidden_size = 9" -- "$rnn" train --task addition --length 10 --hidden 9 --steps 10 --quiet --weights "$work/a.ckpt"
 expect 2 "applies to --cell nprnn" -- "$rnn" train --task addition --cell lstm --input-gain 0.1 --steps 10 --quiet
 expect 0 "\"cell\":\"nprnn\"" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --input-gain 0.13
 expect 2 "applies to --optimizer rmsprop" -- "$rnn" train --task addition --rho 0.9 --steps 10 --quiet
