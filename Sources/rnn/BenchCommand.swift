@@ -32,16 +32,20 @@ enum BenchCommand: Command {
         var forwardFlops: Double { 2 * Double(steps * batch) * gates * Double(hidden) * Double(input + hidden) }
     }
 
-    /// The NOTES table (PyTorch's reference sizes) plus SCRN and a mid-size GRU/SRNN of our own.
+    /// The NOTES table's four sizes (PyTorch's reference) for LSTM, GRU and SRNN, and SCRN at two of them.
     static let standard: [Configuration] = [
         .init(cell: "lstm", input: 1, hidden: 100, batch: 16, steps: 784),
         .init(cell: "lstm", input: 32, hidden: 128, batch: 32, steps: 100),
         .init(cell: "lstm", input: 256, hidden: 512, batch: 32, steps: 100),
         .init(cell: "lstm", input: 512, hidden: 1024, batch: 64, steps: 50),
         .init(cell: "gru", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "gru", input: 32, hidden: 128, batch: 32, steps: 100),
         .init(cell: "gru", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: "gru", input: 512, hidden: 1024, batch: 64, steps: 50),
         .init(cell: "srnn-relu", input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: "srnn-relu", input: 32, hidden: 128, batch: 32, steps: 100),
         .init(cell: "srnn-relu", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: "srnn-relu", input: 512, hidden: 1024, batch: 64, steps: 50),
         .init(cell: "scrn", input: 1, hidden: 100, batch: 16, steps: 784),
         .init(cell: "scrn", input: 256, hidden: 512, batch: 32, steps: 100),
     ]
@@ -51,7 +55,8 @@ enum BenchCommand: Command {
         usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick] [--sgemm N]
 
         Times one training step (forward over the sequence + backward of the sum of the last
-        output) and one inference pass per configuration, in Float, and prints median
+        output: parameter gradients, no input gradient) and one inference pass per configuration,
+        in Float, and prints median
         milliseconds, GFLOP/s (2·T·B·G·H·(I+H) per forward pass, 3× that per training step,
         as in the NOTES table), the BPTT cache size, the process's peak resident memory, and the step's own peak
         (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
@@ -176,7 +181,8 @@ enum BenchCommand: Command {
         func trainStep() throws {
             let pass = try layer.forward(x)
             gradients.zeroAll()
-            _ = try layer.backward(pass, outputGradient: outputGradient, into: &gradients)
+            // The input needs no gradient, as in the PyTorch script (its input does not require grad).
+            _ = try layer.backwardWithoutInputGradient(pass, outputGradient: outputGradient, into: &gradients)
         }
         // The first step, from a purged buffer pool, also measures the memory a training step needs on top of what
         // is resident before it (runtime, weights, gradient buffers, input): its peak minus the resident set before.

@@ -81,6 +81,12 @@ final class LayoutInvarianceTests: XCTestCase {
                                              scalars: (0..<pass.finalState.count).map { _ in Cell.Scalar(generator.nextUniform() - 0.5) })
         var gradients = cell.zeroGradients()
         let (dx, dState) = try layer.backward(pass, outputGradient: dOut, finalStateGradient: dFinal, into: &gradients)
+        // Without the input gradient: the same parameter and initial-state gradients, bit for bit.
+        var gradientsWithoutInput = cell.zeroGradients()
+        let dStateWithoutInput = try layer.backwardWithoutInputGradient(pass, outputGradient: dOut, finalStateGradient: dFinal,
+                                                                        into: &gradientsWithoutInput)
+        XCTAssertEqual(dStateWithoutInput.scalars, dState.scalars, "initial-state gradient without the input gradient")
+        XCTAssertEqual(gradientsWithoutInput.map(\.scalars), gradients.map(\.scalars), "parameter gradients without the input gradient")
         return [pass.outputs.scalars, pass.finalState.scalars, dx.scalars, dState.scalars] + gradients.map(\.scalars)
     }
 

@@ -309,6 +309,27 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         return result
     }
 
+    /// ``backward(_:outputGradient:finalStateGradient:into:)`` for an input that needs no gradient (PyTorch's
+    /// `requires_grad=False`, e.g. the data fed to a first layer): the parameter gradients and ∂L/∂initialState
+    /// are the same, bit for bit, but ∂L/∂input — a product with W_ih and a (T, B, I) tensor — is not computed.
+    ///
+    /// ```swift
+    /// let pass = try layer.forward(x)
+    /// var gradients = layer.cell.zeroGradients()
+    /// let dh0 = try layer.backwardWithoutInputGradient(pass, finalStateGradient: dFinal, into: &gradients)
+    /// ```
+    /// - Parameters: as for ``backward(_:outputGradient:finalStateGradient:into:)``.
+    /// - Returns: ∂L/∂initialState (B, S).
+    /// - Throws: as ``backward(_:outputGradient:finalStateGradient:into:)``.
+    @inlinable
+    public func backwardWithoutInputGradient(
+        _ pass: Pass, outputGradient: Tensor<Scalar>? = nil, finalStateGradient: Tensor<Scalar>? = nil,
+        into gradients: inout [Tensor<Scalar>]
+    ) throws -> Tensor<Scalar> {
+        try backward(pass, outputGradient: outputGradient, finalStateGradient: finalStateGradient, into: &gradients,
+                     stateGradientNorms: nil, inputGradient: false).initialState
+    }
+
     /// The reverse loop; `stateGradientNorms`, when given, receives T norms (a nil check per step when not).
     @inlinable
     @_specialize(where Cell == LSTMCell<Float>)
@@ -321,7 +342,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     @_specialize(where Cell == SCRNCell<Double>)
     func backward(
         _ pass: Pass, outputGradient: Tensor<Scalar>?, finalStateGradient: Tensor<Scalar>?,
-        into gradients: inout [Tensor<Scalar>], stateGradientNorms: UnsafeMutablePointer<Double>?
+        into gradients: inout [Tensor<Scalar>], stateGradientNorms: UnsafeMutablePointer<Double>?,
+        inputGradient: Bool = true
     ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
         try validateBackward(pass, outputGradient, finalStateGradient, gradients)
         let (steps, batch) = (pass.steps, pass.batch)
@@ -340,7 +362,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let chunk = gradientChunkSteps(steps: steps, batch: batch)
         let dProjectedBuffer = ScalarBuffer<Scalar>(count: chunk * batch * p, zeroed: false)   // (chunk, B, P)
         let dRecurrentBuffer = ScalarBuffer<Scalar>(count: chunk * batch * q, zeroed: false)   // (chunk, B, Q)
-        var dInput = [Scalar](repeating: 0, count: rows * i)                                    // (T, B, I)
+        var dInput = [Scalar](repeating: 0, count: inputGradient ? rows * i : 0)              // (T, B, I) or none
         let weightIH = cell.parameters[0]
         // The gradient-flow record sums over the whole batch at every step, so it keeps the rows together.
         let blocks = stateGradientNorms == nil ? rowBlockCount(batch: batch) : 1
@@ -409,10 +431,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     }
                 }
                 // dX (count·B, I) = dProjected · W_ih
-                weightIH.withPointer { w in
-                    dInput.withUnsafeMutableBufferPointer { dx in
-                        multiplyByWeight(dx.baseAddress! + t * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
-                                         m: n, n: i, k: p, beta: 0)
+                if inputGradient {
+                    weightIH.withPointer { w in
+                        dInput.withUnsafeMutableBufferPointer { dx in
+                            multiplyByWeight(dx.baseAddress! + t * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
+                                             m: n, n: i, k: p, beta: 0)
+                        }
                     }
                 }
                 cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
@@ -421,7 +445,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
             }
         }
         let dInitial = Array(UnsafeBufferPointer(start: sg + (steps % 2) * half, count: half))  // ∂L/∂state_0
-        return (Tensor(unchecked: [steps, batch, i], scalars: dInput), Tensor(unchecked: [batch, s], scalars: dInitial))
+        return (Tensor(unchecked: inputGradient ? [steps, batch, i] : [0], scalars: dInput),
+                Tensor(unchecked: [batch, s], scalars: dInitial))
     }
 
     /// The forward time loop shared by ``forward(_:initialState:lengths:)`` and ``infer(_:initialState:lengths:)``:
