@@ -216,6 +216,15 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
         return try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &unused)
     }
 
+    /// ``backward(_:outputGradient:into:)`` for an input that needs no gradient (the usual case: data): the same
+    /// parameter gradients, bit for bit, without the first layer's product for ∂L/∂input.
+    /// - Parameters: as for ``backward(_:outputGradient:into:)``.
+    /// - Throws: `RecurrentError` when the gradient shapes do not match.
+    public func backwardWithoutInputGradient(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>]) throws {
+        var unused: [Double]? = nil
+        _ = try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &unused, inputGradient: false)
+    }
+
     /// The gradient flow through time of the bottom layer (forward direction): `norms[t] = ‖∂L/∂h_t‖` for the loss
     /// whose output gradient is given (see `RecurrentLayer.backward(_:outputGradient:finalStateGradient:into:recordingGradientFlow:)`).
     /// Parameters are not changed; the gradients computed on the way are discarded.
@@ -230,8 +239,9 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
         return flow ?? []
     }
 
+    /// The backward pass; with `inputGradient == false` the first layer skips ∂L/∂input and the result is empty.
     func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>],
-                  flow: inout [Double]?) throws -> Tensor<Scalar> {
+                  flow: inout [Double]?, inputGradient: Bool = true) throws -> Tensor<Scalar> {
         try outputGradient.requireShape(pass.output.shape, "RecurrentModel.backward outputGradient")
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.backward gradients", reason: "shapes differ from the model's parameters")
@@ -264,10 +274,11 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
                 dFinals[d] = try embedColumns(sliceColumns(dFeatures, from: d * topWidth, count: topWidth), width: s)
             }
         }
-        var dInput = try Tensor<Scalar>(shape: [steps, batch, inputSize])
+        var dInput = try Tensor<Scalar>(shape: inputGradient ? [steps, batch, inputSize] : [0])
         for l in layers.indices.reversed() {
             let levelPasses = pass.layerPasses[l], h = layers[l].cell.outputSize
-            var dLayerInput = try Tensor<Scalar>(shape: pass.layerInputs[l].shape)
+            let needsInput = l > 0 || inputGradient
+            var dLayerInput = try Tensor<Scalar>(shape: needsInput ? pass.layerInputs[l].shape : [0])
             for d in 0..<directions {
                 let layer = d == 0 ? layers[l] : reverseLayers[l]
                 var dOut: Tensor<Scalar>? = nil
@@ -282,11 +293,15 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
                     dx = try layer.backward(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d], into: &slice,
                                             recordingGradientFlow: &norms).input
                     flow = norms
-                } else {
+                } else if needsInput {
                     dx = try layer.backward(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d], into: &slice).input
+                } else {
+                    _ = try layer.backwardWithoutInputGradient(levelPasses[d], outputGradient: dOut, finalStateGradient: dFinals[d],
+                                                               into: &slice)
+                    dx = dLayerInput
                 }
                 gradients.replaceSubrange(offsets[l][d]..<offsets[l][d] + slice.count, with: slice)
-                try dLayerInput.add(d == 0 ? dx : reverseTime(dx, lengths: pass.lengths))
+                if needsInput { try dLayerInput.add(d == 0 ? dx : reverseTime(dx, lengths: pass.lengths)) }
             }
             if l == 0 {
                 dInput = dLayerInput

@@ -153,7 +153,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
                     + "or clip harder")
         }
         var gradients = model.zeroGradients()
-        _ = try model.backward(pass, outputGradient: loss.gradient, into: &gradients)
+        try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, into: &gradients)
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
                                                          names: model.parameterNames)

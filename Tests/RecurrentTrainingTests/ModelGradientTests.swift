@@ -24,6 +24,12 @@ final class ModelGradientTests: XCTestCase {
         func loss(_ p: RecurrentModel<Cell>.Pass) -> Double { zip(p.output.scalars, weights).reduce(0) { $0 + $1.0 * $1.1 } }
         var gradients = model.zeroGradients()
         let dx = try model.backward(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights), into: &gradients)
+        // Without the input gradient (what the trainer runs): the same parameter gradients, bit for bit.
+        var withoutInput = model.zeroGradients()
+        try model.backwardWithoutInputGradient(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights),
+                                               into: &withoutInput)
+        XCTAssertEqual(withoutInput.map(\.scalars), gradients.map(\.scalars), "gradients without the input gradient",
+                       file: file, line: line)
         let epsilon = 1e-6
         let parameters = model.parameters, names = model.parameterNames
         for k in parameters.indices {
