@@ -80,21 +80,23 @@ static void AK_FN(lstm_forward)(ptrdiff_t batch, ptrdiff_t h, const T *proj, ptr
         T *g = gates + b * ldg;
         const T *p = proj + b * ldp, *cp = prev + b * ldprev + h;
         T *hn = next + b * ldn, *cn = hn + h;
+        // Two passes over the row, with the same operations per element as one: the four gate activations
+        // are independent of each other, but tanh(c_t) waits for three of them, and in a single loop that
+        // chain (two exp and two divisions deep) limits how many units the processor overlaps.
         AK_VECTORIZE
         for (ptrdiff_t j = 0; j < h; j++) {
-            T i = AK_SIGMOID(g[j] + (p[j] + bias[j]));
-            T f = AK_SIGMOID(g[h + j] + (p[h + j] + bias[h + j]));
-            T gg = AK_TANH(g[2 * h + j] + (p[2 * h + j] + bias[2 * h + j]));
-            T o = AK_SIGMOID(g[3 * h + j] + (p[3 * h + j] + bias[3 * h + j]));
-            T c = f * cp[j] + i * gg;
+            g[j] = AK_SIGMOID(g[j] + (p[j] + bias[j]));
+            g[h + j] = AK_SIGMOID(g[h + j] + (p[h + j] + bias[h + j]));
+            g[2 * h + j] = AK_TANH(g[2 * h + j] + (p[2 * h + j] + bias[2 * h + j]));
+            g[3 * h + j] = AK_SIGMOID(g[3 * h + j] + (p[3 * h + j] + bias[3 * h + j]));
+        }
+        AK_VECTORIZE
+        for (ptrdiff_t j = 0; j < h; j++) {
+            T c = g[h + j] * cp[j] + g[j] * g[2 * h + j];
             T tc = AK_TANH(c);
-            g[j] = i;
-            g[h + j] = f;
-            g[2 * h + j] = gg;
-            g[3 * h + j] = o;
             g[4 * h + j] = tc;
             cn[j] = c;
-            hn[j] = o * tc;
+            hn[j] = g[3 * h + j] * tc;
         }
     }
 }
@@ -125,16 +127,18 @@ static void AK_FN(gru_forward_after)(ptrdiff_t batch, ptrdiff_t h, const T *proj
     for (ptrdiff_t b = 0; b < batch; b++) {
         const T *p = proj + b * ldp, *q = hid + b * ldh, *hp = prev + b * ldprev;
         T *c = cache + b * ldc, *hn = next + b * ldn;
+        // Two passes with the same operations per element as one (n waits for r: see lstm_forward).
         AK_VECTORIZE
         for (ptrdiff_t j = 0; j < h; j++) {
-            T qn = q[2 * h + j] + bias[2 * h + j];
-            T r = AK_SIGMOID(p[j] + (q[j] + bias[j]));
-            T z = AK_SIGMOID(p[h + j] + (q[h + j] + bias[h + j]));
-            T n = AK_TANH(p[2 * h + j] + r * qn);
-            c[j] = r;
-            c[h + j] = z;
+            c[j] = AK_SIGMOID(p[j] + (q[j] + bias[j]));
+            c[h + j] = AK_SIGMOID(p[h + j] + (q[h + j] + bias[h + j]));
+            c[3 * h + j] = q[2 * h + j] + bias[2 * h + j];
+        }
+        AK_VECTORIZE
+        for (ptrdiff_t j = 0; j < h; j++) {
+            T z = c[h + j];
+            T n = AK_TANH(p[2 * h + j] + c[j] * c[3 * h + j]);
             c[2 * h + j] = n;
-            c[3 * h + j] = qn;
             hn[j] = (1 - z) * n + z * hp[j];
         }
     }
