@@ -359,12 +359,18 @@ public struct SVGChart: Sendable {
             }
             if !s.name.isEmpty { legendEntries.append((s.name, color, s.style, s.dashed)) }
         }
+        // Labels that would overlap (e.g. "×100" before and "×98" after training at λ = 1) are stacked downwards.
+        var placed: [(x: Double, y: Double)] = []
         for note in annotations where note.x.isFinite && note.y.isFinite && (!logY || note.y > 0) {
             let ty = transformY(note.y)
             guard note.x >= f.xMin && note.x <= f.xMax && ty >= f.yMin && ty <= f.yMax else { continue }
             let anchor = f.px(note.x) > f.left + f.width - 60 ? "end" : "start"
             let dx = anchor == "end" ? -6.0 : 6.0
-            svg += "<text x=\"\(n(f.px(note.x) + dx))\" y=\"\(n(f.py(ty) - 7))\" text-anchor=\"\(anchor)\" fill=\"#222\">\(escapeXML(note.text))</text>\n"
+            let x = f.px(note.x) + dx
+            var y = f.py(ty) - 7
+            while placed.contains(where: { abs($0.x - x) < 40 && abs($0.y - y) < 13 }) { y += 14 }
+            placed.append((x, y))
+            svg += "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"#222\">\(escapeXML(note.text))</text>\n"
         }
         svg += "<rect x=\"\(n(f.left))\" y=\"\(n(f.top))\" width=\"\(n(f.width))\" height=\"\(n(f.height))\" fill=\"none\" stroke=\"#333\"/>\n"
 

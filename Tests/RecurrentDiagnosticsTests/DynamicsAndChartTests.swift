@@ -127,6 +127,17 @@ final class SVGChartTests: XCTestCase {
         let svg = Spectrum.chart(title: "IRNN", sets: [.init(name: "W", eigenvalues: values)]).render()
         XCTAssertTrue(svg.contains(">×100<"))
         XCTAssertEqual(Spectrum.multiplicities([Complex(1), Complex(2), Complex(1 + 1e-12)]).map(\.1), [2, 1])
+        // Two sets with a repeated λ = 1 (before and after training): the labels do not overlap.
+        let both = Spectrum.chart(title: "IRNN", sets: [.init(name: "before", eigenvalues: values),
+                                                         .init(name: "after", eigenvalues: Array(values.dropFirst(2)))]).render()
+        let labels = both.components(separatedBy: "<text").filter { $0.contains(">×") }
+        XCTAssertEqual(labels.count, 2)
+        let ys = labels.compactMap { label -> Double? in
+            guard let start = label.range(of: "y=\"")?.upperBound, let end = label[start...].firstIndex(of: "\"") else { return nil }
+            return Double(label[start..<end])
+        }
+        XCTAssertEqual(ys.count, 2)
+        XCTAssertGreaterThanOrEqual(abs(ys[0] - ys[1]), 13, "\(labels)")
     }
 
     func testDenseLinesAreThinnedToHalfAPixel() {
