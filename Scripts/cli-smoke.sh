@@ -48,6 +48,18 @@ if python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["test_mse
 else
     echo "FAIL: result line is not valid JSON: $json_line"; failures=$((failures + 1))
 fi
+# With its log, a run resumed at its last step still reports the full test metric, not the log's last
+# (partial, periodic) evaluation: the same figure as without the log.
+cp "$work/a.csv" "$work/a-copy.csv"
+with_log="$("$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --test-limit 3000 \
+    --resume "$work/a.ckpt" --log "$work/a-copy.csv" 2>/dev/null | tail -n 1)"
+without_log="$("$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --test-limit 3000 \
+    --resume "$work/a.ckpt" 2>/dev/null | tail -n 1)"
+if python3 -c 'import json, sys; a, b = (json.loads(x) for x in sys.argv[1:]); assert a["test_mse"] == b["test_mse"] and a["seconds"] > 0' "$with_log" "$without_log"; then
+    echo "ok: resumed at the last step with a log: full test metric and the logged time"
+else
+    echo "FAIL: resumed with a log: $with_log vs $without_log"; failures=$((failures + 1))
+fi
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
 # Fine-tuning from saved weights (a --save file or a checkpoint) with a fresh optimizer.
