@@ -49,11 +49,8 @@ extension Trainer {
         guard words.count == 4, words != [0, 0, 0, 0] else {
             throw RecurrentError.invalidArgument(what: path, reason: "generator_state must be four non-zero 64-bit words")
         }
-        let modelPart = SafeTensors.Contents<Scalar>(
-            tensors: contents.tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
-            metadata: [:], source: path)
         var restoredModel = model
-        try restoredModel.load(modelPart)
+        try restoredModel.load(contents.checkpointModelPart)
         let state = try (0..<optimizerTensors).map { try contents.tensor("optimizer.\($0)") }
         var restoredOptimizer = optimizer
         try restoredOptimizer.restore(state: state, stepCount: optimizerSteps)
@@ -62,5 +59,17 @@ extension Trainer {
         var settings: [String: String] = [:]
         for (key, value) in contents.metadata where key.hasPrefix("setting.") { settings[String(key.dropFirst(8))] = value }
         return settings
+    }
+}
+
+extension SafeTensors.Contents {
+    /// Whether the file is a training checkpoint (its `format` metadata), whatever its format version.
+    var isCheckpoint: Bool { metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true }
+
+    /// A checkpoint's `model.*` tensors under the model's own names (its optimizer state left out).
+    var checkpointModelPart: SafeTensors.Contents<Scalar> {
+        SafeTensors.Contents(
+            tensors: tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
+            metadata: [:], source: source)
     }
 }

@@ -47,13 +47,7 @@ extension RecurrentModel {
                 throw RecurrentError.invalidArgument(what: path, reason: "saved with \(key) = \(saved), but the model has \(key) = \(value)")
             }
         }
-        guard contents.metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true else {
-            try load(contents)
-            return
-        }
-        try load(SafeTensors.Contents<Scalar>(
-            tensors: contents.tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
-            metadata: [:], source: path))
+        try load(contents.isCheckpoint ? contents.checkpointModelPart : contents)
     }
 
     /// Replaces every parameter with the tensor of the same name in `contents`.
