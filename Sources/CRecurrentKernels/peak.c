@@ -1,36 +1,30 @@
-// FMA throughput probe for `rnn bench --peak`: independent chains of fused multiply-adds at the
+// FMA throughput probe for `rnn bench --sgemm`: independent chains of fused multiply-adds at the
 // instruction-set level in use, on every kernel thread. It measures the ceiling that the GEMM and
 // the recurrent steps are compared against; nothing in the library depends on it.
 #include "gemm_internal.h"
 #include "CRecurrentKernels.h"
 
+// One function per instruction set: 16 independent chains (two FMA pipes × latency 4 need 8; 16 leave
+// slack) of acc ← acc·a + b, which converges to 1; the lanes are summed so the work cannot be dropped.
+#define RNN_FMA_CHAINS(NAME, TARGET, VEC, SET1, FMADD, STOREU, LANES)                        \
+    __attribute__((target(TARGET))) static float NAME(long iterations) {                    \
+        VEC acc[16];                                                                         \
+        for (int r = 0; r < 16; r++) acc[r] = SET1(0.5f + 0.01f * (float)r);                 \
+        const VEC a = SET1(0.9999f), b = SET1(1e-4f);                                        \
+        for (long i = 0; i < iterations; i++)                                                \
+            for (int r = 0; r < 16; r++) acc[r] = FMADD(acc[r], a, b);                       \
+        float lanes[LANES], s = 0;                                                           \
+        for (int r = 0; r < 16; r++) {                                                       \
+            STOREU(lanes, acc[r]);                                                           \
+            for (int l = 0; l < LANES; l++) s += lanes[l];                                   \
+        }                                                                                    \
+        return s;                                                                            \
+    }
+
 #if RNN_X86_64
 #include <immintrin.h>
-
-// 16 chains (two FMA pipes × latency 4 needs 8; 16 leaves slack). acc ← acc·a + b converges to 1.
-__attribute__((target("avx512f"))) static float chains_avx512(long iterations) {
-    __m512 acc[16];
-    for (int r = 0; r < 16; r++) acc[r] = _mm512_set1_ps(0.5f + 0.01f * (float)r);
-    const __m512 a = _mm512_set1_ps(0.9999f), b = _mm512_set1_ps(1e-4f);
-    for (long i = 0; i < iterations; i++)
-        for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_ps(acc[r], a, b);
-    __m512 s = acc[0];
-    for (int r = 1; r < 16; r++) s = _mm512_add_ps(s, acc[r]);
-    return _mm512_reduce_add_ps(s);
-}
-
-__attribute__((target("avx2,fma"))) static float chains_avx2(long iterations) {
-    __m256 acc[16];
-    for (int r = 0; r < 16; r++) acc[r] = _mm256_set1_ps(0.5f + 0.01f * (float)r);
-    const __m256 a = _mm256_set1_ps(0.9999f), b = _mm256_set1_ps(1e-4f);
-    for (long i = 0; i < iterations; i++)
-        for (int r = 0; r < 16; r++) acc[r] = _mm256_fmadd_ps(acc[r], a, b);
-    __m256 s = acc[0];
-    for (int r = 1; r < 16; r++) s = _mm256_add_ps(s, acc[r]);
-    float lanes[8];
-    _mm256_storeu_ps(lanes, s);
-    return lanes[0] + lanes[1] + lanes[2] + lanes[3] + lanes[4] + lanes[5] + lanes[6] + lanes[7];
-}
+RNN_FMA_CHAINS(chains_avx512, "avx512f", __m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_storeu_ps, 16)
+RNN_FMA_CHAINS(chains_avx2, "avx2,fma", __m256, _mm256_set1_ps, _mm256_fmadd_ps, _mm256_storeu_ps, 8)
 #endif
 
 static float chains_portable(long iterations) {
