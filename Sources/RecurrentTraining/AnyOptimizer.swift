@@ -51,6 +51,24 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The wrapped optimizer's per-tensor learning-rate multipliers; setting them sets the wrapped optimizer's.
+    public var learningRateScales: [Double] {
+        get {
+            switch self {
+            case let .sgd(o): return o.learningRateScales
+            case let .rmsprop(o): return o.learningRateScales
+            case let .adam(o): return o.learningRateScales
+            }
+        }
+        set {
+            switch self {
+            case var .sgd(o): o.learningRateScales = newValue; self = .sgd(o)
+            case var .rmsprop(o): o.learningRateScales = newValue; self = .rmsprop(o)
+            case var .adam(o): o.learningRateScales = newValue; self = .adam(o)
+            }
+        }
+    }
+
     /// The wrapped optimizer's number of updates.
     public var stepCount: Int {
         switch self {

@@ -13,6 +13,11 @@ public protocol Optimizer: Sendable {
     associatedtype Scalar: RecurrentScalar
     /// Current learning rate (schedules change it between steps).
     var learningRate: Double { get set }
+    /// Per-tensor multipliers of ``learningRate``, in parameter order (PyTorch's parameter groups with their own
+    /// `lr`): tensor k is updated with `learningRate · learningRateScales[k]`; missing entries are 1 and an
+    /// empty list (the default) gives every tensor the same rate. Checked by ``update(_:gradients:)``: every
+    /// scale must be finite and ≥ 0, and there may not be more scales than parameters.
+    var learningRateScales: [Double] { get set }
     /// Number of updates applied so far.
     var stepCount: Int { get }
     /// One update: `parameters` and `gradients` must have the same shapes, in the same order, on every call.
@@ -31,13 +36,27 @@ public protocol Optimizer: Sendable {
     mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws
 }
 
-func checkUpdateShapes<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradients: [Tensor<S>], _ name: String) throws {
+func checkUpdateShapes<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradients: [Tensor<S>], scales: [Double],
+                                           _ name: String) throws {
     guard parameters.count == gradients.count else {
         throw RecurrentError.invalidArgument(what: "\(name).update", reason: "\(parameters.count) parameters but \(gradients.count) gradients")
     }
     for (index, (p, g)) in zip(parameters, gradients).enumerated() {
         try g.requireShape(p.shape, "\(name).update gradient \(index)")
     }
+    guard scales.count <= parameters.count else {
+        throw RecurrentError.invalidArgument(what: "\(name).learningRateScales",
+                                             reason: "\(scales.count) scales for \(parameters.count) parameters")
+    }
+    if let index = scales.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+        throw RecurrentError.invalidArgument(what: "\(name).learningRateScales[\(index)]",
+                                             reason: "must be finite and ≥ 0, got \(scales[index])")
+    }
+}
+
+/// The learning rate of tensor k: `learningRate · scales[k]`, or `learningRate` where no scale is given.
+func scaledRate(_ learningRate: Double, _ scales: [Double], _ k: Int) -> Double {
+    k < scales.count ? learningRate * scales[k] : learningRate
 }
 
 /// Buffers shaped like the parameters, created on the first update.
@@ -63,6 +82,8 @@ func restoreBuffers<S: RecurrentScalar>(_ state: [Tensor<S>], count: Int, _ name
 public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     /// lr.
     public var learningRate: Double
+    /// Per-tensor multipliers of lr (see ``Optimizer/learningRateScales``); empty: one rate for all.
+    public var learningRateScales: [Double] = []
     /// μ ∈ [0, 1); 0 is plain gradient descent.
     public var momentum: Double
     /// Whether the step uses Nesterov's look-ahead `g + μ·v` instead of `v`.
@@ -89,10 +110,11 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, "SGD")
+        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "SGD")
         matchingBuffers(&velocity, parameters)
-        let (lr, mu) = (Scalar(learningRate), Scalar(momentum))
+        let mu = Scalar(momentum)
         for k in parameters.indices {
+            let lr = Scalar(scaledRate(learningRate, learningRateScales, k))
             let g = gradients[k].scalars
             velocity[k].withUnsafeMutableBufferPointer { v in
                 parameters[k].withUnsafeMutableBufferPointer { p in
@@ -124,6 +146,8 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
 public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     /// lr.
     public var learningRate: Double
+    /// Per-tensor multipliers of lr (see ``Optimizer/learningRateScales``); empty: one rate for all.
+    public var learningRateScales: [Double] = []
     /// ρ, the decay of the running mean of g² (PyTorch's `alpha`).
     public var decay: Double
     /// ε, added to √s in the denominator.
@@ -150,10 +174,11 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, "RMSprop")
+        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "RMSprop")
         matchingBuffers(&meanSquare, parameters)
-        let (lr, rho, eps) = (Scalar(learningRate), Scalar(decay), Scalar(epsilon))
+        let (rho, eps) = (Scalar(decay), Scalar(epsilon))
         for k in parameters.indices {
+            let lr = Scalar(scaledRate(learningRate, learningRateScales, k))
             let g = gradients[k].scalars
             meanSquare[k].withUnsafeMutableBufferPointer { s in
                 parameters[k].withUnsafeMutableBufferPointer { p in
@@ -186,6 +211,8 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
 public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     /// lr.
     public var learningRate: Double
+    /// Per-tensor multipliers of lr (see ``Optimizer/learningRateScales``); empty: one rate for all.
+    public var learningRateScales: [Double] = []
     /// β₁, the decay of the first moment m.
     public var beta1: Double
     /// β₂, the decay of the second moment v.
@@ -217,15 +244,16 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, "Adam")
+        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "Adam")
         matchingBuffers(&firstMoment, parameters)
         matchingBuffers(&secondMoment, parameters)
         stepCount += 1
         let t = Double(stepCount)
         let correction1 = 1 - Double.exp(t * Double.log(beta1)), correction2 = 1 - Double.exp(t * Double.log(beta2))
         let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
-        let stepSize = Scalar(learningRate / correction1), root2 = Scalar(correction2.squareRoot())
+        let root2 = Scalar(correction2.squareRoot())
         for k in parameters.indices {
+            let stepSize = Scalar(scaledRate(learningRate, learningRateScales, k) / correction1)
             let g = gradients[k].scalars
             firstMoment[k].withUnsafeMutableBufferPointer { m in
                 secondMoment[k].withUnsafeMutableBufferPointer { v in

@@ -42,6 +42,8 @@ enum TrainCommand: Command {
           --optimizer O     sgd|nesterov|rmsprop|adam (default adam); sgd and nesterov use momentum 0.9
           --lr X            learning rate (default 0.001)
           --rho R           RMSprop: decay of the mean square (default 0.99 as PyTorch's alpha; Keras uses 0.9)
+          --recurrent-lr-scale F  learning rate of the recurrent matrices (weight_hh) = F × the rate of
+                            the other parameters (default 1), as a PyTorch parameter group with its own lr
           --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
           --clip C          clip gradients to global norm C (default 1; 0 disables)
@@ -70,7 +72,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -97,6 +99,7 @@ struct TrainOptions {
     var clipValue: Double? = nil
     var inputGain: Double? = nil
     var rho: Double? = nil
+    var recurrentLRScale: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -119,6 +122,8 @@ struct TrainOptions {
         if rho != nil && optimizer != "rmsprop" { throw UsageError("--rho applies to --optimizer rmsprop") }
         if let g = inputGain, g <= 0 { throw UsageError("--input-gain must be positive, got \(g)") }
         if inputGain != nil && cell != "nprnn" { throw UsageError("--input-gain applies to --cell nprnn") }
+        recurrentLRScale = try p.finiteDouble("--recurrent-lr-scale")
+        if let f = recurrentLRScale, f <= 0 { throw UsageError("--recurrent-lr-scale must be positive, got \(f)") }
         layers = try p.positiveInt("--layers") ?? layers
         batch = try p.positiveInt("--batch") ?? batch
         evalEvery = try p.positiveInt("--eval-every") ?? evalEvery
@@ -234,6 +239,9 @@ struct Experiment<S: RecurrentScalar> {
         let recurrentBefore = firstRecurrentWeight(model)
         var optimizer = try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr)
         if let rho = options.rho { optimizer = .rmsprop(RMSprop(learningRate: options.lr, decay: rho)) }
+        if let scale = options.recurrentLRScale {
+            optimizer.learningRateScales = model.parameterNames.map { $0.hasPrefix("weight_hh_") ? scale : 1 }
+        }
         var trainer = Trainer(model: model, optimizer: optimizer,
                               seed: options.seed &+ 0xDA7A)
         let steps: Int
@@ -296,6 +304,9 @@ struct Experiment<S: RecurrentScalar> {
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
         if let rho = options.rho { fields.insert(("rho", "\(rho)"), at: fields.firstIndex { $0.0 == "lr" }! + 1) }
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
+        if let scale = options.recurrentLRScale {
+            fields.insert(("recurrent_lr_scale", "\(scale)"), at: fields.firstIndex { $0.0 == "lr" }! + 1)
+        }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
                                 isClassification: task.isClassification, recurrentBefore: recurrentBefore,

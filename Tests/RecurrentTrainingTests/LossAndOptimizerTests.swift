@@ -79,6 +79,47 @@ final class LossAndOptimizerTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    func testLearningRateScales() throws {
+        // Tensor k with scale s_k moves exactly as it would alone under an optimizer with rate lr·s_k
+        // (PyTorch's parameter groups); a missing scale is 1, and scale 0 freezes the tensor.
+        let lr = 0.01, scales = [0.5, 0, 3]
+        let start = [try Tensor<Double>(shape: [2], scalars: [1, -2]), try Tensor<Double>(shape: [1], scalars: [3]),
+                     try Tensor<Double>(shape: [2], scalars: [0.5, 4]), try Tensor<Double>(shape: [1], scalars: [-1])]
+        let gradientSteps = [[0.3, -1.2, 0.7, 2.0, -0.4, 0.9], [-0.5, 0.8, -0.2, 1.5, 0.6, -0.3]].map { v in
+            [try! Tensor<Double>(shape: [2], scalars: [v[0], v[1]]), try! Tensor<Double>(shape: [1], scalars: [v[2]]),
+             try! Tensor<Double>(shape: [2], scalars: [v[3], v[4]]), try! Tensor<Double>(shape: [1], scalars: [v[5]])]
+        }
+        let makers: [(String, (Double) -> AnyOptimizer<Double>)] = [
+            ("nesterov", { .sgd(SGD(learningRate: $0, momentum: 0.9, nesterov: true)) }),
+            ("rmsprop", { .rmsprop(RMSprop(learningRate: $0)) }),
+            ("adam", { .adam(Adam(learningRate: $0)) }),
+        ]
+        for (name, make) in makers {
+            var grouped = make(lr)
+            grouped.learningRateScales = scales
+            var parameters = start
+            for g in gradientSteps { try grouped.update(&parameters, gradients: g) }
+            for k in start.indices {
+                var alone = make(lr * (k < scales.count ? scales[k] : 1))
+                var p = [start[k]]
+                for g in gradientSteps { try alone.update(&p, gradients: [g[k]]) }
+                XCTAssertEqual(parameters[k], p[0], "\(name), tensor \(k)")
+            }
+            XCTAssertEqual(parameters[1], start[1], "\(name): scale 0 freezes")
+            XCTAssertNotEqual(parameters[3], start[3], "\(name): a missing scale is 1")
+        }
+        // Bad scales are refused before anything moves.
+        for (bad, message) in [([1, 1, 1, 1, 1], "5 scales for 4 parameters"), ([1, -1], "[1]"), ([.nan], "[0]")] {
+            var opt = makers[1].1(lr)
+            opt.learningRateScales = bad
+            var parameters = start
+            XCTAssertThrowsError(try opt.update(&parameters, gradients: gradientSteps[0])) { error in
+                XCTAssertTrue("\(error)".contains(message), "\(error)")
+            }
+            XCTAssertEqual(parameters, start)
+        }
+    }
+
     func testStepDecay() {
         let schedule = StepDecay(initial: 0.1, factor: 0.5, interval: 10)
         XCTAssertEqual(schedule.rate(atStep: 0), 0.1)
