@@ -72,6 +72,8 @@ expect 2 "applies to --cell nprnn" -- "$rnn" train --task addition --cell lstm -
 expect 0 "\"cell\":\"nprnn\"" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --input-gain 0.13
 expect 2 "applies to --optimizer rmsprop" -- "$rnn" train --task addition --rho 0.9 --steps 10 --quiet
 expect 0 "\"rho\":0.9" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --rho 0.9
+expect 2 "--recurrent-lr-scale must be positive" -- "$rnn" train --task addition --recurrent-lr-scale 0 --steps 10 --quiet
+expect 0 "\"recurrent_lr_scale\":0.3" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --recurrent-lr-scale 0.3
 expect 2 "exclude each other" -- "$rnn" train --task addition --steps 10 --quiet --weights "$work/a.ckpt" --resume "$work/a.ckpt"
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \
     --cells nprnn,lstm --quiet --plot "$work/c.svg"
