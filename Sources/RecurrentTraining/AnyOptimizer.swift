@@ -82,7 +82,7 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch.
+    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale.
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         switch self {
         case var .sgd(o): try o.update(&parameters, gradients: gradients); self = .sgd(o)

@@ -17,6 +17,12 @@ public protocol Optimizer: Sendable {
     /// `lr`): tensor k is updated with `learningRate · learningRateScales[k]`; missing entries are 1 and an
     /// empty list (the default) gives every tensor the same rate. Checked by ``update(_:gradients:)``: every
     /// scale must be finite and ≥ 0, and there may not be more scales than parameters.
+    ///
+    /// ```swift
+    /// var rmsprop = RMSprop<Float>(learningRate: 1e-4)
+    /// // an Elman cell's weight_ih, bias_ih, weight_hh, bias_hh: the recurrent matrix at 0.3 × 1e-4
+    /// rmsprop.learningRateScales = [1, 1, 0.3, 1]
+    /// ```
     var learningRateScales: [Double] { get set }
     /// Number of updates applied so far.
     var stepCount: Int { get }
@@ -24,7 +30,7 @@ public protocol Optimizer: Sendable {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
     mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws
     /// Internal buffers (momentum, moments), for checkpoints.
     var state: [Tensor<Scalar>] { get }
@@ -108,7 +114,7 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "SGD")
         matchingBuffers(&velocity, parameters)
@@ -172,7 +178,7 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "RMSprop")
         matchingBuffers(&meanSquare, parameters)
@@ -242,7 +248,7 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "Adam")
         matchingBuffers(&firstMoment, parameters)
