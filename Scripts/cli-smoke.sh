@@ -74,6 +74,8 @@ expect 2 "applies to --optimizer rmsprop" -- "$rnn" train --task addition --rho 
 expect 0 "\"rho\":0.9" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --rho 0.9
 expect 2 "--recurrent-lr-scale must be positive" -- "$rnn" train --task addition --recurrent-lr-scale 0 --steps 10 --quiet
 expect 0 "\"recurrent_lr_scale\":0.3" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --recurrent-lr-scale 0.3
+expect 2 "--weight-decay must be zero or positive" -- "$rnn" train --task addition --weight-decay -1 --steps 10 --quiet
+expect 0 "\"weight_decay\":0.01" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer adamw --weight-decay 0.01
 expect 2 "exclude each other" -- "$rnn" train --task addition --steps 10 --quiet --weights "$work/a.ckpt" --resume "$work/a.ckpt"
 expect 0 '"cell":"lstm"' -- "$rnn" compare --task multiplication --length 10 --hidden 8 --steps 10 --eval-every 5 \
     --cells nprnn,lstm --quiet --plot "$work/c.svg"

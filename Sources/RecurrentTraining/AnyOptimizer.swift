@@ -17,19 +17,25 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
     /// Adam with bias correction.
     case adam(Adam<Scalar>)
 
-    /// Builds an optimizer by name: `sgd` (momentum 0.9), `nesterov` (Nesterov momentum 0.9), `rmsprop`, `adam`.
+    /// Builds an optimizer by name: `sgd` (momentum 0.9), `nesterov` (Nesterov momentum 0.9), `rmsprop`, `adam`,
+    /// `adamw` (Adam with decoupled weight decay).
     /// - Parameters:
-    ///   - name: one of `sgd`, `nesterov`, `rmsprop`, `adam`.
+    ///   - name: one of `sgd`, `nesterov`, `rmsprop`, `adam`, `adamw`.
     ///   - learningRate: the initial learning rate.
+    ///   - weightDecay: λ ≥ 0: L2 decay added to the gradient, or for `adamw` applied to the weights
+    ///     (default 0, or PyTorch's 0.01 for `adamw`).
     /// - Throws: `RecurrentError.invalidArgument` for an unknown name.
-    public init(name: String, learningRate: Double) throws {
+    public init(name: String, learningRate: Double, weightDecay: Double? = nil) throws {
+        let lambda = weightDecay ?? (name == "adamw" ? 0.01 : 0)
         switch name {
-        case "sgd": self = .sgd(SGD(learningRate: learningRate, momentum: 0.9))
-        case "nesterov": self = .sgd(SGD(learningRate: learningRate, momentum: 0.9, nesterov: true))
-        case "rmsprop": self = .rmsprop(RMSprop(learningRate: learningRate))
-        case "adam": self = .adam(Adam(learningRate: learningRate))
+        case "sgd": self = .sgd(SGD(learningRate: learningRate, momentum: 0.9, weightDecay: lambda))
+        case "nesterov": self = .sgd(SGD(learningRate: learningRate, momentum: 0.9, nesterov: true, weightDecay: lambda))
+        case "rmsprop": self = .rmsprop(RMSprop(learningRate: learningRate, weightDecay: lambda))
+        case "adam": self = .adam(Adam(learningRate: learningRate, weightDecay: lambda))
+        case "adamw": self = .adam(Adam(learningRate: learningRate, weightDecay: lambda, decoupledWeightDecay: true))
         default:
-            throw RecurrentError.invalidArgument(what: "optimizer", reason: "unknown name '\(name)'; use sgd, nesterov, rmsprop or adam")
+            throw RecurrentError.invalidArgument(
+                what: "optimizer", reason: "unknown name '\(name)'; use sgd, nesterov, rmsprop, adam or adamw")
         }
     }
 

@@ -30,7 +30,8 @@ public protocol Optimizer: Sendable {
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
+    ///   (nothing is updated then).
     mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws
     /// Internal buffers (momentum, moments), for checkpoints.
     var state: [Tensor<Scalar>] { get }
@@ -42,8 +43,8 @@ public protocol Optimizer: Sendable {
     mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws
 }
 
-func checkUpdateShapes<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradients: [Tensor<S>], scales: [Double],
-                                           _ name: String) throws {
+func checkUpdate<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradients: [Tensor<S>], scales: [Double],
+                                     weightDecay: Double, _ name: String) throws {
     guard parameters.count == gradients.count else {
         throw RecurrentError.invalidArgument(what: "\(name).update", reason: "\(parameters.count) parameters but \(gradients.count) gradients")
     }
@@ -57,6 +58,9 @@ func checkUpdateShapes<S: RecurrentScalar>(_ parameters: [Tensor<S>], _ gradient
     if let index = scales.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
         throw RecurrentError.invalidArgument(what: "\(name).learningRateScales[\(index)]",
                                              reason: "must be finite and ≥ 0, got \(scales[index])")
+    }
+    guard weightDecay.isFinite && weightDecay >= 0 else {
+        throw RecurrentError.invalidArgument(what: "\(name).weightDecay", reason: "must be finite and ≥ 0, got \(weightDecay)")
     }
 }
 
@@ -94,6 +98,8 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     public var momentum: Double
     /// Whether the step uses Nesterov's look-ahead `g + μ·v` instead of `v`.
     public var nesterov: Bool
+    /// λ, L2 weight decay: the gradient becomes g + λ·p (PyTorch's `weight_decay`; 0 disables).
+    public var weightDecay: Double
     /// Updates applied so far.
     public private(set) var stepCount = 0
     var velocity: [Tensor<Scalar>] = []
@@ -103,30 +109,35 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     ///   - learningRate: lr > 0.
     ///   - momentum: μ ∈ [0, 1).
     ///   - nesterov: use Nesterov momentum.
-    public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false) {
+    ///   - weightDecay: λ ≥ 0, L2 weight decay added to the gradient (default 0).
+    public init(learningRate: Double, momentum: Double = 0, nesterov: Bool = false, weightDecay: Double = 0) {
         self.learningRate = learningRate
         self.momentum = momentum
         self.nesterov = nesterov
+        self.weightDecay = weightDecay
     }
 
-    /// One update: v ← μ·v + g, then p ← p − lr·v (or p − lr·(g + μ·v) with Nesterov), elementwise for every tensor.
+    /// One update: g ← g + λ·p, v ← μ·v + g, then p ← p − lr·v (or p − lr·(g + μ·v) with Nesterov), elementwise for
+    /// every tensor.
     /// The buffers are created (zero) on the first call.
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
+    ///   (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "SGD")
+        try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "SGD")
         matchingBuffers(&velocity, parameters)
-        let mu = Scalar(momentum)
+        let (mu, lambda) = (Scalar(momentum), Scalar(weightDecay))
         for k in parameters.indices {
             let lr = Scalar(scaledRate(learningRate, learningRateScales, k))
             let g = gradients[k].scalars
             velocity[k].withUnsafeMutableBufferPointer { v in
                 parameters[k].withUnsafeMutableBufferPointer { p in
                     for j in 0..<p.count {
-                        v[j] = mu * v[j] + g[j]
-                        p[j] -= lr * (nesterov ? g[j] + mu * v[j] : v[j])
+                        let gj = lambda == 0 ? g[j] : g[j] + lambda * p[j]
+                        v[j] = mu * v[j] + gj
+                        p[j] -= lr * (nesterov ? gj + mu * v[j] : v[j])
                     }
                 }
             }
@@ -158,6 +169,8 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     public var decay: Double
     /// ε, added to √s in the denominator.
     public var epsilon: Double
+    /// λ, L2 weight decay: the gradient becomes g + λ·p (PyTorch's `weight_decay`; 0 disables).
+    public var weightDecay: Double
     /// Updates applied so far.
     public private(set) var stepCount = 0
     var meanSquare: [Tensor<Scalar>] = []
@@ -167,30 +180,34 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     ///   - learningRate: lr.
     ///   - decay: ρ (PyTorch's `alpha`, default 0.99).
     ///   - epsilon: ε added to √s (default 1e-8).
-    public init(learningRate: Double, decay: Double = 0.99, epsilon: Double = 1e-8) {
+    ///   - weightDecay: λ ≥ 0, L2 weight decay added to the gradient (default 0).
+    public init(learningRate: Double, decay: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0) {
         self.learningRate = learningRate
         self.decay = decay
         self.epsilon = epsilon
+        self.weightDecay = weightDecay
     }
 
-    /// One update: s ← ρ·s + (1 − ρ)·g², then p ← p − lr·g / (√s + ε), elementwise for every tensor.
+    /// One update: g ← g + λ·p, s ← ρ·s + (1 − ρ)·g², then p ← p − lr·g / (√s + ε), elementwise for every tensor.
     /// The buffers are created (zero) on the first call.
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
+    ///   (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "RMSprop")
+        try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "RMSprop")
         matchingBuffers(&meanSquare, parameters)
-        let (rho, eps) = (Scalar(decay), Scalar(epsilon))
+        let (rho, eps, lambda) = (Scalar(decay), Scalar(epsilon), Scalar(weightDecay))
         for k in parameters.indices {
             let lr = Scalar(scaledRate(learningRate, learningRateScales, k))
             let g = gradients[k].scalars
             meanSquare[k].withUnsafeMutableBufferPointer { s in
                 parameters[k].withUnsafeMutableBufferPointer { p in
                     for j in 0..<p.count {
-                        s[j] = rho * s[j] + (1 - rho) * g[j] * g[j]
-                        p[j] -= lr * g[j] / (s[j].squareRoot() + eps)
+                        let gj = lambda == 0 ? g[j] : g[j] + lambda * p[j]
+                        s[j] = rho * s[j] + (1 - rho) * gj * gj
+                        p[j] -= lr * gj / (s[j].squareRoot() + eps)
                     }
                 }
             }
@@ -214,6 +231,13 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
 ///
 ///     m ← β₁·m + (1 − β₁)·g      v ← β₂·v + (1 − β₂)·g²
 ///     p ← p − lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+///
+/// With weight decay λ, either g ← g + λ·p first (`Adam(weight_decay=λ)`), or, decoupled, p ← p·(1 − lr·λ)
+/// first (`AdamW`):
+///
+/// ```swift
+/// let adamW = Adam<Float>(learningRate: 1e-3, weightDecay: 0.01, decoupledWeightDecay: true)
+/// ```
 public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     /// lr.
     public var learningRate: Double
@@ -225,6 +249,11 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     public var beta2: Double
     /// ε, added to the corrected √v.
     public var epsilon: Double
+    /// λ, weight decay (0 disables): added to the gradient as g + λ·p (PyTorch's `Adam(weight_decay:)`), or, when
+    /// ``decoupledWeightDecay`` is set, applied to the weights as p ← p·(1 − lr·λ) before the step (`AdamW`).
+    public var weightDecay: Double
+    /// Whether ``weightDecay`` is decoupled from the gradient (AdamW, Loshchilov & Hutter 2019).
+    public var decoupledWeightDecay: Bool
     /// Updates applied so far (t of the bias correction).
     public private(set) var stepCount = 0
     var firstMoment: [Tensor<Scalar>] = []
@@ -236,21 +265,28 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     ///   - beta1: β₁ (0.9).
     ///   - beta2: β₂ (0.999).
     ///   - epsilon: ε (1e-8).
-    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+    ///   - weightDecay: λ ≥ 0 (default 0).
+    ///   - decoupledWeightDecay: decay the weights directly, as AdamW (PyTorch's `AdamW` default is λ = 0.01),
+    ///     instead of adding λ·p to the gradient (default false).
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
     }
 
-    /// One update: the moments m and v, then the bias-corrected step, elementwise for every tensor.
+    /// One update: the weight decay, the moments m and v, then the bias-corrected step, elementwise for every tensor.
     /// The buffers are created (zero) on the first call.
     /// - Parameters:
     ///   - parameters: the tensors to update in place.
     ///   - gradients: ∂L/∂parameters, same count and shapes.
-    /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale (nothing is updated then).
+    /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
+    ///   (nothing is updated then).
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        try checkUpdateShapes(parameters, gradients, scales: learningRateScales, "Adam")
+        try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "Adam")
         matchingBuffers(&firstMoment, parameters)
         matchingBuffers(&secondMoment, parameters)
         stepCount += 1
@@ -258,15 +294,20 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
         let correction1 = 1 - Double.exp(t * Double.log(beta1)), correction2 = 1 - Double.exp(t * Double.log(beta2))
         let (b1, b2, eps) = (Scalar(beta1), Scalar(beta2), Scalar(epsilon))
         let root2 = Scalar(correction2.squareRoot())
+        let coupled = Scalar(decoupledWeightDecay ? 0 : weightDecay)
         for k in parameters.indices {
-            let stepSize = Scalar(scaledRate(learningRate, learningRateScales, k) / correction1)
+            let rate = scaledRate(learningRate, learningRateScales, k)
+            let stepSize = Scalar(rate / correction1)
+            let shrink = Scalar(decoupledWeightDecay ? 1 - rate * weightDecay : 1)
             let g = gradients[k].scalars
             firstMoment[k].withUnsafeMutableBufferPointer { m in
                 secondMoment[k].withUnsafeMutableBufferPointer { v in
                     parameters[k].withUnsafeMutableBufferPointer { p in
                         for j in 0..<p.count {
-                            m[j] = b1 * m[j] + (1 - b1) * g[j]
-                            v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
+                            if shrink != 1 { p[j] *= shrink }
+                            let gj = coupled == 0 ? g[j] : g[j] + coupled * p[j]
+                            m[j] = b1 * m[j] + (1 - b1) * gj
+                            v[j] = b2 * v[j] + (1 - b2) * gj * gj
                             p[j] -= stepSize * m[j] / (v[j].squareRoot() / root2 + eps)
                         }
                     }

@@ -39,9 +39,10 @@ enum TrainCommand: Command {
           --steps K         optimizer updates (default 4000)
           --epochs E        instead of --steps: passes over the MNIST training set
           --batch B         batch size (default 32)
-          --optimizer O     sgd|nesterov|rmsprop|adam (default adam); sgd and nesterov use momentum 0.9
+          --optimizer O     sgd|nesterov|rmsprop|adam|adamw (default adam); sgd and nesterov use momentum 0.9
           --lr X            learning rate (default 0.001)
           --rho R           RMSprop: decay of the mean square (default 0.99 as PyTorch's alpha; Keras uses 0.9)
+          --weight-decay λ  L2 weight decay added to the gradient (adamw: decoupled, default 0.01; others: 0)
           --recurrent-lr-scale F  learning rate of the recurrent matrices (weight_hh) = F × the rate of
                             the other parameters (default 1), as a PyTorch parameter group with its own lr
           --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
@@ -72,7 +73,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -100,6 +101,7 @@ struct TrainOptions {
     var inputGain: Double? = nil
     var rho: Double? = nil
     var recurrentLRScale: Double? = nil
+    var weightDecay: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -111,7 +113,7 @@ struct TrainOptions {
         task = try p.choice("--task", from: TrainCommand.tasks) ?? task
         cell = try p.choice("--cell", from: TrainCommand.cells) ?? cell
         dtype = try p.choice("--dtype", from: ["f32", "f64"]) ?? dtype
-        optimizer = try p.choice("--optimizer", from: ["sgd", "nesterov", "rmsprop", "adam"]) ?? optimizer
+        optimizer = try p.choice("--optimizer", from: ["sgd", "nesterov", "rmsprop", "adam", "adamw"]) ?? optimizer
         length = try p.positiveInt("--length") ?? length
         if length < 2 { throw UsageError("--length must be at least 2 (one marker in each half)") }
         hidden = try p.positiveInt("--hidden") ?? hidden
@@ -124,6 +126,8 @@ struct TrainOptions {
         if inputGain != nil && cell != "nprnn" { throw UsageError("--input-gain applies to --cell nprnn") }
         recurrentLRScale = try p.finiteDouble("--recurrent-lr-scale")
         if let f = recurrentLRScale, f <= 0 { throw UsageError("--recurrent-lr-scale must be positive, got \(f)") }
+        weightDecay = try p.finiteDouble("--weight-decay")
+        if let λ = weightDecay, λ < 0 { throw UsageError("--weight-decay must be zero or positive, got \(λ)") }
         layers = try p.positiveInt("--layers") ?? layers
         batch = try p.positiveInt("--batch") ?? batch
         evalEvery = try p.positiveInt("--eval-every") ?? evalEvery
@@ -237,8 +241,10 @@ struct Experiment<S: RecurrentScalar> {
                                        makeCell: makeCell)
         if let weights = options.weights { try model.loadWeights(from: weights) }
         let recurrentBefore = firstRecurrentWeight(model)
-        var optimizer = try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr)
-        if let rho = options.rho { optimizer = .rmsprop(RMSprop(learningRate: options.lr, decay: rho)) }
+        var optimizer = try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr, weightDecay: options.weightDecay)
+        if let rho = options.rho {
+            optimizer = .rmsprop(RMSprop(learningRate: options.lr, decay: rho, weightDecay: options.weightDecay ?? 0))
+        }
         if let scale = options.recurrentLRScale {
             optimizer.learningRateScales = model.parameterNames.map { $0.hasPrefix("weight_hh_") ? scale : 1 }
         }
@@ -306,6 +312,9 @@ struct Experiment<S: RecurrentScalar> {
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
         if let scale = options.recurrentLRScale {
             fields.insert(("recurrent_lr_scale", "\(scale)"), at: fields.firstIndex { $0.0 == "lr" }! + 1)
+        }
+        if let lambda = options.weightDecay {
+            fields.insert(("weight_decay", "\(lambda)"), at: fields.firstIndex { $0.0 == "lr" }! + 1)
         }
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,

@@ -79,6 +79,53 @@ final class LossAndOptimizerTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    func testWeightDecay() throws {
+        // SGD, p = 1, g = 0.5, lr = 0.1, μ = 0.9, λ = 0.1: g1 = 0.5 + 0.1 = 0.6, v1 = 0.6, p1 = 0.94;
+        // g2 = 0.5 + 0.094 = 0.594, v2 = 0.54 + 0.594 = 1.134, p2 = 0.94 − 0.1134 = 0.8266.
+        var sgd = SGD<Double>(learningRate: 0.1, momentum: 0.9, weightDecay: 0.1)
+        var p = [try Tensor<Double>(shape: [1], scalars: [1])]
+        let half = [try Tensor<Double>(shape: [1], scalars: [0.5])]
+        try sgd.update(&p, gradients: half)
+        XCTAssertEqual(p[0].scalars[0], 0.94, accuracy: 1e-15)
+        try sgd.update(&p, gradients: half)
+        XCTAssertEqual(p[0].scalars[0], 0.8266, accuracy: 1e-15)
+        // RMSprop, ρ = 0.9, ε = 0, lr = 0.01, p = 1, g = 2, λ = 0.5: g = 2.5, s = 0.1·6.25, p = 1 − 0.01·2.5/√0.625.
+        var rmsprop = RMSprop<Double>(learningRate: 0.01, decay: 0.9, epsilon: 0, weightDecay: 0.5)
+        p = [try Tensor<Double>(shape: [1], scalars: [1])]
+        try rmsprop.update(&p, gradients: [Tensor(shape: [1], scalars: [2])])
+        XCTAssertEqual(p[0].scalars[0], 1 - 0.025 / 0.625.squareRoot(), accuracy: 1e-15)
+        // Adam's first step is lr·sign(g) (bias correction), so the decay shows in the sign:
+        // coupled, g = −0.2 + 1·p = 0.8 > 0 → p = 1 − 0.1; decoupled (AdamW), p·(1 − 0.1·0.5) = 0.95, then
+        // the step against g = 3 → 0.85.
+        var coupled = Adam<Double>(learningRate: 0.1, epsilon: 0, weightDecay: 1)
+        p = [try Tensor<Double>(shape: [1], scalars: [1])]
+        try coupled.update(&p, gradients: [Tensor(shape: [1], scalars: [-0.2])])
+        XCTAssertEqual(p[0].scalars[0], 0.9, accuracy: 1e-15)
+        var adamW = Adam<Double>(learningRate: 0.1, epsilon: 0, weightDecay: 0.5, decoupledWeightDecay: true)
+        p = [try Tensor<Double>(shape: [1], scalars: [1])]
+        try adamW.update(&p, gradients: [Tensor(shape: [1], scalars: [3])])
+        XCTAssertEqual(p[0].scalars[0], 0.85, accuracy: 1e-15)
+        // By name: `adamw` decouples, with PyTorch's default λ = 0.01 unless given.
+        guard case let .adam(named) = try AnyOptimizer<Double>(name: "adamw", learningRate: 0.1) else {
+            return XCTFail("adamw should be an Adam")
+        }
+        XCTAssertTrue(named.decoupledWeightDecay)
+        XCTAssertEqual(named.weightDecay, 0.01)
+        guard case let .rmsprop(rms) = try AnyOptimizer<Double>(name: "rmsprop", learningRate: 0.1, weightDecay: 0.2) else {
+            return XCTFail("rmsprop should be an RMSprop")
+        }
+        XCTAssertEqual(rms.weightDecay, 0.2)
+        // A negative or non-finite decay is refused before anything moves.
+        for bad in [-0.1, Double.nan] {
+            var opt = RMSprop<Double>(learningRate: 0.01, weightDecay: bad)
+            var q = [try Tensor<Double>(shape: [1], scalars: [1])]
+            XCTAssertThrowsError(try opt.update(&q, gradients: half)) { error in
+                XCTAssertTrue("\(error)".contains("RMSprop.weightDecay"), "\(error)")
+            }
+            XCTAssertEqual(q[0].scalars, [1])
+        }
+    }
+
     func testLearningRateScales() throws {
         // Tensor k with scale s_k moves exactly as it would alone under an optimizer with rate lr·s_k
         // (PyTorch's parameter groups); a missing scale is 1, and scale 0 freezes the tensor.
