@@ -242,8 +242,9 @@ struct Experiment<S: RecurrentScalar> {
         if let weights = options.weights { try model.loadWeights(from: weights) }
         let recurrentBefore = firstRecurrentWeight(model)
         var optimizer = try AnyOptimizer<S>(name: options.optimizer, learningRate: options.lr, weightDecay: options.weightDecay)
-        if let rho = options.rho {
-            optimizer = .rmsprop(RMSprop(learningRate: options.lr, decay: rho, weightDecay: options.weightDecay ?? 0))
+        if case var .rmsprop(rmsprop) = optimizer, let rho = options.rho {
+            rmsprop.decay = rho
+            optimizer = .rmsprop(rmsprop)
         }
         if let scale = options.recurrentLRScale {
             optimizer.learningRateScales = model.parameterNames.map { $0.hasPrefix("weight_hh_") ? scale : 1 }
@@ -308,14 +309,13 @@ struct Experiment<S: RecurrentScalar> {
             ("threads", "\(KernelSettings.threadCount)"),
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
-        if let rho = options.rho { fields.insert(("rho", "\(rho)"), at: fields.firstIndex { $0.0 == "lr" }! + 1) }
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
-        if let scale = options.recurrentLRScale {
-            fields.insert(("recurrent_lr_scale", "\(scale)"), at: fields.firstIndex { $0.0 == "lr" }! + 1)
+        // Optimizer settings given on the command line follow the learning rate, in the order of the flags' help.
+        let optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
+                                 ("recurrent_lr_scale", options.recurrentLRScale)].compactMap { key, value in
+            value.map { (key, "\($0)") }
         }
-        if let lambda = options.weightDecay {
-            fields.insert(("weight_decay", "\(lambda)"), at: fields.firstIndex { $0.0 == "lr" }! + 1)
-        }
+        fields.insert(contentsOf: optimizerSettings, at: fields.firstIndex { $0.0 == "lr" }! + 1)
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         return ExperimentResult(records: records, json: json, finalMetric: final, baseline: task.baseline,
                                 isClassification: task.isClassification, recurrentBefore: recurrentBefore,
