@@ -105,6 +105,8 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     public var generator: RandomGenerator
     /// Updates done so far.
     public var step = 0
+    /// A limit on the spectral norm of some weights, applied after updates (`nil`: none).
+    public var spectralNormLimit: SpectralNormLimit? = nil
 
     /// A trainer at step 0.
     /// - Parameters:
@@ -160,6 +162,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         optimizer.learningRate = configuration.schedule.rate(atStep: step)
         var parameters = model.parameters
         try optimizer.update(&parameters, gradients: gradients)
+        if let limit = spectralNormLimit, (step + 1) % limit.interval == 0 { try limit.apply(to: &parameters) }
         try model.setParameters(parameters)
         step += 1
         let metric = classification ? Double(loss.correct) / Double(batch.inputs.shape[1]) : loss.value
