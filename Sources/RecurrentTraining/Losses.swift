@@ -71,4 +71,68 @@ public enum Loss {
         }
         return LossResult(value: total / Double(rows), gradient: try Tensor(shape: [rows, k], scalars: gradient), correct: correct)
     }
+
+    /// The norm-stabilizer penalty of Krueger & Memisevic (2016), which asks the states of a recurrent layer to
+    /// keep their norm from one step to the next:
+    ///
+    ///     L = β · (1/B) Σ_b (1/T_b) Σ_{t=1}^{T_b−1} (‖h_{t,b}‖ − ‖h_{t−1,b}‖)²
+    ///     ∂L/∂h_{t,b} = (2β / (B T_b)) · (d_t − d_{t+1}) · h_{t,b}/‖h_{t,b}‖,   d_t = ‖h_t‖ − ‖h_{t−1}‖
+    ///
+    /// (d_0 = d_{T_b} = 0; a state of norm 0 — common with ReLU — gets gradient 0, the subgradient.)
+    /// It penalizes growth and decay of the state alike, so a ReLU network with an identity-like recurrent
+    /// matrix is steered away from the exploding regime without a hard limit on its weights.
+    /// - Parameters:
+    ///   - states: (T, B, H), e.g. ``RecurrentModel/topOutputs(of:)``.
+    ///   - lengths: optional per-row lengths (1...T): only a row's first `lengths[b]` steps count.
+    ///   - strength: β ≥ 0 (Krueger & Memisevic used 50–500 for language and speech models).
+    /// - Returns: L and ∂L/∂states.
+    /// - Throws: `RecurrentError` for a tensor that is not rank 3, bad lengths, non-finite states or a negative β.
+    ///
+    /// ```swift
+    /// let states = try Tensor<Double>(shape: [3, 1, 2], scalars: [3, 4,  0, 0,  6, 8])   // norms 5, 0, 10
+    /// let penalty = try Loss.normStabilizer(states: states, strength: 1)
+    /// // penalty.value == ((0 − 5)² + (10 − 0)²) / 3 == 125 / 3
+    /// ```
+    public static func normStabilizer<S: RecurrentScalar>(states: Tensor<S>, lengths: [Int]? = nil, strength: Double) throws
+        -> LossResult<S> {
+        guard states.rank == 3 else {
+            throw RecurrentError.shapeMismatch(operation: "Loss.normStabilizer", expected: "(T, B, H) states", got: "\(states.shape)")
+        }
+        guard strength >= 0 && strength.isFinite else {
+            throw RecurrentError.invalidArgument(what: "Loss.normStabilizer strength", reason: "must be finite and ≥ 0, got \(strength)")
+        }
+        try states.requireFinite("Loss.normStabilizer states")
+        let (steps, batch, width) = (states.shape[0], states.shape[1], states.shape[2])
+        if let lengths {
+            guard lengths.count == batch else {
+                throw RecurrentError.invalidArgument(what: "Loss.normStabilizer lengths", reason: "expected \(batch) lengths, got \(lengths.count)")
+            }
+            if let bad = lengths.firstIndex(where: { $0 < 1 || $0 > steps }) {
+                throw RecurrentError.invalidArgument(what: "Loss.normStabilizer lengths[\(bad)]", reason: "must be in 1...\(steps), got \(lengths[bad])")
+            }
+        }
+        let h = states.scalars
+        var gradient = [S](repeating: 0, count: h.count)
+        var total = 0.0
+        for b in 0..<batch {
+            let length = lengths?[b] ?? steps
+            var norms = [Double](repeating: 0, count: length)          // ‖h_{t,b}‖
+            for t in 0..<length {
+                let row = (t * batch + b) * width
+                var sum = 0.0
+                for j in 0..<width { sum += Double(h[row + j]) * Double(h[row + j]) }
+                norms[t] = sum.squareRoot()
+            }
+            let scale = strength / (Double(batch) * Double(length))
+            for t in 1..<max(length, 1) { total += scale * (norms[t] - norms[t - 1]) * (norms[t] - norms[t - 1]) }
+            for t in 0..<length where norms[t] > 0 {
+                let dIn = t >= 1 ? norms[t] - norms[t - 1] : 0
+                let dOut = t + 1 < length ? norms[t + 1] - norms[t] : 0
+                let factor = 2 * scale * (dIn - dOut) / norms[t]
+                let row = (t * batch + b) * width
+                for j in 0..<width { gradient[row + j] = S(factor * Double(h[row + j])) }
+            }
+        }
+        return LossResult(value: total, gradient: try Tensor(shape: states.shape, scalars: gradient))
+    }
 }

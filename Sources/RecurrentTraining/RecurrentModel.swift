@@ -208,21 +208,39 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     /// - Parameters:
     ///   - pass: from ``forward(_:initialStates:lengths:generator:)`` with the current parameters.
     ///   - outputGradient: ∂L/∂output, shaped like `pass.output`.
+    ///   - topOutputGradient: optional ∂L/∂(top layer's states at every step), (T, B, D·H) like
+    ///     ``topOutputs(of:)``, for a loss on the states themselves (e.g. ``Loss/normStabilizer(states:lengths:strength:)``).
     ///   - gradients: accumulated with `+=`.
     /// - Returns: ∂L/∂input, (T, B, I).
     /// - Throws: `RecurrentError` when the gradient shapes do not match.
-    public func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
+    public func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, topOutputGradient: Tensor<Scalar>? = nil,
+                         into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
         var unused: [Double]? = nil
-        return try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &unused)
+        return try backward(pass, outputGradient: outputGradient, topOutputGradient: topOutputGradient, into: &gradients, flow: &unused)
     }
 
     /// ``backward(_:outputGradient:into:)`` for an input that needs no gradient (the usual case: data): the same
     /// parameter gradients, bit for bit, without the first layer's product for ∂L/∂input.
     /// - Parameters: as for ``backward(_:outputGradient:into:)``.
     /// - Throws: `RecurrentError` when the gradient shapes do not match.
-    public func backwardWithoutInputGradient(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>]) throws {
+    public func backwardWithoutInputGradient(_ pass: Pass, outputGradient: Tensor<Scalar>, topOutputGradient: Tensor<Scalar>? = nil,
+                                             into gradients: inout [Tensor<Scalar>]) throws {
         var unused: [Double]? = nil
-        _ = try backward(pass, outputGradient: outputGradient, into: &gradients, flow: &unused, inputGradient: false)
+        _ = try backward(pass, outputGradient: outputGradient, topOutputGradient: topOutputGradient, into: &gradients, flow: &unused,
+                         inputGradient: false)
+    }
+
+    /// The top layer's states at every step, (T, B, D·H): the reverse direction's re-aligned to input time and
+    /// concatenated after the forward one's, zero at a ragged batch's padded steps. What a loss on the states
+    /// reads; its gradient goes back through `topOutputGradient` of ``backward(_:outputGradient:topOutputGradient:into:)``.
+    /// - Parameter pass: a forward pass of this model.
+    /// - Returns: (T, B, D·H).
+    /// - Throws: `RecurrentError` (internal shape checks).
+    public func topOutputs(of pass: Pass) throws -> Tensor<Scalar> {
+        let top = pass.layerPasses[pass.layerPasses.count - 1]
+        var outputs = top[0].outputs
+        if isBidirectional { outputs = try concatenateFeatures(outputs, reverseTime(top[1].outputs, lengths: pass.lengths)) }
+        return outputs
     }
 
     /// The gradient flow through time of the bottom layer (forward direction): `norms[t] = ‖∂L/∂h_t‖` for the loss
@@ -240,8 +258,8 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     }
 
     /// The backward pass; with `inputGradient == false` the first layer skips ∂L/∂input and the result is empty.
-    func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, into gradients: inout [Tensor<Scalar>],
-                  flow: inout [Double]?, inputGradient: Bool = true) throws -> Tensor<Scalar> {
+    func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, topOutputGradient: Tensor<Scalar>? = nil,
+                  into gradients: inout [Tensor<Scalar>], flow: inout [Double]?, inputGradient: Bool = true) throws -> Tensor<Scalar> {
         try outputGradient.requireShape(pass.output.shape, "RecurrentModel.backward outputGradient")
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.backward gradients", reason: "shapes differ from the model's parameters")
@@ -273,6 +291,10 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
                 let s = pass.layerPasses[layers.count - 1][d].finalState.shape[1]
                 dFinals[d] = try embedColumns(sliceColumns(dFeatures, from: d * topWidth, count: topWidth), width: s)
             }
+        }
+        if let extra = topOutputGradient {
+            try extra.requireShape([steps, batch, topWidth * directions], "RecurrentModel.backward topOutputGradient")
+            dOutputs = try dOutputs.map { try $0.adding(extra) } ?? extra
         }
         var dInput = try Tensor<Scalar>(shape: inputGradient ? [steps, batch, inputSize] : [0])
         for l in layers.indices.reversed() {

@@ -107,6 +107,9 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     public var step = 0
     /// A limit on the spectral norm of some weights, applied after updates (`nil`: none).
     public var spectralNormLimit: SpectralNormLimit? = nil
+    /// β of the norm-stabilizer penalty on the top layer's states (``Loss/normStabilizer(states:lengths:strength:)``),
+    /// added to the task's loss; 0: off. The reported training loss is the task's alone, comparable across β.
+    public var normStabilizer = 0.0
 
     /// A trainer at step 0.
     /// - Parameters:
@@ -154,8 +157,11 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
                     + "(and the last checkpoint, if any, is intact). Lower the learning rate (now \(optimizer.learningRate)) "
                     + "or clip harder")
         }
+        let penalty = normStabilizer > 0
+            ? try Loss.normStabilizer(states: model.topOutputs(of: pass), strength: normStabilizer) : nil
         var gradients = model.zeroGradients()
-        try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, into: &gradients)
+        try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, topOutputGradient: penalty?.gradient,
+                                               into: &gradients)
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
                                                          names: model.parameterNames)

@@ -47,6 +47,8 @@ enum TrainCommand: Command {
                             the other parameters (default 1), as a PyTorch parameter group with its own lr
           --max-recurrent-norm γ  after every update, clip the singular values of the recurrent matrices
                             (weight_hh) at γ, so that ‖W_hh‖₂ ≤ γ (default off)
+          --norm-stabilizer β  add β·mean_t (‖h_t‖ − ‖h_{t−1}‖)² of the top layer's states to the loss
+                            (Krueger & Memisevic 2016; default 0, off)
           --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
           --clip C          clip gradients to global norm C (default 1; 0 disables)
@@ -75,7 +77,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--norm-stabilizer", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -105,6 +107,7 @@ struct TrainOptions {
     var recurrentLRScale: Double? = nil
     var weightDecay: Double? = nil
     var maxRecurrentNorm: Double? = nil
+    var normStabilizer: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -131,6 +134,8 @@ struct TrainOptions {
         if let f = recurrentLRScale, f <= 0 { throw UsageError("--recurrent-lr-scale must be positive, got \(f)") }
         maxRecurrentNorm = try p.finiteDouble("--max-recurrent-norm")
         if let γ = maxRecurrentNorm, γ <= 0 { throw UsageError("--max-recurrent-norm must be positive, got \(γ)") }
+        normStabilizer = try p.finiteDouble("--norm-stabilizer")
+        if let β = normStabilizer, β < 0 { throw UsageError("--norm-stabilizer must be zero or positive, got \(β)") }
         weightDecay = try p.finiteDouble("--weight-decay")
         if let λ = weightDecay, λ < 0 { throw UsageError("--weight-decay must be zero or positive, got \(λ)") }
         layers = try p.positiveInt("--layers") ?? layers
@@ -260,6 +265,7 @@ struct Experiment<S: RecurrentScalar> {
             let recurrent = model.parameterNames.indices.filter { model.parameterNames[$0].hasPrefix("weight_hh_") }
             trainer.spectralNormLimit = try SpectralNormLimit(maxNorm: γ, parameterIndices: recurrent)
         }
+        trainer.normStabilizer = options.normStabilizer ?? 0
         let steps: Int
         if let epochs = options.epochs, let pixel = task as? PixelMNISTTask {
             steps = max(1, epochs * pixel.epochSize / options.batch)
@@ -321,7 +327,8 @@ struct Experiment<S: RecurrentScalar> {
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
         // Optimizer settings given on the command line follow the learning rate, in the order of the flags' help.
         let optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
-                                 ("recurrent_lr_scale", options.recurrentLRScale), ("max_recurrent_norm", options.maxRecurrentNorm)].compactMap { key, value in
+                                 ("recurrent_lr_scale", options.recurrentLRScale), ("max_recurrent_norm", options.maxRecurrentNorm),
+                                 ("norm_stabilizer", options.normStabilizer)].compactMap { key, value in
             value.map { (key, "\($0)") }
         }
         fields.insert(contentsOf: optimizerSettings, at: fields.firstIndex { $0.0 == "lr" }! + 1)

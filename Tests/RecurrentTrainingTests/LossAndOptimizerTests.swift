@@ -1,6 +1,7 @@
 import XCTest
 @testable import RecurrentTraining
 import Recurrent
+import RecurrentInitializers
 
 /// Losses and optimizer steps against values computed by hand (worked out in the comments).
 final class LossAndOptimizerTests: XCTestCase {
@@ -27,6 +28,41 @@ final class LossAndOptimizerTests: XCTestCase {
         XCTAssertThrowsError(try Loss.softmaxCrossEntropy(logits: logits, labels: [2])) { error in
             XCTAssertTrue("\(error)".contains("labels[0]"), "\(error)")
         }
+    }
+
+    /// Hand-computed values, then central differences in Double (ε = 1e-6; the penalty is a sum of O(1) squares
+    /// of smooth norms away from 0, so rounding error ≈ 1e-10 leaves a 1e-7 tolerance three orders of margin).
+    func testNormStabilizer() throws {
+        // Norms 5, 0, 10 over three steps: ((0 − 5)² + (10 − 0)²) / 3; the zero state gets gradient 0.
+        let states = try Tensor<Double>(shape: [3, 1, 2], scalars: [3, 4, 0, 0, 6, 8])
+        let simple = try Loss.normStabilizer(states: states, strength: 1)
+        XCTAssertEqual(simple.value, 125.0 / 3, accuracy: 1e-12)
+        // ∂/∂h_0 = (2/3)(0 − (0 − 5)) h_0/5 = (2/3)(3, 4); ∂/∂h_2 = (2/3)(10 − 0) h_2/10 = (2/3)(6, 8).
+        let expected = [2.0, 8.0 / 3, 0, 0, 4, 16.0 / 3]
+        for (a, b) in zip(simple.gradient.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+
+        var generator = RandomGenerator(seed: 4)
+        let shape = [6, 3, 4], lengths = [6, 1, 4]
+        let h = try Tensor<Double>(shape: shape, scalars: (0..<72).map { _ in generator.nextUniform() * 2 - 1 })
+        let result = try Loss.normStabilizer(states: h, lengths: lengths, strength: 0.5)
+        var worst = 0.0
+        for index in 0..<h.count {
+            var values = h.scalars
+            values[index] += 1e-6
+            let plus = try Loss.normStabilizer(states: Tensor(shape: shape, scalars: values), lengths: lengths, strength: 0.5).value
+            values[index] -= 2e-6
+            let minus = try Loss.normStabilizer(states: Tensor(shape: shape, scalars: values), lengths: lengths, strength: 0.5).value
+            worst = max(worst, abs(result.gradient.scalars[index] - (plus - minus) / 2e-6))
+        }
+        XCTAssertLessThan(worst, 1e-7)
+        // Steps past a row's length get no gradient; a row of length 1 has no difference at all.
+        var rowOne: [Double] = []
+        for t in 0..<6 { rowOne += result.gradient.scalars[(t * 3 + 1) * 4..<(t * 3 + 1) * 4 + 4] }
+        XCTAssertEqual(rowOne, [Double](repeating: 0, count: 24))
+        XCTAssertEqual(try Loss.normStabilizer(states: h, lengths: lengths, strength: 0).value, 0)
+        XCTAssertThrowsError(try Loss.normStabilizer(states: h, lengths: [6, 0, 4], strength: 1)) { XCTAssertTrue("\($0)".contains("lengths[1]")) }
+        XCTAssertThrowsError(try Loss.normStabilizer(states: h, strength: -1)) { XCTAssertTrue("\($0)".contains("strength")) }
+        XCTAssertThrowsError(try Loss.normStabilizer(states: Tensor<Double>(shape: [2, 2]), strength: 1))
     }
 
     func testSGDMomentumAndNesterov() throws {

@@ -9,7 +9,7 @@ import RecurrentInitializers
 final class ModelGradientTests: XCTestCase {
     func check<Cell: RecurrentCell>(
         _ model: RecurrentModel<Cell>, steps: Int = 5, batch: Int = 3, lengths: [Int]? = nil, dropoutSeed: UInt64? = nil,
-        file: StaticString = #filePath, line: UInt = #line
+        normStabilizer: Double = 0, file: StaticString = #filePath, line: UInt = #line
     ) throws where Cell.Scalar == Double {
         var generator = RandomGenerator(seed: 99)
         let x = try Tensor<Double>(shape: [steps, batch, model.inputSize],
@@ -21,13 +21,22 @@ final class ModelGradientTests: XCTestCase {
         }
         let pass = try run(model, x)
         let weights = (0..<pass.output.count).map { _ in generator.nextUniform() * 2 - 1 }
-        func loss(_ p: RecurrentModel<Cell>.Pass) -> Double { zip(p.output.scalars, weights).reduce(0) { $0 + $1.0 * $1.1 } }
+        // With normStabilizer β > 0 the loss also has the penalty on the top layer's states, whose gradient enters
+        // through `topOutputGradient`: this checks the penalty, `topOutputs` and the plumbing together.
+        func penalty(_ p: RecurrentModel<Cell>.Pass) throws -> LossResult<Double>? {
+            normStabilizer > 0 ? try Loss.normStabilizer(states: model.topOutputs(of: p), lengths: lengths, strength: normStabilizer) : nil
+        }
+        func loss(_ p: RecurrentModel<Cell>.Pass) throws -> Double {
+            try zip(p.output.scalars, weights).reduce(0) { $0 + $1.0 * $1.1 } + (penalty(p)?.value ?? 0)
+        }
+        let stateGradient = try penalty(pass)?.gradient
         var gradients = model.zeroGradients()
-        let dx = try model.backward(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights), into: &gradients)
+        let dx = try model.backward(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights),
+                                    topOutputGradient: stateGradient, into: &gradients)
         // Without the input gradient (what the trainer runs): the same parameter gradients, bit for bit.
         var withoutInput = model.zeroGradients()
         try model.backwardWithoutInputGradient(pass, outputGradient: Tensor(shape: pass.output.shape, scalars: weights),
-                                               into: &withoutInput)
+                                               topOutputGradient: stateGradient, into: &withoutInput)
         XCTAssertEqual(withoutInput.map(\.scalars), gradients.map(\.scalars), "gradients without the input gradient",
                        file: file, line: line)
         let epsilon = 1e-6
@@ -43,7 +52,7 @@ final class ModelGradientTests: XCTestCase {
                     p[k] = try Tensor(shape: p[k].shape, scalars: values)
                     var shifted = model
                     try shifted.setParameters(p)
-                    estimates.append(loss(try run(shifted, x)))
+                    estimates.append(try loss(try run(shifted, x)))
                 }
                 let numeric = (estimates[0] - estimates[1]) / (2 * epsilon), analytic = gradients[k].scalars[index]
                 worst = max(worst, abs(analytic - numeric) / max(1, abs(analytic), abs(numeric)))
@@ -54,9 +63,9 @@ final class ModelGradientTests: XCTestCase {
         for index in 0..<x.count {
             var values = x.scalars
             values[index] += epsilon
-            let plus = loss(try run(model, Tensor(shape: x.shape, scalars: values)))
+            let plus = try loss(try run(model, Tensor(shape: x.shape, scalars: values)))
             values[index] -= 2 * epsilon
-            let minus = loss(try run(model, Tensor(shape: x.shape, scalars: values)))
+            let minus = try loss(try run(model, Tensor(shape: x.shape, scalars: values)))
             let numeric = (plus - minus) / (2 * epsilon)
             worst = max(worst, abs(dx.scalars[index] - numeric) / max(1, abs(numeric)))
         }
@@ -89,6 +98,19 @@ final class ModelGradientTests: XCTestCase {
             try SimpleRNNCell<Double>.npRNN(inputSize: i, hiddenSize: 4, seed: UInt64(l))
         }
         try check(model, lengths: [5, 3, 1], dropoutSeed: 9)
+    }
+
+    /// The norm-stabilizer penalty on the top layer's states, added to the loss: sequence to one (the states'
+    /// gradient is otherwise only the last step's), bidirectional and ragged, and every-step output.
+    func testNormStabilizerOnTopStates() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 2, layers: 2, bidirectional: true, seed: 6) { i, l, d in
+            try SimpleRNNCell<Double>.irnn(inputSize: i, hiddenSize: 3, inputStandardDeviation: 0.5, seed: UInt64(10 * l + d))
+        }
+        try check(model, lengths: [5, 2, 4], normStabilizer: 0.7)
+        let everyStep = try RecurrentModel(inputSize: 2, outputSize: 1, outputMode: .everyStep, seed: 7) { i, _, _ in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 4, seed: 3)
+        }
+        try check(everyStep, normStabilizer: 2)
     }
 
     /// Truncated BPTT: the final states of one batch start the next, as plain values.
