@@ -93,6 +93,8 @@ public enum Loss {
     /// let penalty = try Loss.normStabilizer(states: states, strength: 1)
     /// // penalty.value == ((0 − 5)² + (10 − 0)²) / 3 == 125 / 3
     /// ```
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func normStabilizer<S: RecurrentScalar>(states: Tensor<S>, lengths: [Int]? = nil, strength: Double) throws
         -> LossResult<S> {
         guard states.rank == 3 else {
@@ -101,7 +103,6 @@ public enum Loss {
         guard strength >= 0 && strength.isFinite else {
             throw RecurrentError.invalidArgument(what: "Loss.normStabilizer strength", reason: "must be finite and ≥ 0, got \(strength)")
         }
-        try states.requireFinite("Loss.normStabilizer states")
         let (steps, batch, width) = (states.shape[0], states.shape[1], states.shape[2])
         if let lengths {
             guard lengths.count == batch else {
@@ -111,28 +112,41 @@ public enum Loss {
                 throw RecurrentError.invalidArgument(what: "Loss.normStabilizer lengths[\(bad)]", reason: "must be in 1...\(steps), got \(lengths[bad])")
             }
         }
-        let h = states.scalars
-        var gradient = [S](repeating: 0, count: h.count)
+        var gradient = try Tensor<S>(shape: states.shape)
         var total = 0.0
-        for b in 0..<batch {
-            let length = lengths?[b] ?? steps
-            var norms = [Double](repeating: 0, count: length)          // ‖h_{t,b}‖
-            for t in 0..<length {
-                let row = (t * batch + b) * width
-                var sum = 0.0
-                for j in 0..<width { sum += Double(h[row + j]) * Double(h[row + j]) }
-                norms[t] = sum.squareRoot()
-            }
-            let scale = strength / (Double(batch) * Double(length))
-            for t in 1..<max(length, 1) { total += scale * (norms[t] - norms[t - 1]) * (norms[t] - norms[t - 1]) }
-            for t in 0..<length where norms[t] > 0 {
-                let dIn = t >= 1 ? norms[t] - norms[t - 1] : 0
-                let dOut = t + 1 < length ? norms[t + 1] - norms[t] : 0
-                let factor = 2 * scale * (dIn - dOut) / norms[t]
-                let row = (t * batch + b) * width
-                for j in 0..<width { gradient[row + j] = S(factor * Double(h[row + j])) }
+        var norms = [Double](repeating: 0, count: steps)                   // ‖h_{t,b}‖ of one row
+        try states.withUnsafeBufferPointer { h in
+            try gradient.withUnsafeMutableBufferPointer { g in
+                for b in 0..<batch {
+                    let length = lengths?[b] ?? steps
+                    for t in 0..<length {
+                        let row = (t * batch + b) * width
+                        // Four partial sums: one chain of dependent additions would take a full add latency per element.
+                        var sums = SIMD4<Double>.zero
+                        var j = 0
+                        while j + 4 <= width {
+                            let v = SIMD4<Double>(Double(h[row + j]), Double(h[row + j + 1]), Double(h[row + j + 2]), Double(h[row + j + 3]))
+                            sums += v * v
+                            j += 4
+                        }
+                        var sum = sums.sum()
+                        while j < width { sum += Double(h[row + j]) * Double(h[row + j]); j += 1 }
+                        norms[t] = sum.squareRoot()
+                        // A NaN or infinity anywhere in the state makes its norm non-finite.
+                        guard norms[t].isFinite else { try states.requireFinite("Loss.normStabilizer states"); return }
+                    }
+                    let scale = strength / (Double(batch) * Double(length))
+                    for t in 1..<max(length, 1) { total += scale * (norms[t] - norms[t - 1]) * (norms[t] - norms[t - 1]) }
+                    for t in 0..<length where norms[t] > 0 {
+                        let dIn = t >= 1 ? norms[t] - norms[t - 1] : 0
+                        let dOut = t + 1 < length ? norms[t + 1] - norms[t] : 0
+                        let factor = 2 * scale * (dIn - dOut) / norms[t]
+                        let row = (t * batch + b) * width
+                        for j in 0..<width { g[row + j] = S(factor * Double(h[row + j])) }
+                    }
+                }
             }
         }
-        return LossResult(value: total, gradient: try Tensor(shape: states.shape, scalars: gradient))
+        return LossResult(value: total, gradient: gradient)
     }
 }

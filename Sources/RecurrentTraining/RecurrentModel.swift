@@ -409,6 +409,8 @@ func sliceColumns<S: RecurrentScalar>(_ m: Tensor<S>, from start: Int, count: In
 
 /// Features `from..<from+count` of a (T, B, F) tensor.
 func sliceFeatures<S: RecurrentScalar>(_ x: Tensor<S>, from start: Int, count: Int) throws -> Tensor<S> {
+    // All features (one direction): no copy; this runs unspecialized, where a copy costs per-element calls.
+    if start == 0 && count == x.shape[2] { return x }
     let merged = try x.reshaped(to: [x.shape[0] * x.shape[1], x.shape[2]])
     return try sliceColumns(merged, from: start, count: count).reshaped(to: [x.shape[0], x.shape[1], count])
 }

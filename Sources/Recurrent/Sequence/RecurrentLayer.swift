@@ -47,13 +47,19 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         public var outputs: Tensor<Scalar> {
             let (steps, batch) = (self.steps, self.batch)
             let (s, o) = (finalState.shape[1], outputWidth)
-            var scalars = [Scalar](repeating: 0, count: steps * batch * o)
-            scalars.withUnsafeMutableBufferPointer { out in
+            let count = steps * batch * o
+            // Raw zeroing and raw copies: this getter runs unspecialized from generic callers, where typed
+            // initialization costs a value-witness call per element. All-zero bytes are 0 in Float and Double.
+            let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
+                UnsafeMutableRawBufferPointer(out).initializeMemory(as: UInt8.self, repeating: 0)
+                initialized = count
+                guard count > 0 else { return }
                 let sp = states.base, op = out.baseAddress!
                 for t in 0..<steps {
                     for b in 0..<batch {
                         if let lengths, t >= lengths[b] { continue }
-                        (op + (t * batch + b) * o).update(from: sp + ((t + 1) * batch + b) * s, count: o)
+                        UnsafeMutableRawPointer(op + (t * batch + b) * o)
+                            .copyMemory(from: sp + ((t + 1) * batch + b) * s, byteCount: o * MemoryLayout<Scalar>.stride)
                     }
                 }
             }
