@@ -97,6 +97,7 @@ expect 0 "" -- "$rnn" bench --quick --repeats 1
 expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
 expect 2 "usage" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
+expect 0 "model.weight_hh_l0" -- "$rnn" spectrum --weights "$work/a.ckpt"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"
 expect 2 "" -- "$rnn" dynamics --eigenvalues 1 --plot "$work/d.svg"
 

@@ -259,6 +259,9 @@ public enum Spectrum {
         public var largestSingularValue: Double { singularValues.first ?? 0 }
         /// σₙ, the distance (in 2-norm) to the nearest singular matrix.
         public var smallestSingularValue: Double { singularValues.last ?? 0 }
+        /// How many singular values exceed 1: the directions along which one step can stretch a state (and,
+        /// transposed, a gradient). Identity-like matrices that learn long sequences keep many near 1.
+        public var expandingDirectionCount: Int { singularValues.filter { $0 > 1 }.count }
         /// κ₂ = σ₁/σₙ (+∞ for a singular matrix, 1 for n = 0).
         public var conditionNumber: Double {
             guard let first = singularValues.first, let last = singularValues.last else { return 1 }
@@ -300,6 +303,7 @@ public enum Spectrum {
                 "eigenvalues          \(realCount) real, \(complexPairCount) complex pair\(complexPairCount == 1 ? "" : "s")",
                 "singular values      max \(formatSignificant(largestSingularValue))  min \(formatSignificant(smallestSingularValue))",
                 "condition number     \(formatSignificant(conditionNumber))",
+                "σ > 1                \(expandingDirectionCount) of \(singularValues.count) singular values",
             ]
         }
     }

@@ -17,8 +17,8 @@ enum SpectrumCommand: Command {
 
         Prints the spectrum of a square recurrent matrix W: size, spectral radius max|λ|, the range of
         Re λ, how many eigenvalues are real and how many form complex pairs, the largest and smallest
-        singular values and the condition number σ₁/σₙ; optionally draws the eigenvalues in the complex
-        plane with the unit circle |λ| = 1.
+        singular values, the condition number σ₁/σₙ and how many singular values exceed 1; optionally
+        draws the eigenvalues in the complex plane with the unit circle |λ| = 1.
 
         Matrix (one of):
           --init KIND      an initial recurrent matrix, generated exactly as `rnn init KIND` does:
@@ -30,7 +30,8 @@ enum SpectrumCommand: Command {
           --size N         hidden size (with --init)
           --seed S         random seed (with --init, default 0)
           --weights FILE   a safetensors file, e.g. from `rnn train --save`
-          --tensor NAME    the tensor in FILE (default weight_hh_l0); shape (G·H, H)
+          --tensor NAME    the tensor in FILE (default weight_hh_l0; model.weight_hh_l0 in a --checkpoint
+                           file); shape (G·H, H)
           --gates G        gate blocks stacked in the tensor (default: rows / columns, so 4 for LSTM,
                            3 for GRU, 1 for SRNN); each H × H block is analysed and drawn in its own colour
                            (LSTM blocks i, f, g, o; GRU blocks r, z, n)
@@ -74,8 +75,10 @@ enum SpectrumCommand: Command {
             for flag in ["--size", "--seed"] where parsed.string(flag) != nil {
                 throw UsageError("\(flag) applies to --init only")
             }
-            let name = parsed.string("--tensor") ?? "weight_hh_l0"
             let contents = try SafeTensors.read(from: path, as: Double.self)
+            // A training checkpoint stores the model's tensors under `model.`.
+            let isCheckpoint = contents.metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true
+            let name = parsed.string("--tensor") ?? (isCheckpoint ? "model.weight_hh_l0" : "weight_hh_l0")
             let tensor = try contents.tensor(name)
             let matrix = try Matrix(tensor)
             guard matrix.columns > 0, matrix.rows % matrix.columns == 0 else {

@@ -258,6 +258,7 @@ final class SpectrumTests: XCTestCase {
         XCTAssertEqual(identity.spectralRadius, 1)
         XCTAssertEqual(identity.conditionNumber, 1)
         XCTAssertEqual(identity.realCount, 50)
+        XCTAssertEqual(identity.expandingDirectionCount, 0, "σ = 1 exactly does not stretch")
         // U(±1/√N), N = 100: the circular law puts the spectrum in a disc of radius 1/√3 ≈ 0.577;
         // for one sample the radius is within ±0.1 of it, with many complex pairs.
         var generator = RandomGenerator(seed: 0)
@@ -268,7 +269,12 @@ final class SpectrumTests: XCTestCase {
         XCTAssertGreaterThan(s.complexPairCount, 30)
         XCTAssertEqual(s.realCount + 2 * s.complexPairCount, 100)
         XCTAssertLessThanOrEqual(s.spectralRadius, s.largestSingularValue * (1 + 1e-12), "ρ ≤ σ₁")
-        XCTAssertEqual(s.lines.count, 6)
+        // σ₁ of U(±1/√N) is ≈ 2/√3 ≈ 1.15 (quarter-circle law, edge 2σ√N with σ = 1/√(3N)): a few exceed 1.
+        XCTAssertEqual(s.expandingDirectionCount, s.singularValues.filter { $0 > 1 }.count)
+        XCTAssertGreaterThan(s.expandingDirectionCount, 0)
+        XCTAssertLessThan(s.expandingDirectionCount, 20)
+        XCTAssertEqual(s.lines.count, 7)
+        XCTAssertEqual(s.lines.last, "σ > 1                \(s.expandingDirectionCount) of 100 singular values")
     }
 
     // MARK: Singular values
