@@ -93,10 +93,27 @@ public enum Loss {
     /// let penalty = try Loss.normStabilizer(states: states, strength: 1)
     /// // penalty.value == ((0 − 5)² + (10 − 0)²) / 3 == 125 / 3
     /// ```
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
     public static func normStabilizer<S: RecurrentScalar>(states: Tensor<S>, lengths: [Int]? = nil, strength: Double) throws
         -> LossResult<S> {
+        var gradient = try Tensor<S>(shape: [0])
+        let value = try normStabilizer(states: states, lengths: lengths, strength: strength, gradient: &gradient)
+        return LossResult(value: value, gradient: gradient)
+    }
+
+    /// ``normStabilizer(states:lengths:strength:)`` writing ∂L/∂states into `gradient`, whose storage is reused
+    /// when it already has the states' shape (a training loop keeps it between steps: a fresh T·B·H buffer per
+    /// step costs more in page faults than the penalty itself).
+    /// - Parameters:
+    ///   - states: (T, B, H).
+    ///   - lengths: optional per-row lengths (1...T).
+    ///   - strength: β ≥ 0.
+    ///   - gradient: overwritten with ∂L/∂states, (T, B, H).
+    /// - Returns: L.
+    /// - Throws: as ``normStabilizer(states:lengths:strength:)``; `gradient` is then unspecified.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public static func normStabilizer<S: RecurrentScalar>(states: Tensor<S>, lengths: [Int]? = nil, strength: Double,
+                                                          gradient: inout Tensor<S>) throws -> Double {
         guard states.rank == 3 else {
             throw RecurrentError.shapeMismatch(operation: "Loss.normStabilizer", expected: "(T, B, H) states", got: "\(states.shape)")
         }
@@ -112,41 +129,65 @@ public enum Loss {
                 throw RecurrentError.invalidArgument(what: "Loss.normStabilizer lengths[\(bad)]", reason: "must be in 1...\(steps), got \(lengths[bad])")
             }
         }
-        var gradient = try Tensor<S>(shape: states.shape)
+        if gradient.shape != states.shape {
+            let count = states.count
+            // Raw zeroing: a typed `repeating:` fill is a call per element when this runs unspecialized.
+            let zeros = [S](unsafeUninitializedCapacity: count) { buffer, initialized in
+                _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+                initialized = count
+            }
+            gradient = try Tensor(shape: states.shape, scalars: zeros)
+        } else {
+            gradient.withUnsafeMutableBufferPointer { _ = UnsafeMutableRawBufferPointer($0).initializeMemory(as: UInt8.self, repeating: 0) }
+        }
         var total = 0.0
-        var norms = [Double](repeating: 0, count: steps)                   // ‖h_{t,b}‖ of one row
-        try states.withUnsafeBufferPointer { h in
-            try gradient.withUnsafeMutableBufferPointer { g in
-                for b in 0..<batch {
-                    let length = lengths?[b] ?? steps
-                    for t in 0..<length {
-                        let row = (t * batch + b) * width
-                        // Four partial sums: one chain of dependent additions would take a full add latency per element.
-                        var sums = SIMD4<Double>.zero
-                        var j = 0
-                        while j + 4 <= width {
-                            let v = SIMD4<Double>(Double(h[row + j]), Double(h[row + j + 1]), Double(h[row + j + 2]), Double(h[row + j + 3]))
-                            sums += v * v
-                            j += 4
-                        }
-                        var sum = sums.sum()
-                        while j < width { sum += Double(h[row + j]) * Double(h[row + j]); j += 1 }
-                        norms[t] = sum.squareRoot()
-                        // A NaN or infinity anywhere in the state makes its norm non-finite.
-                        guard norms[t].isFinite else { try states.requireFinite("Loss.normStabilizer states"); return }
+        let lengthOf = { (b: Int) -> Int in lengths?[b] ?? steps }
+        // Both passes over the states run in memory order (t, then b); the per-row sums in between are small.
+        var norms = [Double](repeating: 0, count: steps * batch)          // (T, B) ‖h_{t,b}‖
+        var factors = [Double](repeating: 0, count: steps * batch)        // (T, B) ∂L/∂h_{t,b} = factor · h_{t,b}
+        var finite = true
+        states.withUnsafeBufferPointer { h in
+            for t in 0..<steps {
+                for b in 0..<batch where t < lengthOf(b) {
+                    let row = (t * batch + b) * width
+                    // Four partial sums: one chain of dependent additions would take a full add latency per element.
+                    var sums = SIMD4<Double>.zero
+                    var j = 0
+                    while j + 4 <= width {
+                        let v = SIMD4<Double>(Double(h[row + j]), Double(h[row + j + 1]), Double(h[row + j + 2]), Double(h[row + j + 3]))
+                        sums += v * v
+                        j += 4
                     }
-                    let scale = strength / (Double(batch) * Double(length))
-                    for t in 1..<max(length, 1) { total += scale * (norms[t] - norms[t - 1]) * (norms[t] - norms[t - 1]) }
-                    for t in 0..<length where norms[t] > 0 {
-                        let dIn = t >= 1 ? norms[t] - norms[t - 1] : 0
-                        let dOut = t + 1 < length ? norms[t + 1] - norms[t] : 0
-                        let factor = 2 * scale * (dIn - dOut) / norms[t]
-                        let row = (t * batch + b) * width
+                    var sum = sums.sum()
+                    while j < width { sum += Double(h[row + j]) * Double(h[row + j]); j += 1 }
+                    norms[t * batch + b] = sum.squareRoot()
+                    // A NaN or infinity anywhere in the state makes its norm non-finite.
+                    finite = finite && sum.isFinite
+                }
+            }
+        }
+        guard finite else { try states.requireFinite("Loss.normStabilizer states"); return .nan }
+        for b in 0..<batch {
+            let length = lengthOf(b)
+            let scale = strength / (Double(batch) * Double(length))
+            func norm(_ t: Int) -> Double { norms[t * batch + b] }
+            for t in 1..<max(length, 1) { total += scale * (norm(t) - norm(t - 1)) * (norm(t) - norm(t - 1)) }
+            for t in 0..<length where norm(t) > 0 {
+                let dIn = t >= 1 ? norm(t) - norm(t - 1) : 0
+                let dOut = t + 1 < length ? norm(t + 1) - norm(t) : 0
+                factors[t * batch + b] = 2 * scale * (dIn - dOut) / norm(t)
+            }
+        }
+        states.withUnsafeBufferPointer { h in
+            gradient.withUnsafeMutableBufferPointer { g in
+                for t in 0..<steps {
+                    for b in 0..<batch where factors[t * batch + b] != 0 {
+                        let row = (t * batch + b) * width, factor = factors[t * batch + b]
                         for j in 0..<width { g[row + j] = S(factor * Double(h[row + j])) }
                     }
                 }
             }
         }
-        return LossResult(value: total, gradient: gradient)
+        return total
     }
 }

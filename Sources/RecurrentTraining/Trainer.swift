@@ -110,6 +110,8 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     /// β of the norm-stabilizer penalty on the top layer's states (``Loss/normStabilizer(states:lengths:strength:)``),
     /// added to the task's loss; 0: off. The reported training loss is the task's alone, comparable across β.
     public var normStabilizer = 0.0
+    /// ∂(norm-stabilizer penalty)/∂states, kept between steps to reuse its storage.
+    var stateGradient = try! Tensor<Scalar>(shape: [0])  // an empty shape cannot fail
 
     /// A trainer at step 0.
     /// - Parameters:
@@ -157,11 +159,12 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
                     + "(and the last checkpoint, if any, is intact). Lower the learning rate (now \(optimizer.learningRate)) "
                     + "or clip harder")
         }
-        let penalty = normStabilizer > 0
-            ? try Loss.normStabilizer(states: model.topOutputs(of: pass), strength: normStabilizer) : nil
+        if normStabilizer > 0 {
+            _ = try Loss.normStabilizer(states: model.topOutputs(of: pass), strength: normStabilizer, gradient: &stateGradient)
+        }
         var gradients = model.zeroGradients()
-        try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, topOutputGradient: penalty?.gradient,
-                                               into: &gradients)
+        try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient,
+                                               topOutputGradient: normStabilizer > 0 ? stateGradient : nil, into: &gradients)
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
                                                          names: model.parameterNames)

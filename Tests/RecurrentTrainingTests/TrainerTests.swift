@@ -46,6 +46,36 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(a.model.parameters, b.model.parameters)
     }
 
+    /// With `normStabilizer` β the trainer's update is the plain SGD step on the task loss plus β times the
+    /// penalty, bit for bit, also on later steps (where it reuses its gradient buffer).
+    func testNormStabilizerStepsMatchTheirDefinition() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 1, seed: 8) { i, _, _ in
+            try SimpleRNNCell<Double>.irnn(inputSize: i, hiddenSize: 6, inputStandardDeviation: 0.3, seed: 8)
+        }
+        var trainer = Trainer(model: model, optimizer: .sgd(SGD(learningRate: 0.05)), seed: 8)
+        trainer.normStabilizer = 0.5
+        let configuration = TrainingConfiguration(steps: 3, batchSize: 4, learningRate: 0.05, clipNorm: nil, seed: 8)
+        var expected = model
+        var generator = RandomGenerator(seed: 123)
+        for step in 0..<3 {
+            let batch: TaskBatch<Double> = task.trainingBatch(size: 4, index: step, using: &generator)
+            _ = try trainer.trainStep(on: batch, classification: false, configuration: configuration)
+            var none: RandomGenerator? = nil
+            let pass = try expected.forward(batch.inputs, generator: &none)
+            let loss = try Loss.meanSquaredError(prediction: pass.output, target: batch.targets!)
+            let penalty = try Loss.normStabilizer(states: expected.topOutputs(of: pass), strength: 0.5)
+            XCTAssertGreaterThan(penalty.value, 0)
+            var gradients = expected.zeroGradients()
+            try expected.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, topOutputGradient: penalty.gradient,
+                                                      into: &gradients)
+            var sgd = SGD<Double>(learningRate: 0.05)
+            var parameters = expected.parameters
+            try sgd.update(&parameters, gradients: gradients)
+            try expected.setParameters(parameters)
+            XCTAssertEqual(trainer.model.parameters, expected.parameters, "step \(step + 1)")
+        }
+    }
+
     /// A run resumed from a checkpoint continues exactly as the run that was not interrupted.
     func testCheckpointResumeIsBitIdentical() throws {
         let path = FileManagerPath.temporary("resume-\(getpid()).safetensors")
