@@ -256,14 +256,14 @@ struct Experiment<S: RecurrentScalar> {
             rmsprop.decay = rho
             optimizer = .rmsprop(rmsprop)
         }
+        let isRecurrent = model.parameterNames.map { $0.hasPrefix("weight_hh_") }   // the W_hh of every layer
         if let scale = options.recurrentLRScale {
-            optimizer.learningRateScales = model.parameterNames.map { $0.hasPrefix("weight_hh_") ? scale : 1 }
+            optimizer.learningRateScales = isRecurrent.map { $0 ? scale : 1 }
         }
         var trainer = Trainer(model: model, optimizer: optimizer,
                               seed: options.seed &+ 0xDA7A)
         if let γ = options.maxRecurrentNorm {
-            let recurrent = model.parameterNames.indices.filter { model.parameterNames[$0].hasPrefix("weight_hh_") }
-            trainer.spectralNormLimit = try SpectralNormLimit(maxNorm: γ, parameterIndices: recurrent)
+            trainer.spectralNormLimit = try SpectralNormLimit(maxNorm: γ, parameterIndices: isRecurrent.indices.filter { isRecurrent[$0] })
         }
         trainer.normStabilizer = options.normStabilizer ?? 0
         let steps: Int
@@ -325,7 +325,7 @@ struct Experiment<S: RecurrentScalar> {
         ]
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
-        // Optimizer settings given on the command line follow the learning rate, in the order of the flags' help.
+        // Optimization settings given on the command line follow the learning rate, in the order of the flags' help.
         let optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
                                  ("recurrent_lr_scale", options.recurrentLRScale), ("max_recurrent_norm", options.maxRecurrentNorm),
                                  ("norm_stabilizer", options.normStabilizer)].compactMap { key, value in
