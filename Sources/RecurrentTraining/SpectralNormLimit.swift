@@ -17,6 +17,10 @@ import RecurrentInitializers
 /// expanding regime (eigenvalues near 2 and gradient norms in the thousands on pixel MNIST). IndRNN's
 /// γ = 2^(1/T) (states may at most double over the sequence) is the same idea for a diagonal W.
 ///
+/// Cost: the eigenvalues of the n × n Gram matrix on every application, and its eigenvectors when the limit is
+/// exceeded — O(n³) in `Double` on one core. Measured for a 100 × 100 W_hh with the limit active at every update:
+/// ≈ 1.7 ms, an eighth of a pixel-MNIST training step at batch 32; `interval` spreads it over several updates.
+///
 /// The projection is exact up to rounding: after it, ‖W‖₂ ≤ γ (1 + 10⁻¹²) in `Double` and within a few
 /// `Float` ulps of γ in `Float` (the result is rounded back to the tensor's type).
 ///
