@@ -75,6 +75,9 @@ expect 0 "\"rho\":0.9" -- "$rnn" train --task addition --length 10 --hidden 8 --
 expect 2 "--recurrent-lr-scale must be positive" -- "$rnn" train --task addition --recurrent-lr-scale 0 --steps 10 --quiet
 expect 2 "--max-recurrent-norm must be positive" -- "$rnn" train --task addition --max-recurrent-norm -1 --steps 10 --quiet
 expect 0 "\"max_recurrent_norm\":1.0" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --max-recurrent-norm 1
+expect 0 "\"schedule\":\"cosine\",\"warmup\":5,\"min_lr\":0.0001" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --schedule cosine --warmup 5 --min-lr 0.0001
+expect 2 "--decay applies to --schedule step" -- "$rnn" train --task addition --schedule cosine --decay 0.3 --steps 10 --quiet
+expect 2 "--warmup and --min-lr apply to --schedule cosine" -- "$rnn" train --task addition --warmup 3 --steps 10 --quiet
 expect 2 "--norm-stabilizer must be zero or positive" -- "$rnn" train --task addition --norm-stabilizer -2 --steps 10 --quiet
 expect 0 "\"norm_stabilizer\":2.0" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --norm-stabilizer 2
 expect 0 "\"recurrent_lr_scale\":0.3" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --recurrent-lr-scale 0.3

@@ -330,37 +330,6 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     }
 }
 
-/// A learning rate that decays by `factor` every `interval` steps: `lr_t = lr₀ · factor^⌊t / interval⌋`.
-///
-/// ```swift
-/// let schedule = StepDecay(initial: 0.01, factor: 0.5, interval: 1000)
-/// // schedule.rate(atStep: 999) == 0.01, schedule.rate(atStep: 1000) == 0.005
-/// ```
-public struct StepDecay: Sendable, Equatable {
-    /// lr₀, the rate of steps 0 ..< `interval`.
-    public var initial: Double
-    /// The factor applied at every multiple of `interval` (1 keeps the rate constant).
-    public var factor: Double
-    /// Steps between decays, ≥ 1.
-    public var interval: Int
-    /// A step schedule.
-    /// - Parameters:
-    ///   - initial: lr₀.
-    ///   - factor: factor per interval (1 = constant).
-    ///   - interval: steps between decays; values below 1 are taken as 1.
-    public init(initial: Double, factor: Double = 1, interval: Int = 1) {
-        self.initial = initial
-        self.factor = factor
-        self.interval = Swift.max(interval, 1)
-    }
-    /// The rate for step t (0-based).
-    /// - Parameter t: the step, ≥ 0.
-    /// - Returns: `initial · factor^⌊t / interval⌋`.
-    public func rate(atStep t: Int) -> Double {
-        initial * Double.exp(Double(t / interval) * Double.log(factor))
-    }
-}
-
 /// Gradient clipping, the standard remedy for exploding gradients in BPTT.
 ///
 /// ```swift

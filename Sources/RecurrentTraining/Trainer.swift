@@ -12,8 +12,9 @@ public struct TrainingConfiguration: Sendable {
     public var clipNorm: Double?
     /// Element-wise clipping limit, applied before the norm clipping.
     public var clipValue: Double?
-    /// Learning-rate schedule; the optimizer's rate is set from it before every step.
-    public var schedule: StepDecay
+    /// Learning-rate schedule; the optimizer's rate is set from it before every step (the initializer builds a
+    /// ``StepDecay``; assign e.g. a ``CosineDecay`` to change it).
+    public var schedule: any LearningRateSchedule
     /// Seed of the batch stream and of the dropout masks.
     public var seed: UInt64
     /// Evaluate on held-out data every this many steps (and at the end).

@@ -49,8 +49,11 @@ enum TrainCommand: Command {
                             (weight_hh) at γ, so that ‖W_hh‖₂ ≤ γ (default off)
           --norm-stabilizer β  add β·mean_t (‖h_t‖ − ‖h_{t−1}‖)² of the top layer's states to the loss
                             (Krueger & Memisevic 2016; default 0, off)
-          --decay F         multiply the learning rate by F every --decay-every steps (default 0.5)
+          --schedule S      step|cosine (default step)
+          --decay F         step: multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
+          --warmup N        cosine: N steps of linear warm-up to --lr first (default 0)
+          --min-lr X        cosine: the rate at the end of the run (default 0)
           --clip C          clip gradients to global norm C (default 1; 0 disables)
           --clip-value V    clip every gradient element to [-V, V] (default off)
           --seed S          seed of weights, data and dropout (default 1)
@@ -78,7 +81,7 @@ enum TrainCommand: Command {
 
     static let valueOptions: Set<String> = [
         "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--norm-stabilizer", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
-        "--batch", "--optimizer", "--lr", "--decay", "--decay-every", "--clip", "--clip-value", "--seed", "--data",
+        "--batch", "--optimizer", "--lr", "--schedule", "--decay", "--decay-every", "--warmup", "--min-lr", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
     ]
@@ -101,6 +104,7 @@ struct TrainOptions {
     var steps: Int? = nil, epochs: Int? = nil, trainLimit: Int? = nil, testLimit: Int? = nil, threads: Int? = nil
     var dropout = 0.0, lr = 0.001, decay = 0.5, clip = 1.0
     var decayEvery: Int? = nil
+    var schedule = "step", warmup: Int? = nil, minLR: Double? = nil
     var clipValue: Double? = nil
     var inputGain: Double? = nil
     var rho: Double? = nil
@@ -154,6 +158,17 @@ struct TrainOptions {
         decay = try p.finiteDouble("--decay") ?? decay
         if decay <= 0 { throw UsageError("--decay must be positive, got \(decay)") }
         decayEvery = try p.positiveInt("--decay-every")
+        schedule = try p.choice("--schedule", from: ["step", "cosine"]) ?? schedule
+        warmup = try p.positiveInt("--warmup")
+        minLR = try p.finiteDouble("--min-lr")
+        if let m = minLR, !(0...lr).contains(m) { throw UsageError("--min-lr must be in [0, --lr = \(lr)], got \(m)") }
+        if schedule == "cosine" {
+            for flag in ["--decay", "--decay-every"] where p.string(flag) != nil {
+                throw UsageError("\(flag) applies to --schedule step; cosine decays to --min-lr over the run")
+            }
+        } else if warmup != nil || minLR != nil {
+            throw UsageError("--warmup and --min-lr apply to --schedule cosine")
+        }
         clip = try p.finiteDouble("--clip") ?? clip
         if clip < 0 { throw UsageError("--clip must be zero (off) or positive, got \(clip)") }
         clipValue = try p.finiteDouble("--clip-value")
@@ -272,10 +287,14 @@ struct Experiment<S: RecurrentScalar> {
         } else {
             steps = options.steps ?? 4000
         }
-        let configuration = TrainingConfiguration(
+        var configuration = TrainingConfiguration(
             steps: steps, batchSize: options.batch, learningRate: options.lr, clipNorm: options.clip > 0 ? options.clip : nil,
             clipValue: options.clipValue, decayFactor: options.decay, decayInterval: options.decayEvery ?? max(1, steps / 4), seed: options.seed,
             evaluationInterval: options.evalEvery, periodicEvaluationSize: options.isMNIST ? 1000 : 2000)
+        if options.schedule == "cosine" {
+            configuration.schedule = try CosineDecay(peak: options.lr, minimum: options.minLR ?? 0, steps: steps,
+                                                     warmupSteps: options.warmup ?? 0)
+        }
         var records: [TrainingRecord] = []
         var elapsed = 0.0
         if let resume = options.resume {
@@ -326,10 +345,13 @@ struct Experiment<S: RecurrentScalar> {
         if !options.isMNIST { fields.insert(("length", "\(options.length)"), at: 2) }
         if let gain = options.inputGain { fields.insert(("input_gain", "\(gain)"), at: 3) }
         // Optimization settings given on the command line follow the learning rate, in the order of the flags' help.
-        let optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
+        var optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
                                  ("recurrent_lr_scale", options.recurrentLRScale), ("max_recurrent_norm", options.maxRecurrentNorm),
                                  ("norm_stabilizer", options.normStabilizer)].compactMap { key, value in
             value.map { (key, "\($0)") }
+        }
+        if options.schedule == "cosine" {
+            optimizerSettings += [("schedule", quoted("cosine")), ("warmup", "\(options.warmup ?? 0)"), ("min_lr", "\(options.minLR ?? 0)")]
         }
         fields.insert(contentsOf: optimizerSettings, at: fields.firstIndex { $0.0 == "lr" }! + 1)
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"

@@ -211,6 +211,27 @@ final class LossAndOptimizerTests: XCTestCase {
         XCTAssertEqual(schedule.rate(atStep: 25), 0.025, accuracy: 1e-15)
     }
 
+    /// Hand-computed: warm-up (t + 1)/w · peak, the cosine's midpoint at (peak + min)/2, min at and after T.
+    func testCosineDecay() throws {
+        let schedule = try CosineDecay(peak: 0.01, minimum: 0.001, steps: 1000, warmupSteps: 100)
+        XCTAssertEqual(schedule.rate(atStep: 0), 0.0001, accuracy: 1e-18)
+        XCTAssertEqual(schedule.rate(atStep: 49), 0.005, accuracy: 1e-18)
+        XCTAssertEqual(schedule.rate(atStep: 99), 0.01)
+        XCTAssertEqual(schedule.rate(atStep: 100), 0.01)
+        XCTAssertEqual(schedule.rate(atStep: 550), 0.0055, accuracy: 1e-15)
+        // A quarter of the way: min + (peak − min)(1 + cos(π/4))/2.
+        XCTAssertEqual(schedule.rate(atStep: 325), 0.001 + 0.009 * (1 + 0.5.squareRoot()) / 2, accuracy: 1e-15)
+        XCTAssertEqual(schedule.rate(atStep: 1000), 0.001, accuracy: 1e-18)
+        XCTAssertEqual(schedule.rate(atStep: 5000), 0.001, accuracy: 1e-18)
+        let noWarmup = try CosineDecay(peak: 1, steps: 10)
+        XCTAssertEqual(noWarmup.rate(atStep: 0), 1)
+        XCTAssertEqual(noWarmup.rate(atStep: 10), 0)
+        for (bad, what) in [({ try CosineDecay(peak: 0, steps: 10) }, "peak"), ({ try CosineDecay(peak: 1, minimum: 2, steps: 10) }, "minimum"),
+                            ({ try CosineDecay(peak: 1, steps: 10, warmupSteps: 10) }, "steps")] as [(() throws -> CosineDecay, String)] {
+            XCTAssertThrowsError(try bad()) { XCTAssertTrue("\($0)".contains(what), "\($0)") }
+        }
+    }
+
     func testClipByGlobalNorm() throws {
         // Gradients [3] and [4]: norm 5; clipped to 1 → scaled by 1/(5 + 1e-6).
         var g = [try Tensor<Double>(shape: [1], scalars: [3]), try Tensor<Double>(shape: [1], scalars: [4])]

@@ -76,6 +76,18 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// The trainer sets the optimizer's rate from whatever schedule the configuration holds.
+    func testTrainerFollowsAnAssignedSchedule() throws {
+        var trainer = try makeTrainer()
+        var cosine = TrainingConfiguration(steps: 40, batchSize: 8, learningRate: 0.003, seed: 5, evaluationInterval: 10)
+        let schedule = try CosineDecay(peak: 0.003, minimum: 0.0003, steps: 40, warmupSteps: 5)
+        cosine.schedule = schedule
+        for _ in 0..<4 {
+            let record = try trainer.trainUntilNextRecord(task, configuration: cosine, clock: { 0 })
+            XCTAssertEqual(record.learningRate, schedule.rate(atStep: record.step - 1))
+        }
+    }
+
     /// A run resumed from a checkpoint continues exactly as the run that was not interrupted.
     func testCheckpointResumeIsBitIdentical() throws {
         let path = FileManagerPath.temporary("resume-\(getpid()).safetensors")
