@@ -147,7 +147,7 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     ///   - initialStates: optional `[layer][direction]` states (B, S); `nil` means zeros.
     ///   - lengths: optional per-row lengths (1...T) for a ragged batch.
     ///   - generator: a generator for dropout masks; `nil` runs without dropout (evaluation).
-    /// - Returns: the readout output and what ``backward(_:outputGradient:into:)`` needs.
+    /// - Returns: the readout output and what ``backward(_:outputGradient:topOutputGradient:into:)`` needs.
     /// - Throws: `RecurrentError` for a wrong input shape, bad lengths or initial states.
     /// - Complexity: O(L·D·T·B·P·(I + H)) for L layers of D directions, plus the readout.
     public func forward(_ input: Tensor<Scalar>, initialStates: [[Tensor<Scalar>]]? = nil, lengths: [Int]? = nil,
@@ -219,9 +219,9 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
         return try backward(pass, outputGradient: outputGradient, topOutputGradient: topOutputGradient, into: &gradients, flow: &unused)
     }
 
-    /// ``backward(_:outputGradient:into:)`` for an input that needs no gradient (the usual case: data): the same
+    /// ``backward(_:outputGradient:topOutputGradient:into:)`` for an input that needs no gradient (the usual case: data): the same
     /// parameter gradients, bit for bit, without the first layer's product for ∂L/∂input.
-    /// - Parameters: as for ``backward(_:outputGradient:into:)``.
+    /// - Parameters: as for ``backward(_:outputGradient:topOutputGradient:into:)``.
     /// - Throws: `RecurrentError` when the gradient shapes do not match.
     public func backwardWithoutInputGradient(_ pass: Pass, outputGradient: Tensor<Scalar>, topOutputGradient: Tensor<Scalar>? = nil,
                                              into gradients: inout [Tensor<Scalar>]) throws {
