@@ -132,13 +132,7 @@ public enum Loss {
             }
         }
         if gradient.shape != states.shape {
-            let count = states.count
-            // Raw zeroing: a typed `repeating:` fill is a call per element when this runs unspecialized.
-            let zeros = [S](unsafeUninitializedCapacity: count) { buffer, initialized in
-                _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
-                initialized = count
-            }
-            gradient = try Tensor(shape: states.shape, scalars: zeros)
+            gradient = try Tensor(shape: states.shape)
         } else {
             gradient.withUnsafeMutableBufferPointer { _ = UnsafeMutableRawBufferPointer($0).initializeMemory(as: UInt8.self, repeating: 0) }
         }

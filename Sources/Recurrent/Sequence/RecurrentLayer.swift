@@ -47,14 +47,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         public var outputs: Tensor<Scalar> {
             let (steps, batch) = (self.steps, self.batch)
             let (s, o) = (finalState.shape[1], outputWidth)
-            let count = steps * batch * o
-            // Raw zeroing and raw copies: this getter runs unspecialized from generic callers, where typed
-            // initialization costs a value-witness call per element. All-zero bytes are 0 in Float and Double.
-            let scalars = [Scalar](unsafeUninitializedCapacity: count) { out, initialized in
-                UnsafeMutableRawBufferPointer(out).initializeMemory(as: UInt8.self, repeating: 0)
-                initialized = count
-                guard count > 0 else { return }
-                let sp = states.base, op = out.baseAddress!
+            // Zeros (padded steps stay zero), then raw copies: this getter runs unspecialized from generic
+            // callers, where a typed copy costs a value-witness call per element.
+            var scalars = Tensor<Scalar>.zeroedScalars(count: steps * batch * o)
+            scalars.withUnsafeMutableBufferPointer { out in
+                guard let op = out.baseAddress else { return }
+                let sp = states.base
                 for t in 0..<steps {
                     for b in 0..<batch {
                         if let lengths, t >= lengths[b] { continue }

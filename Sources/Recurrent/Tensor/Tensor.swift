@@ -21,7 +21,16 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     public init(shape: [Int], repeating value: Scalar = 0) throws {
         let count = try Tensor.elementCount(of: shape)
         self.shape = shape
-        self.scalars = Array(repeating: value, count: count)
+        self.scalars = value == 0 && value.sign == .plus ? Tensor.zeroedScalars(count: count) : Array(repeating: value, count: count)
+    }
+
+    /// `count` scalars equal to +0, written as raw zero bytes (+0 in IEEE formats): a typed fill costs a
+    /// value-witness call per element whenever it runs unspecialized, from generic code in other modules.
+    static func zeroedScalars(count: Int) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
+            initialized = count
+        }
     }
 
     /// Creates a tensor from row-major scalars.
