@@ -167,19 +167,16 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
         var passes: [[RecurrentLayer<Cell>.Pass]] = [], inputs: [Tensor<Scalar>] = [], masks: [Tensor<Scalar>?] = []
         for l in layers.indices {
             inputs.append(x)
-            let forwardPass = try layers[l].forward(x, initialState: initialStates?[l][0], lengths: lengths)
-            var levelPasses = [forwardPass]
+            var levelPasses = [try layers[l].forward(x, initialState: initialStates?[l][0], lengths: lengths)]
+            if isBidirectional {
+                let reversedInput = try reverseTime(x, lengths: lengths)
+                levelPasses.append(try reverseLayers[l].forward(reversedInput, initialState: initialStates?[l][1], lengths: lengths))
+            }
+            passes.append(levelPasses)
             // Every step's output is read only by a layer above or an every-step readout (the sequence-to-one
             // readout takes the final states): `Pass.outputs` is a copy made on access.
             let needsOutputs = l < layers.count - 1 || outputMode == .everyStep
-            var out = needsOutputs ? forwardPass.outputs : x
-            if isBidirectional {
-                let reversedInput = try reverseTime(x, lengths: lengths)
-                let reversePass = try reverseLayers[l].forward(reversedInput, initialState: initialStates?[l][1], lengths: lengths)
-                levelPasses.append(reversePass)
-                if needsOutputs { out = try concatenateFeatures(out, reverseTime(reversePass.outputs, lengths: lengths)) }
-            }
-            passes.append(levelPasses)
+            var out = needsOutputs ? try levelOutputs(levelPasses, lengths: lengths) : x
             if l < layers.count - 1 {
                 let mask = try dropoutMask(like: out, generator: &generator)
                 if let mask { out = try out.multiplying(mask) }
@@ -237,9 +234,14 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     /// - Returns: (T, B, D·H).
     /// - Throws: `RecurrentError` (internal shape checks).
     public func topOutputs(of pass: Pass) throws -> Tensor<Scalar> {
-        let top = pass.layerPasses[pass.layerPasses.count - 1]
-        var outputs = top[0].outputs
-        if isBidirectional { outputs = try concatenateFeatures(outputs, reverseTime(top[1].outputs, lengths: pass.lengths)) }
+        try levelOutputs(pass.layerPasses[pass.layerPasses.count - 1], lengths: pass.lengths)
+    }
+
+    /// One level's outputs at every step, (T, B, D·H): the forward direction's, then the reverse direction's
+    /// re-aligned to input time.
+    func levelOutputs(_ level: [RecurrentLayer<Cell>.Pass], lengths: [Int]?) throws -> Tensor<Scalar> {
+        var outputs = level[0].outputs
+        if level.count > 1 { outputs = try concatenateFeatures(outputs, reverseTime(level[1].outputs, lengths: lengths)) }
         return outputs
     }
 

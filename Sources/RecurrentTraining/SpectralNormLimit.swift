@@ -91,16 +91,9 @@ public struct SpectralNormLimit: Sendable, Equatable {
     /// - Throws: if the eigensolver does not converge (not observed in practice).
     public static func clip<S: RecurrentScalar>(_ w: Tensor<S>, maxNorm: Double) throws -> (Tensor<S>, Double) {
         let (m, n) = (w.shape[0], w.shape[1])
-        let a = w.scalars.map { Double($0) }                                  // (m, n)
-        var gram = [Double](repeating: 0, count: n * n)                       // (n, n) = WᵀW
-        for r in 0..<m {
-            for i in 0..<n where a[r * n + i] != 0 {
-                let ari = a[r * n + i]
-                for j in i..<n { gram[i * n + j] += ari * a[r * n + j] }
-            }
-        }
-        for i in 0..<n { for j in 0..<i { gram[i * n + j] = gram[j * n + i] } }
-        let gramMatrix = Matrix(rows: n, columns: n, values: gram)
+        let w64 = w.converted(to: Double.self)                                 // (m, n)
+        let a = w64.scalars
+        let gramMatrix = Matrix(rows: n, columns: n, values: try w64.transposed().matmul(w64).scalars)   // (n, n) = WᵀW
         let largest = try SymmetricEigensolver.eigenvalues(of: gramMatrix).last ?? 0
         let norm = max(largest, 0).squareRoot()
         guard norm > maxNorm else { return (w, norm) }
