@@ -80,6 +80,8 @@ expect 2 "--decay applies to --schedule step" -- "$rnn" train --task addition --
 expect 2 "--warmup and --min-lr apply to --schedule cosine" -- "$rnn" train --task addition --warmup 3 --steps 10 --quiet
 expect 2 "--norm-stabilizer must be zero or positive" -- "$rnn" train --task addition --norm-stabilizer -2 --steps 10 --quiet
 expect 0 "\"norm_stabilizer\":2.0" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --norm-stabilizer 2
+expect 2 "--orthogonality-penalty must be zero or positive" -- "$rnn" train --task addition --orthogonality-penalty -1 --steps 10 --quiet
+expect 0 "\"orthogonality_penalty\":0.5" -- "$rnn" train --task addition --cell nprnn --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --orthogonality-penalty 0.5
 expect 0 "\"recurrent_lr_scale\":0.3" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer rmsprop --recurrent-lr-scale 0.3
 expect 2 "--weight-decay must be zero or positive" -- "$rnn" train --task addition --weight-decay -1 --steps 10 --quiet
 expect 0 "\"weight_decay\":0.01" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --optimizer adamw --weight-decay 0.01

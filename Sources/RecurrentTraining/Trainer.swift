@@ -111,6 +111,9 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     /// β of the norm-stabilizer penalty on the top layer's states (``Loss/normStabilizer(states:lengths:strength:)``),
     /// added to the task's loss; 0: off. The reported training loss is the task's alone, comparable across β.
     public var normStabilizer = 0.0
+    /// A soft orthogonality penalty on some weights, added to the loss through its gradient before clipping
+    /// (`nil`: none). Like ``normStabilizer``, it is not part of the reported training loss.
+    public var orthogonalityPenalty: OrthogonalityPenalty? = nil
     /// ∂(norm-stabilizer penalty)/∂states, kept between steps to reuse its storage.
     var stateGradient = try! Tensor<Scalar>(shape: [0])  // an empty shape cannot fail
 
@@ -166,6 +169,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         var gradients = model.zeroGradients()
         try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient,
                                                topOutputGradient: normStabilizer > 0 ? stateGradient : nil, into: &gradients)
+        if let penalty = orthogonalityPenalty { try penalty.addGradient(of: model.parameters, to: &gradients) }
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
                                                          names: model.parameterNames)

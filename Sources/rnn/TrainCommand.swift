@@ -49,6 +49,8 @@ enum TrainCommand: Command {
                             (weight_hh) at γ, so that ‖W_hh‖₂ ≤ γ (default off)
           --norm-stabilizer β  add β·mean_t (‖h_t‖ − ‖h_{t−1}‖)² of the top layer's states to the loss
                             (Krueger & Memisevic 2016; default 0, off)
+          --orthogonality-penalty λ  add λ‖WᵀW − I‖²_F of the recurrent matrices (weight_hh) to the loss,
+                            pulling every singular value toward 1 (Vorontsov et al. 2017; default 0, off)
           --schedule S      step|cosine (default step)
           --decay F         step: multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
@@ -80,7 +82,7 @@ enum TrainCommand: Command {
     }
 
     static let valueOptions: Set<String> = [
-        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--norm-stabilizer", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
+        "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--norm-stabilizer", "--orthogonality-penalty", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
         "--batch", "--optimizer", "--lr", "--schedule", "--decay", "--decay-every", "--warmup", "--min-lr", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
@@ -112,6 +114,7 @@ struct TrainOptions {
     var weightDecay: Double? = nil
     var maxRecurrentNorm: Double? = nil
     var normStabilizer: Double? = nil
+    var orthogonalityPenalty: Double? = nil
     var seed: UInt64 = 1
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
@@ -140,6 +143,8 @@ struct TrainOptions {
         if let γ = maxRecurrentNorm, γ <= 0 { throw UsageError("--max-recurrent-norm must be positive, got \(γ)") }
         normStabilizer = try p.finiteDouble("--norm-stabilizer")
         if let β = normStabilizer, β < 0 { throw UsageError("--norm-stabilizer must be zero or positive, got \(β)") }
+        orthogonalityPenalty = try p.finiteDouble("--orthogonality-penalty")
+        if let λ = orthogonalityPenalty, λ < 0 { throw UsageError("--orthogonality-penalty must be zero or positive, got \(λ)") }
         weightDecay = try p.finiteDouble("--weight-decay")
         if let λ = weightDecay, λ < 0 { throw UsageError("--weight-decay must be zero or positive, got \(λ)") }
         layers = try p.positiveInt("--layers") ?? layers
@@ -272,15 +277,19 @@ struct Experiment<S: RecurrentScalar> {
             optimizer = .rmsprop(rmsprop)
         }
         let isRecurrent = model.parameterNames.map { $0.hasPrefix("weight_hh_") }   // the W_hh of every layer
+        let recurrentIndices = isRecurrent.indices.filter { isRecurrent[$0] }
         if let scale = options.recurrentLRScale {
             optimizer.learningRateScales = isRecurrent.map { $0 ? scale : 1 }
         }
         var trainer = Trainer(model: model, optimizer: optimizer,
                               seed: options.seed &+ 0xDA7A)
         if let γ = options.maxRecurrentNorm {
-            trainer.spectralNormLimit = try SpectralNormLimit(maxNorm: γ, parameterIndices: isRecurrent.indices.filter { isRecurrent[$0] })
+            trainer.spectralNormLimit = try SpectralNormLimit(maxNorm: γ, parameterIndices: recurrentIndices)
         }
         trainer.normStabilizer = options.normStabilizer ?? 0
+        if let λ = options.orthogonalityPenalty, λ > 0 {
+            trainer.orthogonalityPenalty = try OrthogonalityPenalty(strength: λ, parameterIndices: recurrentIndices)
+        }
         let steps: Int
         if let epochs = options.epochs, let pixel = task as? PixelMNISTTask {
             steps = max(1, epochs * pixel.epochSize / options.batch)
@@ -347,7 +356,7 @@ struct Experiment<S: RecurrentScalar> {
         // Optimization settings given on the command line follow the learning rate, in the order of the flags' help.
         var optimizerSettings = [("rho", options.rho), ("weight_decay", options.weightDecay),
                                  ("recurrent_lr_scale", options.recurrentLRScale), ("max_recurrent_norm", options.maxRecurrentNorm),
-                                 ("norm_stabilizer", options.normStabilizer)].compactMap { key, value in
+                                 ("norm_stabilizer", options.normStabilizer), ("orthogonality_penalty", options.orthogonalityPenalty)].compactMap { key, value in
             value.map { (key, "\($0)") }
         }
         if options.schedule == "cosine" {
