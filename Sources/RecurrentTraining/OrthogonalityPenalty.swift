@@ -53,24 +53,16 @@ public struct OrthogonalityPenalty: Sendable, Equatable {
     ///   - gradients: gradients of the same shapes; only the chosen tensors change (`+=`).
     /// - Returns: the penalty P summed over the chosen tensors.
     /// - Throws: `RecurrentError.invalidArgument` when an index is out of range, a tensor is not a matrix, or the
-    ///   gradient's shape differs; `RecurrentError.nonFinite` for a non-finite weight. The gradients are then unchanged.
+    ///   lists differ in length; `RecurrentError.shapeMismatch` when a gradient's shape differs from its
+    ///   parameter's; `RecurrentError.nonFinite` for a non-finite weight. The gradients are then unchanged.
     @discardableResult
     public func addGradient<S: RecurrentScalar>(of parameters: [Tensor<S>], to gradients: inout [Tensor<S>]) throws -> Double {
-        for k in parameterIndices {
-            guard parameters.indices.contains(k), gradients.indices.contains(k) else {
-                throw RecurrentError.invalidArgument(what: "OrthogonalityPenalty.parameterIndices",
-                                                     reason: "index \(k) is outside the \(parameters.count) parameters")
-            }
-            guard parameters[k].rank == 2 else {
-                throw RecurrentError.invalidArgument(what: "OrthogonalityPenalty",
-                                                     reason: "parameter \(k) has shape \(parameters[k].shape), not a matrix")
-            }
-            guard gradients[k].shape == parameters[k].shape else {
-                throw RecurrentError.invalidArgument(what: "OrthogonalityPenalty",
-                                                     reason: "gradient \(k) has shape \(gradients[k].shape), parameter \(parameters[k].shape)")
-            }
-            try parameters[k].requireFinite("OrthogonalityPenalty parameter \(k)")
+        try requireFiniteMatrices(parameterIndices, in: parameters, user: "OrthogonalityPenalty")
+        guard gradients.count == parameters.count else {
+            throw RecurrentError.invalidArgument(what: "OrthogonalityPenalty",
+                                                 reason: "\(gradients.count) gradients for \(parameters.count) parameters")
         }
+        for k in parameterIndices { try gradients[k].requireShape(parameters[k].shape, "OrthogonalityPenalty gradient \(k)") }
         var total = 0.0
         for k in parameterIndices {
             let (value, gradient) = try Self.evaluate(parameters[k], strength: strength)

@@ -64,16 +64,7 @@ public struct SpectralNormLimit: Sendable, Equatable {
     ///   not finite; the list is then unchanged.
     @discardableResult
     public func apply<S: RecurrentScalar>(to parameters: inout [Tensor<S>]) throws -> [Double] {
-        for k in parameterIndices {
-            guard parameters.indices.contains(k) else {
-                throw RecurrentError.invalidArgument(what: "SpectralNormLimit.parameterIndices",
-                                                     reason: "index \(k) is outside the \(parameters.count) parameters")
-            }
-            guard parameters[k].rank == 2 else {
-                throw RecurrentError.invalidArgument(what: "SpectralNormLimit", reason: "parameter \(k) has shape \(parameters[k].shape), not a matrix")
-            }
-            try parameters[k].requireFinite("SpectralNormLimit parameter \(k)")
-        }
+        try requireFiniteMatrices(parameterIndices, in: parameters, user: "SpectralNormLimit")
         var norms: [Double] = []
         for k in parameterIndices {
             let (clipped, norm) = try Self.clip(parameters[k], maxNorm: maxNorm)
