@@ -78,6 +78,12 @@ expect 0 "\"max_recurrent_norm\":1.0" -- "$rnn" train --task addition --length 1
 expect 0 "\"schedule\":\"cosine\",\"warmup\":5,\"min_lr\":0.0001" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --schedule cosine --warmup 5 --min-lr 0.0001
 expect 2 "--decay applies to --schedule step" -- "$rnn" train --task addition --schedule cosine --decay 0.3 --steps 10 --quiet
 expect 2 "--warmup and --min-lr apply to --schedule cosine" -- "$rnn" train --task addition --warmup 3 --steps 10 --quiet
+expect 0 "\"schedule\":\"piecewise\",\"milestones\":\"10:0.0005,15:0.0001\"" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --schedule piecewise --milestones 10:0.0005,15:0.0001
+expect 2 "--schedule piecewise and --milestones go together" -- "$rnn" train --task addition --schedule piecewise --steps 10 --quiet
+expect 2 "--schedule piecewise and --milestones go together" -- "$rnn" train --task addition --milestones 5:0.1 --steps 10 --quiet
+expect 2 "--milestones: the steps must increase" -- "$rnn" train --task addition --schedule piecewise --milestones 9:0.1,5:0.01 --steps 10 --quiet
+expect 2 "--milestones expects STEP:RATE" -- "$rnn" train --task addition --schedule piecewise --milestones 9-0.1 --steps 10 --quiet
+expect 2 "--decay applies to --schedule step; piecewise sets its own rates" -- "$rnn" train --task addition --schedule piecewise --milestones 5:0.1 --decay 0.5 --steps 10 --quiet
 expect 2 "--norm-stabilizer must be zero or positive" -- "$rnn" train --task addition --norm-stabilizer -2 --steps 10 --quiet
 expect 0 "\"norm_stabilizer\":2.0" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --norm-stabilizer 2
 expect 2 "--orthogonality-penalty must be zero or positive" -- "$rnn" train --task addition --orthogonality-penalty -1 --steps 10 --quiet

@@ -110,3 +110,50 @@ public struct CosineDecay: LearningRateSchedule, Equatable {
         return peak - (peak - minimum) * (1 - cos(Double.pi * progress)) / 2
     }
 }
+
+/// A rate that is constant between given steps and changes to given values at them — PyTorch's `MultiStepLR`
+/// with the rates written out, Keras's `PiecewiseConstantDecay`:
+///
+///     lr_t = values[k],  k = the number of boundaries ≤ t
+///
+/// so `values[0]` holds before the first boundary and a boundary b is the first step at the new rate. It
+/// replays a run that was stopped and resumed with a new `--lr` at those steps, as one uninterrupted run.
+///
+/// ```swift
+/// let schedule = try PiecewiseConstant(values: [1e-4, 3e-5, 1e-5], boundaries: [28_125, 58_125])
+/// // rate(atStep: 28_124) == 1e-4, rate(atStep: 28_125) == 3e-5, rate(atStep: 10⁶) == 1e-5
+/// ```
+public struct PiecewiseConstant: LearningRateSchedule, Equatable {
+    /// The rates: one more than ``boundaries``.
+    public var values: [Double]
+    /// The steps at which the rate changes, increasing and positive.
+    public var boundaries: [Int]
+
+    /// A piecewise-constant schedule.
+    /// - Parameters:
+    ///   - values: the rates, finite and not negative; `boundaries.count + 1` of them.
+    ///   - boundaries: strictly increasing steps ≥ 1.
+    /// - Throws: `RecurrentError.invalidArgument` naming the bad setting.
+    public init(values: [Double], boundaries: [Int]) throws {
+        guard values.count == boundaries.count + 1 else {
+            throw RecurrentError.invalidArgument(what: "PiecewiseConstant.values",
+                                                 reason: "needs one more rate than boundaries, got \(values.count) rates and \(boundaries.count) boundaries")
+        }
+        if let bad = values.first(where: { !($0.isFinite && $0 >= 0) }) {
+            throw RecurrentError.invalidArgument(what: "PiecewiseConstant.values", reason: "rates must be finite and not negative, got \(bad)")
+        }
+        guard boundaries.first.map({ $0 >= 1 }) ?? true, zip(boundaries, boundaries.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw RecurrentError.invalidArgument(what: "PiecewiseConstant.boundaries",
+                                                 reason: "must be strictly increasing steps ≥ 1, got \(boundaries)")
+        }
+        self.values = values
+        self.boundaries = boundaries
+    }
+
+    /// The rate for step t (0-based).
+    /// - Parameter t: the step, ≥ 0.
+    /// - Returns: `values[k]` with k the number of boundaries ≤ t.
+    public func rate(atStep t: Int) -> Double {
+        values[boundaries.prefix { $0 <= t }.count]
+    }
+}

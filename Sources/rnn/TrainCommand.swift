@@ -51,11 +51,14 @@ enum TrainCommand: Command {
                             (Krueger & Memisevic 2016; default 0, off)
           --orthogonality-penalty λ  add λ‖WᵀW − I‖²_F of the recurrent matrices (weight_hh) to the loss,
                             pulling every singular value toward 1 (Vorontsov et al. 2017; default 0, off)
-          --schedule S      step|cosine (default step)
+          --schedule S      step|cosine|piecewise (default step)
           --decay F         step: multiply the learning rate by F every --decay-every steps (default 0.5)
           --decay-every N   (default: a quarter of the run, so the rate halves three times)
           --warmup N        cosine: N steps of linear warm-up to --lr first (default 0)
           --min-lr X        cosine: the rate at the end of the run (default 0)
+          --milestones LIST piecewise: STEP:RATE,… — --lr until the first STEP, then each RATE from its STEP on
+                            (PyTorch's MultiStepLR with the rates written out); replays a run that was
+                            resumed with a new --lr at those steps
           --clip C          clip gradients to global norm C (default 1; 0 disables)
           --clip-value V    clip every gradient element to [-V, V] (default off)
           --seed S          seed of weights, data and dropout (default 1)
@@ -83,7 +86,7 @@ enum TrainCommand: Command {
 
     static let valueOptions: Set<String> = [
         "--task", "--cell", "--length", "--hidden", "--context", "--input-gain", "--rho", "--recurrent-lr-scale", "--max-recurrent-norm", "--norm-stabilizer", "--orthogonality-penalty", "--weight-decay", "--layers", "--dropout", "--dtype", "--steps", "--epochs",
-        "--batch", "--optimizer", "--lr", "--schedule", "--decay", "--decay-every", "--warmup", "--min-lr", "--clip", "--clip-value", "--seed", "--data",
+        "--batch", "--optimizer", "--lr", "--schedule", "--decay", "--decay-every", "--warmup", "--min-lr", "--milestones", "--clip", "--clip-value", "--seed", "--data",
         "--train-limit", "--test-limit", "--eval-every", "--log", "--save", "--checkpoint", "--resume", "--weights", "--threads",
         "--gradient-flow",
     ]
@@ -107,6 +110,7 @@ struct TrainOptions {
     var dropout = 0.0, lr = 0.001, decay = 0.5, clip = 1.0
     var decayEvery: Int? = nil
     var schedule = "step", warmup: Int? = nil, minLR: Double? = nil
+    var milestones: [(step: Int, rate: Double)] = []
     var clipValue: Double? = nil
     var inputGain: Double? = nil
     var rho: Double? = nil
@@ -163,16 +167,21 @@ struct TrainOptions {
         decay = try p.finiteDouble("--decay") ?? decay
         if decay <= 0 { throw UsageError("--decay must be positive, got \(decay)") }
         decayEvery = try p.positiveInt("--decay-every")
-        schedule = try p.choice("--schedule", from: ["step", "cosine"]) ?? schedule
+        schedule = try p.choice("--schedule", from: ["step", "cosine", "piecewise"]) ?? schedule
         warmup = try p.positiveInt("--warmup")
         minLR = try p.finiteDouble("--min-lr")
         if let m = minLR, !(0...lr).contains(m) { throw UsageError("--min-lr must be in [0, --lr = \(lr)], got \(m)") }
-        if schedule == "cosine" {
+        if let list = p.string("--milestones") { milestones = try Self.parseMilestones(list) }
+        if schedule != "step" {
             for flag in ["--decay", "--decay-every"] where p.string(flag) != nil {
-                throw UsageError("\(flag) applies to --schedule step; cosine decays to --min-lr over the run")
+                throw UsageError("\(flag) applies to --schedule step; \(schedule) sets its own rates")
             }
-        } else if warmup != nil || minLR != nil {
+        }
+        if schedule != "cosine" && (warmup != nil || minLR != nil) {
             throw UsageError("--warmup and --min-lr apply to --schedule cosine")
+        }
+        if (schedule == "piecewise") != !milestones.isEmpty {
+            throw UsageError("--schedule piecewise and --milestones go together")
         }
         clip = try p.finiteDouble("--clip") ?? clip
         if clip < 0 { throw UsageError("--clip must be zero (off) or positive, got \(clip)") }
@@ -193,6 +202,21 @@ struct TrainOptions {
     }
 
     var isMNIST: Bool { task.hasSuffix("mnist") }
+
+    /// `STEP:RATE,…` with increasing positive steps and finite rates ≥ 0.
+    static func parseMilestones(_ list: String) throws -> [(step: Int, rate: Double)] {
+        let items = try list.split(separator: ",", omittingEmptySubsequences: false).map { item in
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let step = Int(parts[0]), step > 0, let rate = Double(parts[1]), rate.isFinite, rate >= 0 else {
+                throw UsageError("--milestones expects STEP:RATE,… with positive steps and rates ≥ 0, got '\(item)'")
+            }
+            return (step: step, rate: rate)
+        }
+        guard zip(items, items.dropFirst()).allSatisfy({ $0.step < $1.step }) else {
+            throw UsageError("--milestones: the steps must increase, got \(items.map(\.step))")
+        }
+        return items
+    }
 }
 
 /// Seconds on a monotonic clock.
@@ -303,6 +327,9 @@ struct Experiment<S: RecurrentScalar> {
         if options.schedule == "cosine" {
             configuration.schedule = try CosineDecay(peak: options.lr, minimum: options.minLR ?? 0, steps: steps,
                                                      warmupSteps: options.warmup ?? 0)
+        } else if options.schedule == "piecewise" {
+            configuration.schedule = try PiecewiseConstant(values: [options.lr] + options.milestones.map(\.rate),
+                                                           boundaries: options.milestones.map(\.step))
         }
         var records: [TrainingRecord] = []
         var elapsed = 0.0
@@ -361,6 +388,9 @@ struct Experiment<S: RecurrentScalar> {
         }
         if options.schedule == "cosine" {
             optimizerSettings += [("schedule", quoted("cosine")), ("warmup", "\(options.warmup ?? 0)"), ("min_lr", "\(options.minLR ?? 0)")]
+        } else if options.schedule == "piecewise" {
+            optimizerSettings += [("schedule", quoted("piecewise")),
+                                  ("milestones", quoted(options.milestones.map { "\($0.step):\($0.rate)" }.joined(separator: ",")))]
         }
         fields.insert(contentsOf: optimizerSettings, at: fields.firstIndex { $0.0 == "lr" }! + 1)
         let json = "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"

@@ -232,6 +232,18 @@ final class LossAndOptimizerTests: XCTestCase {
         }
     }
 
+    func testPiecewiseConstant() throws {
+        let schedule = try PiecewiseConstant(values: [1e-4, 3e-5, 1e-5], boundaries: [10, 25])
+        let expected: [(Int, Double)] = [(0, 1e-4), (9, 1e-4), (10, 3e-5), (24, 3e-5), (25, 1e-5), (1_000_000, 1e-5)]
+        for (step, rate) in expected { XCTAssertEqual(schedule.rate(atStep: step), rate, "step \(step)") }
+        XCTAssertEqual(try PiecewiseConstant(values: [0.5], boundaries: []).rate(atStep: 7), 0.5)
+        for (values, boundaries, what) in [([1.0, 2.0], [Int](), "one more rate"), ([1.0, -1.0], [5], "not negative"),
+                                           ([1.0, .nan], [5], "finite"), ([1.0, 2.0, 3.0], [5, 5], "increasing"),
+                                           ([1.0, 2.0], [0], "≥ 1")] {
+            XCTAssertThrowsError(try PiecewiseConstant(values: values, boundaries: boundaries)) { XCTAssertTrue("\($0)".contains(what), "\($0)") }
+        }
+    }
+
     func testClipByGlobalNorm() throws {
         // Gradients [3] and [4]: norm 5; clipped to 1 → scaled by 1/(5 + 1e-6).
         var g = [try Tensor<Double>(shape: [1], scalars: [3]), try Tensor<Double>(shape: [1], scalars: [4])]

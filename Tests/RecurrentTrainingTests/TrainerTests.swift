@@ -111,7 +111,29 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.optimizer.state, uninterrupted.optimizer.state)
     }
 
-    /// `loadWeights` takes the weights of a checkpoint or of a saved model, and nothing else.
+    /// A run stopped at step 30 and resumed at a new constant rate (what `rnn train --resume … --lr X` does) is
+    /// bit for bit the uninterrupted run under a ``PiecewiseConstant`` schedule with a boundary at 30.
+    func testResumingAtANewRateIsAPiecewiseConstantSchedule() throws {
+        let path = FileManagerPath.temporary("piecewise-\(getpid()).safetensors")
+        defer { unlink(path) }
+        var piecewise = TrainingConfiguration(steps: 60, batchSize: 8, learningRate: 0.003, seed: 5, evaluationInterval: 30)
+        piecewise.schedule = try PiecewiseConstant(values: [0.003, 0.0005], boundaries: [30])
+        var uninterrupted = try makeTrainer()
+        while uninterrupted.step < piecewise.steps { _ = try uninterrupted.trainUntilNextRecord(task, configuration: piecewise, clock: { 0 }) }
+
+        var first = try makeTrainer()
+        var before = piecewise, after = piecewise
+        before.schedule = StepDecay(initial: 0.003)
+        after.schedule = StepDecay(initial: 0.0005)
+        _ = try first.trainUntilNextRecord(task, configuration: before, clock: { 0 })
+        try first.saveCheckpoint(to: path)
+        var resumed = try makeTrainer()
+        try resumed.restoreCheckpoint(from: path)
+        while resumed.step < after.steps { _ = try resumed.trainUntilNextRecord(task, configuration: after, clock: { 0 }) }
+        XCTAssertEqual(resumed.model.parameters, uninterrupted.model.parameters)
+        XCTAssertNotEqual(first.model.parameters, uninterrupted.model.parameters)
+    }
+
     func testLoadWeightsFromCheckpointAndSavedModel() throws {
         let checkpoint = FileManagerPath.temporary("weights-ckpt-\(getpid()).safetensors")
         let saved = FileManagerPath.temporary("weights-saved-\(getpid()).safetensors")
