@@ -13,9 +13,9 @@ import Recurrent
 /// so every singular value is pulled toward 1 from either side — unlike ``SpectralNormLimit``, which only caps
 /// the large ones. Why a ReLU network wants it: with zero input (the blank background of pixel MNIST) a ReLU
 /// layer maps h ↦ relu(W h), and only directions W keeps at length ≈ 1 carry a memory across hundreds of steps.
-/// The np-RNN initialization has one singular value at 1 and the rest down to ≈ 0.2; the penalty lifts them,
-/// while the matrix keeps the np-RNN's eigenvectors as long as the task gradient does not rotate them
-/// (for a symmetric W = V Λ Vᵀ the gradient is V · 4λΛ(Λ² − I) · Vᵀ).
+/// The np-RNN initialization has one singular value at 1 and the rest down to ≈ 0.2. On pixel MNIST (README),
+/// with λ = 10 and RMSprop, its W_hh had every singular value within 0.99–1.03 after one epoch, yet did not
+/// become the identity: its diagonal stayed near 0.47, and about a quarter of its eigenvalues moved to −1.
 ///
 /// Cost: two n × n × m products per application in `Double` (≈ 4 MFLOP for a 100 × 100 W_hh).
 ///
