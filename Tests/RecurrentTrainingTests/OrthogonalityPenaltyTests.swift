@@ -88,16 +88,9 @@ final class OrthogonalityPenaltyTests: XCTestCase {
             for step in 0..<40 {
                 let batch: TaskBatch<Double> = task.trainingBatch(size: 4, index: step, using: &generator)
                 _ = try trainer.trainStep(on: batch, classification: false, configuration: configuration)
-                var none: RandomGenerator? = nil
-                let pass = try expected.forward(batch.inputs, generator: &none)
-                let loss = try Loss.meanSquaredError(prediction: pass.output, target: batch.targets!)
-                var gradients = expected.zeroGradients()
-                try expected.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, into: &gradients)
-                if strength > 0 { try penalty.addGradient(of: expected.parameters, to: &gradients) }
-                var sgd = SGD<Double>(learningRate: 0.05)
-                var parameters = expected.parameters
-                try sgd.update(&parameters, gradients: gradients)
-                try expected.setParameters(parameters)
+                try handWrittenSGDStep(&expected, on: batch, learningRate: 0.05, adjustGradients: { model, gradients in
+                    if strength > 0 { try penalty.addGradient(of: model.parameters, to: &gradients) }
+                })
                 XCTAssertEqual(trainer.model.parameters, expected.parameters, "λ \(strength), step \(step + 1)")
             }
             distances.append(try OrthogonalityPenalty.evaluate(trainer.model.parameters[recurrent[0]], strength: 1).value)

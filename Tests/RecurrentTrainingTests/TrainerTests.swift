@@ -60,18 +60,11 @@ final class TrainerTests: XCTestCase {
         for step in 0..<3 {
             let batch: TaskBatch<Double> = task.trainingBatch(size: 4, index: step, using: &generator)
             _ = try trainer.trainStep(on: batch, classification: false, configuration: configuration)
-            var none: RandomGenerator? = nil
-            let pass = try expected.forward(batch.inputs, generator: &none)
-            let loss = try Loss.meanSquaredError(prediction: pass.output, target: batch.targets!)
-            let penalty = try Loss.normStabilizer(states: expected.topOutputs(of: pass), strength: 0.5)
-            XCTAssertGreaterThan(penalty.value, 0)
-            var gradients = expected.zeroGradients()
-            try expected.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, topOutputGradient: penalty.gradient,
-                                                      into: &gradients)
-            var sgd = SGD<Double>(learningRate: 0.05)
-            var parameters = expected.parameters
-            try sgd.update(&parameters, gradients: gradients)
-            try expected.setParameters(parameters)
+            try handWrittenSGDStep(&expected, on: batch, learningRate: 0.05, topOutputGradient: { model, pass in
+                let penalty = try Loss.normStabilizer(states: model.topOutputs(of: pass), strength: 0.5)
+                XCTAssertGreaterThan(penalty.value, 0)
+                return penalty.gradient
+            })
             XCTAssertEqual(trainer.model.parameters, expected.parameters, "step \(step + 1)")
         }
     }
