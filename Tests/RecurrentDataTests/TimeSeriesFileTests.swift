@@ -198,6 +198,54 @@ final class TimeSeriesFileTests: XCTestCase {
         }
     }
 
+    /// Seeded random mutations of a valid file (bytes replaced by format characters or junk, deleted, duplicated):
+    /// each either parses into a consistent file or throws a ``TimeSeriesFileError`` with a line inside the text —
+    /// never a crash, never another error type.
+    func testMutatedFilesFailCleanly() throws {
+        let original = Array(Self.multivariate.utf8)
+        let alphabet = Array(":,@#?\n\r -.e9aZ".utf8) + [0, 0xFF, 0xC3]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var parsed = 0, failed = 0
+        for _ in 0..<2000 {
+            var bytes = original
+            for _ in 0..<(1 + next(4)) {
+                let at = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[at] = alphabet[next(alphabet.count)]
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(contentsOf: bytes[at..<min(at + next(12), bytes.count)], at: at)
+                }
+                if bytes.isEmpty { bytes = [0] }
+            }
+            let lineCount = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
+            do {
+                let file = try TimeSeriesFile.parse(bytes: bytes, source: "mutant.ts")
+                parsed += 1
+                XCTAssertEqual(file.values.count, file.count)
+                for (i, values) in file.values.enumerated() {
+                    XCTAssertGreaterThan(file.lengths[i], 0)
+                    XCTAssertEqual(values.count, file.lengths[i] * file.dimensions)
+                    XCTAssertTrue(values.allSatisfy(\.isFinite))
+                }
+                if let labels = file.labels, let names = file.classNames {
+                    XCTAssertEqual(labels.count, file.count)
+                    XCTAssertTrue(labels.allSatisfy { (0..<names.count).contains($0) })
+                }
+            } catch let error as TimeSeriesFileError {
+                failed += 1
+                XCTAssertEqual(error.path, "mutant.ts")
+                XCTAssertTrue((1...max(lineCount, 1)).contains(error.line ?? 0), "\(error) (\(lineCount) lines)")
+            }
+        }
+        // Both outcomes occur, so the mutations neither always break nor never touch the parse.
+        XCTAssertGreaterThan(parsed, 100)
+        XCTAssertGreaterThan(failed, 100)
+    }
+
     /// Every hostile file of the fuzzing corpus fails with the error its first line announces (`# expect: …`).
     func testHostileCorpus() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
