@@ -198,6 +198,32 @@ final class TimeSeriesFileTests: XCTestCase {
         }
     }
 
+    /// The reader's fast decimal path gives `Double(text)` bit for bit, on the path's edges (2⁵³, 10^±22) and on
+    /// seeded random decimals of every shape it sees in files.
+    func testNumbersParseExactlyAsTheStandardLibrary() throws {
+        var tokens = ["0", "-0", "+1", "1.", ".5", "-.5", "007", "1e22", "1e23", "1e-22", "1e-23", "9007199254740991",
+                      "9007199254740992", "9007199254740993", "0.1", "-0.6478854", "1.7976931348623157e308", "4.9e-324",
+                      "123456789012345678901234567890", "1E+5", "2.5e-0", "0.30000000000000004", "1e308", "22e-22"]
+        var state: UInt64 = 12_345
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<5000 {
+            var digits = (0..<(1 + next(19))).map { _ in String(next(10)) }.joined()
+            if next(2) == 0 { digits.insert(".", at: digits.index(digits.startIndex, offsetBy: next(digits.count + 1))) }
+            if digits == "." { digits = "0.0" }
+            let sign = ["", "-", "+"][next(3)]
+            let exponent = next(3) == 0 ? ["e", "E"][next(2)] + ["", "-", "+"][next(3)] + String(next(40)) : ""
+            tokens.append(sign + digits + exponent)
+        }
+        let file = try TimeSeriesFile.parse("@classLabel false\n@data\n" + tokens.joined(separator: ",") + "\n")
+        XCTAssertEqual(file.lengths, [tokens.count])
+        for (token, value) in zip(tokens, file.values[0]) {
+            XCTAssertEqual(value.bitPattern, Double(token)!.bitPattern, "\(token): \(value) vs \(Double(token)!)")
+        }
+    }
+
     /// Seeded random mutations of a valid file (bytes replaced by format characters or junk, deleted, duplicated):
     /// each either parses into a consistent file or throws a ``TimeSeriesFileError`` with a line inside the text —
     /// never a crash, never another error type.
