@@ -1,3 +1,4 @@
+import Foundation
 import RecurrentData
 import XCTest
 
@@ -38,6 +39,25 @@ final class TimeSeriesArchiveTests: XCTestCase {
                  train: Part(count: 50, totalSteps: 7294, classCounts: [Int](repeating: 5, count: 10), first: 1.0, last: 0.885),
                  test: Part(count: 50, totalSteps: 7277, classCounts: [Int](repeating: 5, count: 10), first: 0.885, last: 0.692)),
     ]
+
+    func testDefaultArchiveDirectoryPrefersTheEnvironment() throws {
+        let saved = ["RNN_UEA_DIR", "RNN_SHARED_DIR"].map { ($0, ProcessInfo.processInfo.environment[$0]) }
+        defer {
+            for (name, value) in saved {
+                if let value { setenv(name, value, 1) } else { unsetenv(name) }
+            }
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uea-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/shared/data/uea", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        setenv("RNN_UEA_DIR", directory, 1)
+        setenv("RNN_SHARED_DIR", directory + "/shared", 1)
+        XCTAssertEqual(TimeSeriesFile.defaultArchiveDirectory(), resolved)
+        // A variable naming a directory that does not exist is passed over.
+        setenv("RNN_UEA_DIR", directory + "/absent", 1)
+        XCTAssertEqual(TimeSeriesFile.defaultArchiveDirectory(), resolved + "/shared/data/uea")
+    }
 
     func testTheFourArchiveSets() throws {
         guard let directory = TimeSeriesFile.defaultArchiveDirectory() else {
