@@ -1,0 +1,5 @@
+# expect: 5: dimension 1 is empty
+@univariate true
+@classLabel true a
+@data
+:a

@@ -1,0 +1,5 @@
+# expect: 4: no cases after @data
+@univariate true
+@classLabel true a
+@data
+

@@ -1,0 +1,5 @@
+# expect: 5: unexpected header
+@classLabel true a
+@data
+1:a
+@dimensions 3
