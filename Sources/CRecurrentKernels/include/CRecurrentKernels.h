@@ -68,6 +68,10 @@ void rnn_parallel_for(int parts, void (*task)(void *ctx, int part), void *ctx);
 #define RNN_PEAK_MAX_PARTS 64
 double rnn_fma_probe(long iterations, int parts);
 
+/// Peak resident set size of this process so far, in bytes (getrusage's ru_maxrss, whose unit differs
+/// between Linux and Darwin, converted); 0 if unavailable. For benchmarks.
+long long rnn_max_rss_bytes(void);
+
 /* ======================================================================================
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
  * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
