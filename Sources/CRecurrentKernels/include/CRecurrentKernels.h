@@ -39,14 +39,18 @@ void rnn_dgemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdi
 int rnn_dgemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha, const double *A,
                      ptrdiff_t lda, const double *packed, double beta, double *C, ptrdiff_t ldc);
 
-/// Kernel levels: 0 portable C, 1 AVX2+FMA, 2 AVX-512F.
-/// rnn_kernel_level() reports the level in use (the best the CPU supports unless forced).
+/// Kernel levels: 0 portable C; 1 AVX2+FMA on x86-64, NEON on aarch64 (where it is always supported);
+/// 2 AVX-512F (x86-64 only). rnn_kernel_level() reports the level in use (the best the CPU supports
+/// unless forced); rnn_kernel_level_name() names a level on this architecture.
 int rnn_kernel_level(void);
 /// Best level this CPU (and operating system) supports.
 int rnn_kernel_level_supported(void);
 /// Forces a level (clamped to what the CPU supports); -1 restores automatic choice.
 /// Process-wide and atomic: safe to call while other threads run GEMMs.
 void rnn_kernel_force_level(int level);
+/// A short name of `level` on the architecture the library was compiled for: "portable C",
+/// "AVX2+FMA", "AVX-512F" or "NEON" (a static string; "unknown" for a level that does not exist here).
+const char *rnn_kernel_level_name(int level);
 
 /// Number of threads (the caller plus pool workers) a large GEMM may use.
 /// Default: min(2, online CPUs), overridden by the environment variable RNN_NUM_THREADS.
@@ -76,7 +80,7 @@ long long rnn_max_rss_bytes(void);
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
  * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
  *
- * Dispatch: the level is rnn_kernel_level() at each call (AVX-512F, AVX2+FMA or portable C,
+ * Dispatch: the level is rnn_kernel_level() at each call (AVX-512F, AVX2+FMA, NEON or portable C,
  * the same level as the GEMM). All kernels are single-threaded and elementwise per row, so
  * results do not depend on the thread count; they may differ in the last bits between
  * levels (fused multiply-adds, vector exp/tanh) and from the cells' plain Swift loops,
