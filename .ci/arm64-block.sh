@@ -12,6 +12,9 @@ bash Scripts/check-imports.sh
 echo "== GEMM correctness: every kernel level of this CPU (portable C included) against a reference =="
 if command -v "${CC:-clang}" > /dev/null; then bash Scripts/gemm-check.sh; else echo "no C compiler: skipped"; fi
 
+echo "== default thread count: the processors the process may use (affinity mask), overridable =="
+if command -v "${CC:-clang}" > /dev/null; then bash Scripts/check-thread-default.sh; else echo "no C compiler: skipped"; fi
+
 echo "== arm64: the C kernels cross-compiled for aarch64 and checked under qemu-aarch64 =="
 arm64_tools_present() {
     command -v qemu-aarch64 > /dev/null && command -v aarch64-linux-gnu-gcc > /dev/null &&

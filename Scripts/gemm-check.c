@@ -3,7 +3,8 @@
 // reference, over the four transpose combinations, edge shapes around every tile and cache block size,
 // padded leading dimensions, alpha/beta special cases, prepacked B operands and 1, 2 and 4 threads.
 // Built and run natively by Scripts/gemm-check.sh and, cross-compiled for aarch64 and run under qemu,
-// by Scripts/arm64-check.sh. Exit status 1 on any mismatch.
+// by Scripts/arm64-check.sh. Exit status 1 on any mismatch. `--default-threads` prints the default thread
+// count and exits (Scripts/check-thread-default.sh).
 //
 // Tolerance: the reference is a plain dot product in double. For a product of depth k the error of any
 // summation order with (fused or unfused) multiply-adds is at most γ·(|α|·Σₚ|a||b| + |β|·|c|) with
@@ -144,6 +145,10 @@ static void check_degenerate(void) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "--default-threads") == 0) {  // the default thread count, for scripts
+        printf("%d\n", rnn_thread_count());
+        return 0;
+    }
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;  // fewer shapes (for slow emulation)
     printf("gemm-check: levels 0...%d (", rnn_kernel_level_supported());
     for (int l = 0; l <= rnn_kernel_level_supported(); l++) printf("%s%s", l ? ", " : "", rnn_kernel_level_name(l));

@@ -53,7 +53,9 @@ void rnn_kernel_force_level(int level);
 const char *rnn_kernel_level_name(int level);
 
 /// Number of threads (the caller plus pool workers) a large GEMM may use.
-/// Default: min(2, online CPUs), overridden by the environment variable RNN_NUM_THREADS.
+/// Default: the processors this process may use (its affinity mask on Linux, the performance cores on
+/// Darwin, the online processors elsewhere; at most 64), overridden by the environment variable
+/// RNN_NUM_THREADS.
 /// Small products always run on the calling thread only.
 int rnn_thread_count(void);
 /// Sets the thread count (clamped to 1...64); a value < 1 restores the default.
