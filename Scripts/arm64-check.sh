@@ -8,7 +8,7 @@
 #   2. Scripts/activation-accuracy.c: the float exp / sigmoid / tanh ulp bounds at every level, on every
 #      STRIDE-th bit pattern (odd, so that the low mantissa bits vary).
 #   3. Scripts/check-neon-disassembly.sh: the micro-kernels' inner loops (24 fmla by element per k step,
-#      no stack access), and a check that the activation loops are vectorized.
+#      no stack access) and the FMA-peak probe's loop (24 vector fmla); the activation loops vectorized.
 # Emulated timings say nothing about arm64 speed, so nothing here is timed.
 # Usage: Scripts/arm64-check.sh [STRIDE]   (default 16411; 1 = all 2³² inputs, hours under emulation)
 # Needs: qemu-user, an aarch64 C toolchain (clang with libc6-dev-arm64-cross and libgcc-12-dev-arm64-cross,
@@ -64,6 +64,9 @@ echo "-- disassembly of the NEON micro-kernels (${primary%% *} -O2, as a release
 # shellcheck disable=SC2086
 $primary -O2 -I Sources/CRecurrentKernels/include -c Sources/CRecurrentKernels/gemm_neon.c -o "$out/gemm_neon.o"
 bash Scripts/check-neon-disassembly.sh "$out/gemm_neon.o"
+# shellcheck disable=SC2086
+$primary -O2 -I Sources/CRecurrentKernels/include -c Sources/CRecurrentKernels/peak.c -o "$out/peak.o"
+bash Scripts/check-neon-disassembly.sh --probe "$out/peak.o"
 # shellcheck disable=SC2086
 $primary -O2 -I Sources/CRecurrentKernels/include -c Sources/CRecurrentKernels/activations_neon.c -o "$out/act.o"
 objdump_bin=aarch64-linux-gnu-objdump

@@ -69,7 +69,7 @@ void rnn_set_thread_count(int count);
 void rnn_parallel_for(int parts, void (*task)(void *ctx, int part), void *ctx);
 
 /// FMA throughput probe (for benchmarks): runs `parts` parts (on the kernel threads, as rnn_parallel_for)
-/// of 16 independent FMA chains for `iterations` iterations at the kernel level in use, and returns the
+/// of independent FMA chains (16; 24 at the NEON level) for `iterations` iterations at the kernel level in use, and returns the
 /// floating-point operations performed (2 per lane per FMA); divide by the elapsed time for the peak.
 #define RNN_PEAK_MAX_PARTS 64
 double rnn_fma_probe(long iterations, int parts);
