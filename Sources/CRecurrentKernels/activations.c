@@ -9,6 +9,9 @@ static const rnn_act_level_impl *act_impl(void) {
     if (level >= 2) return &rnn_act_avx512_impl;
     if (level == 1) return &rnn_act_avx2_impl;
 #endif
+#if RNN_ACT_AARCH64
+    if (rnn_kernel_level() >= 1) return &rnn_act_neon_impl;
+#endif
     return &rnn_act_portable_impl;
 }
 

@@ -8,6 +8,9 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #define RNN_ACT_X86_64 1
 #endif
+#if defined(__aarch64__)
+#define RNN_ACT_AARCH64 1
+#endif
 
 #define RNN_ACT_TABLE(T)                                                                           \
     struct {                                                                                       \
@@ -72,6 +75,9 @@ extern const rnn_act_level_impl rnn_act_portable_impl;
 #if RNN_ACT_X86_64
 extern const rnn_act_level_impl rnn_act_avx2_impl;
 extern const rnn_act_level_impl rnn_act_avx512_impl;
+#endif
+#if RNN_ACT_AARCH64
+extern const rnn_act_level_impl rnn_act_neon_impl;
 #endif
 
 #endif

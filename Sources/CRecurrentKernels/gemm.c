@@ -37,6 +37,8 @@ static int detect_level(void) {
         os_saves_state(0xE6))
         level = 2;
     return level;
+#elif RNN_AARCH64
+    return 1;  // NEON: part of every AArch64 processor
 #else
     return 0;
 #endif
@@ -70,10 +72,26 @@ void rnn_kernel_force_level(int level) {
     atomic_store_explicit(&forced_level, level, memory_order_relaxed);
 }
 
+const char *rnn_kernel_level_name(int level) {
+    switch (level) {
+    case 0: return "portable C";
+#if RNN_X86_64
+    case 1: return "AVX2+FMA";
+    case 2: return "AVX-512F";
+#elif RNN_AARCH64
+    case 1: return "NEON";
+#endif
+    default: return "unknown";
+    }
+}
+
 static const rnn_gemm_level_impl *impl_for_level(int level) {
 #if RNN_X86_64
     if (level >= 2) return &rnn_gemm_avx512_impl;
     if (level == 1) return &rnn_gemm_avx2_impl;
+#endif
+#if RNN_AARCH64
+    if (level >= 1) return &rnn_gemm_neon_impl;
 #endif
     (void)level;
     return &rnn_gemm_portable_impl;

@@ -7,6 +7,9 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #define RNN_X86_64 1
 #endif
+#if defined(__aarch64__)
+#define RNN_AARCH64 1  // Advanced SIMD (NEON) is baseline: the NEON level needs no flags or detection
+#endif
 
 #define RNN_ALWAYS_INLINE inline __attribute__((always_inline))
 
@@ -55,6 +58,9 @@ extern const rnn_gemm_level_impl rnn_gemm_portable_impl;
 #if RNN_X86_64
 extern const rnn_gemm_level_impl rnn_gemm_avx2_impl;
 extern const rnn_gemm_level_impl rnn_gemm_avx512_impl;
+#endif
+#if RNN_AARCH64
+extern const rnn_gemm_level_impl rnn_gemm_neon_impl;
 #endif
 
 /// Thread-local, 64-byte aligned scratch that grows as needed and is reused across

@@ -24,8 +24,8 @@ typedef double rnn_v2d __attribute__((vector_size(16)));
             VT bv[NV];                                                                     \
             for (int v = 0; v < NV; v++) memcpy(&bv[v], b + v * W, sizeof(VT));            \
             for (int r = 0; r < MR; r++) {                                                 \
-                VT av = (VT){0} + a[r];                                                    \
-                for (int v = 0; v < NV; v++) acc[r][v] += av * bv[v];                      \
+                T ar = a[r]; /* scalar × vector: a real broadcast (dup / by-element fmla) */  \
+                for (int v = 0; v < NV; v++) acc[r][v] += ar * bv[v];                      \
             }                                                                              \
             a += MR;                                                                       \
             b += rsB;                                                                      \

@@ -18,6 +18,16 @@
 #if RNN_X86_64
 #include <immintrin.h>
 #endif
+#if defined(__linux__)
+#include <sched.h>
+#endif
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
+
+// Shared counters of the pool each get a line of their own. 128 bytes: the line size of Apple's arm64
+// cores, and the pair of 64-byte lines that x86 cores' adjacent-line prefetcher fetches together.
+#define RNN_SHARED_LINE 128
 
 // ---------------------------------------------------------------- scratch buffers
 
@@ -66,9 +76,31 @@ static atomic_int configured_threads;  // 0 = not yet initialised
 static int default_threads_value;
 static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
 
+// Processors this process may run on: the affinity mask on Linux (taskset, cgroup cpusets, container
+// limits set that way), the performance cores on Darwin (the efficiency cores would make every part of a
+// split product wait for the slowest), the online processors elsewhere. At least 1.
+static long usable_cpus(void) {
+    long cpus = 0;
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = CPU_COUNT(&set);
+#elif defined(__APPLE__)
+    int count = 0;
+    size_t size = sizeof count;
+    if (sysctlbyname("hw.perflevel0.physicalcpu", &count, &size, NULL, 0) == 0 && count > 0) cpus = count;
+    else {
+        size = sizeof count;
+        if (sysctlbyname("hw.ncpu", &count, &size, NULL, 0) == 0 && count > 0) cpus = count;
+    }
+#endif
+    if (cpus < 1) cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus;
+}
+
 static void threads_init(void) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int n = cpus >= 2 ? 2 : 1;
+    long cpus = usable_cpus();
+    int n = cpus > RNN_MAX_THREADS ? RNN_MAX_THREADS : (int)cpus;
     const char *env = getenv("RNN_NUM_THREADS");
     if (env && *env) {
         char *end = NULL;
@@ -111,9 +143,9 @@ static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static int pool_sleepers;  // guarded by pool_sleep_lock
 static int pool_workers;   // started so far; guarded by pool_run_lock
 
-static _Alignas(64) _Atomic uint64_t pool_claim;  // CLAIM_WORD of the current job
-static _Alignas(64) atomic_uint pool_done;        // parts finished in the current job
-static _Alignas(64) rnn_task_fn pool_task;        // stable while a part is claimed
+static _Alignas(RNN_SHARED_LINE) _Atomic uint64_t pool_claim;  // CLAIM_WORD of the current job
+static _Alignas(RNN_SHARED_LINE) atomic_uint pool_done;        // parts finished in the current job
+static _Alignas(RNN_SHARED_LINE) rnn_task_fn pool_task;        // stable while a part is claimed
 static void *pool_ctx;
 
 static inline void cpu_relax(void) {

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -232,14 +234,8 @@ enum BenchCommand: Command {
     static func peakResidentBytes() -> Int {
         #if os(Linux)
         if let hwm = statusField("VmHWM:") { return hwm }
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Int(usage.ru_maxrss) * 1024
-        #else
-        var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
-        return Int(usage.ru_maxrss)  // bytes on Darwin
         #endif
+        return Int(rnn_max_rss_bytes())  // getrusage's peak, converted to bytes on every platform
     }
 
     /// Resets the peak resident set size to the current one (Linux ≥ 4.0: `5` into `/proc/self/clear_refs`) and

@@ -3,6 +3,10 @@ import XCTest
 import CRecurrentKernels
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Accuracy of the vectorized exp, σ and tanh (activations_math.h, behind `Float.vectorExp` …)
@@ -42,8 +46,11 @@ final class ActivationKernelTests: XCTestCase {
     }
 
     static func referenceSigmoid(_ x: Double) -> Double {
-        x >= 0 ? 1 / (1 + Glibc.exp(-x)) : Glibc.exp(x) / (1 + Glibc.exp(x))
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
     }
+
+    static func referenceExp(_ x: Double) -> Double { exp(x) }
+    static func referenceTanh(_ x: Double) -> Double { tanh(x) }
 
     /// Max error in ulps of `fast` over `inputs`, the reference given in Double; also checks NaN → NaN
     /// and that infinite references are met exactly.
@@ -115,10 +122,10 @@ final class ActivationKernelTests: XCTestCase {
         let inputs = floatInputs
         for level in Array(0...rnn_kernel_level_supported()) {
             rnn_kernel_force_level(level)
-            let exp = maxUlps(inputs, { Float.vectorExp($0, into: $1, count: $2) }, { Glibc.exp($0) }, "exp")
+            let exp = maxUlps(inputs, { Float.vectorExp($0, into: $1, count: $2) }, ActivationKernelTests.referenceExp, "exp")
             let sig = maxUlps(inputs, { Float.vectorSigmoid($0, into: $1, count: $2) }, ActivationKernelTests.referenceSigmoid,
                               "sigmoid")
-            let tanh = maxUlps(inputs, { Float.vectorTanh($0, into: $1, count: $2) }, { Glibc.tanh($0) }, "tanh")
+            let tanh = maxUlps(inputs, { Float.vectorTanh($0, into: $1, count: $2) }, ActivationKernelTests.referenceTanh, "tanh")
             print("Float level \(level): exp \(exp.0) ulp at \(exp.1), sigmoid \(sig.0) at \(sig.1), tanh \(tanh.0) at \(tanh.1)")
             XCTAssertLessThanOrEqual(exp.0, 1.05, "exp level \(level) at \(exp.1)")
             XCTAssertLessThanOrEqual(sig.0, 2.5, "sigmoid level \(level) at \(sig.1)")
@@ -148,10 +155,10 @@ final class ActivationKernelTests: XCTestCase {
         inputs = inputs.map { $0.isNaN && $0.sign == .minus ? .nan : $0 }
         for level in Array(0...rnn_kernel_level_supported()) {
             rnn_kernel_force_level(level)
-            let exp = maxUlps(inputs, { Double.vectorExp($0, into: $1, count: $2) }, { Glibc.exp($0) }, "exp")
+            let exp = maxUlps(inputs, { Double.vectorExp($0, into: $1, count: $2) }, ActivationKernelTests.referenceExp, "exp")
             let sig = maxUlps(inputs, { Double.vectorSigmoid($0, into: $1, count: $2) }, ActivationKernelTests.referenceSigmoid,
                               "sigmoid")
-            let tanh = maxUlps(inputs, { Double.vectorTanh($0, into: $1, count: $2) }, { Glibc.tanh($0) }, "tanh")
+            let tanh = maxUlps(inputs, { Double.vectorTanh($0, into: $1, count: $2) }, ActivationKernelTests.referenceTanh, "tanh")
             print("Double level \(level): exp \(exp.0) ulp at \(exp.1), sigmoid \(sig.0) at \(sig.1), tanh \(tanh.0) at \(tanh.1)")
             XCTAssertLessThanOrEqual(exp.0, 1.5, "exp level \(level) at \(exp.1)")
             XCTAssertLessThanOrEqual(sig.0, 3, "sigmoid level \(level) at \(sig.1)")

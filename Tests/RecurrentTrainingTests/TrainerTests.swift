@@ -5,6 +5,10 @@ import RecurrentData
 import RecurrentInitializers
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 final class TrainerTests: XCTestCase {

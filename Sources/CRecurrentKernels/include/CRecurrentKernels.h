@@ -39,17 +39,23 @@ void rnn_dgemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdi
 int rnn_dgemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha, const double *A,
                      ptrdiff_t lda, const double *packed, double beta, double *C, ptrdiff_t ldc);
 
-/// Kernel levels: 0 portable C, 1 AVX2+FMA, 2 AVX-512F.
-/// rnn_kernel_level() reports the level in use (the best the CPU supports unless forced).
+/// Kernel levels: 0 portable C; 1 AVX2+FMA on x86-64, NEON on aarch64 (where it is always supported);
+/// 2 AVX-512F (x86-64 only). rnn_kernel_level() reports the level in use (the best the CPU supports
+/// unless forced); rnn_kernel_level_name() names a level on this architecture.
 int rnn_kernel_level(void);
 /// Best level this CPU (and operating system) supports.
 int rnn_kernel_level_supported(void);
 /// Forces a level (clamped to what the CPU supports); -1 restores automatic choice.
 /// Process-wide and atomic: safe to call while other threads run GEMMs.
 void rnn_kernel_force_level(int level);
+/// A short name of `level` on the architecture the library was compiled for: "portable C",
+/// "AVX2+FMA", "AVX-512F" or "NEON" (a static string; "unknown" for a level that does not exist here).
+const char *rnn_kernel_level_name(int level);
 
 /// Number of threads (the caller plus pool workers) a large GEMM may use.
-/// Default: min(2, online CPUs), overridden by the environment variable RNN_NUM_THREADS.
+/// Default: the processors this process may use (its affinity mask on Linux, the performance cores on
+/// Darwin, the online processors elsewhere; at most 64), overridden by the environment variable
+/// RNN_NUM_THREADS.
 /// Small products always run on the calling thread only.
 int rnn_thread_count(void);
 /// Sets the thread count (clamped to 1...64); a value < 1 restores the default.
@@ -63,16 +69,20 @@ void rnn_set_thread_count(int count);
 void rnn_parallel_for(int parts, void (*task)(void *ctx, int part), void *ctx);
 
 /// FMA throughput probe (for benchmarks): runs `parts` parts (on the kernel threads, as rnn_parallel_for)
-/// of 16 independent FMA chains for `iterations` iterations at the kernel level in use, and returns the
+/// of independent FMA chains (16; 24 at the NEON level) for `iterations` iterations at the kernel level in use, and returns the
 /// floating-point operations performed (2 per lane per FMA); divide by the elapsed time for the peak.
 #define RNN_PEAK_MAX_PARTS 64
 double rnn_fma_probe(long iterations, int parts);
+
+/// Peak resident set size of this process so far, in bytes (getrusage's ru_maxrss, whose unit differs
+/// between Linux and Darwin, converted); 0 if unavailable. For benchmarks.
+long long rnn_max_rss_bytes(void);
 
 /* ======================================================================================
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
  * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
  *
- * Dispatch: the level is rnn_kernel_level() at each call (AVX-512F, AVX2+FMA or portable C,
+ * Dispatch: the level is rnn_kernel_level() at each call (AVX-512F, AVX2+FMA, NEON or portable C,
  * the same level as the GEMM). All kernels are single-threaded and elementwise per row, so
  * results do not depend on the thread count; they may differ in the last bits between
  * levels (fused multiply-adds, vector exp/tanh) and from the cells' plain Swift loops,

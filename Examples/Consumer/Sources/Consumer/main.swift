@@ -2,6 +2,8 @@
 // against a finite difference, as a user would when trying the library for the first time.
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
