@@ -264,22 +264,6 @@ public enum SafeTensors {
         try decode(FileIO.readAll(path), as: type, source: path)
     }
 
-    static func halfToFloat(_ half: UInt16) -> Float {
-        let sign = UInt32(half >> 15) << 31
-        let exponent = Int((half >> 10) & 0x1F)
-        let mantissa = UInt32(half & 0x3FF)
-        switch exponent {
-        case 0:
-            // Zero or subnormal: mantissa · 2^−24.
-            let magnitude = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
-            return sign == 0 ? magnitude : -magnitude
-        case 31:
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        default:
-            return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
-        }
-    }
-
     static func appendLittleEndian<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
         var v = value.littleEndian
         withUnsafeBytes(of: &v) { bytes += $0 }
