@@ -69,6 +69,20 @@ public enum SafeTensors {
             }
             return found.tensor
         }
+
+        /// Throws at the first NaN or infinity in any tensor, naming the file, the tensor and the flat index
+        /// (``RecurrentError/nonFinite(what:index:)`` with `what` = `"<source>: tensor '<name>'"`).
+        /// Weights are loaded with it, so a broken file is refused instead of producing NaN outputs.
+        ///
+        /// ```swift
+        /// let file = try SafeTensors.read(from: "model.safetensors", as: Float.self)
+        /// try file.requireFinite()
+        /// ```
+        public func requireFinite() throws {
+            for (name, tensor) in tensors {
+                try tensor.requireFinite("\(source): tensor '\(name)'")
+            }
+        }
     }
 
     /// Largest header accepted (the reference implementation's limit is 100 MB).
