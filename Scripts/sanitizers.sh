@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite under ThreadSanitizer, then under AddressSanitizer (with LeakSanitizer); fails on any
 # report. Each sanitizer has its own scratch path (.build-tsan, .build-asan), so the ordinary build is untouched.
-# Usage: Scripts/sanitizers.sh [thread|address]   (default: both)
+# Then the fuzz target for the file readers, under libFuzzer + AddressSanitizer, for FUZZ_SECONDS (default 60).
+# Usage: Scripts/sanitizers.sh [thread|address|fuzz ...]   (default: all three)
 #
 # Suppressions: Scripts/sanitizers/*.supp, for reports whose every frame is in the Swift runtime, Foundation or
 # XCTest themselves; never for a frame in Sources/ (each entry says why it is there).
@@ -9,13 +10,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 here="$PWD/Scripts/sanitizers"
 kinds=("$@")
-[ ${#kinds[@]} -gt 0 ] || kinds=(thread address)
+[ ${#kinds[@]} -gt 0 ] || kinds=(thread address fuzz)
 
 for kind in "${kinds[@]}"; do
     case "$kind" in
         thread) scratch=.build-tsan ;;
         address) scratch=.build-asan ;;
-        *) echo "unknown sanitizer '$kind' (thread or address)"; exit 2 ;;
+        fuzz) bash Scripts/fuzz.sh "${FUZZ_SECONDS:-60}" --asan; continue ;;
+        *) echo "unknown sanitizer '$kind' (thread, address or fuzz)"; exit 2 ;;
     esac
     log="$scratch/sanitizer-test.log"
     mkdir -p "$scratch"

@@ -87,6 +87,7 @@ public enum FileIO {
         /// stream that ends early never causes `count` bytes to be allocated.
         func read(upTo count: Int) throws -> [UInt8] {
             var bytes: [UInt8] = []
+            if let size { bytes.reserveCapacity(min(count, size)) }  // a regular file cannot hold more than its size
             let chunk = 1 << 20
             while bytes.count < count {
                 let want = min(chunk, count - bytes.count)
