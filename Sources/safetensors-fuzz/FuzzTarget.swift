@@ -1,8 +1,8 @@
 // Fuzz target for the untrusted-file readers (safetensors and .npy).
 //
 // Built normally, it replays files given on the command line (a regression run over a corpus).
-// Built by Scripts/fuzz.sh with `--sanitize=fuzzer -Xswiftc -DFUZZING`, libFuzzer drives
-// `LLVMFuzzerTestOneInput` with mutated inputs under AddressSanitizer-free coverage feedback.
+// Built by Scripts/fuzz.sh with `--sanitize=fuzzer -Xswiftc -DFUZZING` (and `--sanitize=address` with --asan, as
+// CI runs it), libFuzzer drives `LLVMFuzzerTestOneInput` with mutated inputs, guided by coverage.
 import Recurrent
 
 func exercise(_ bytes: [UInt8]) {
@@ -35,11 +35,12 @@ import Darwin
 struct Replay {
     static func main() {
         for path in CommandLine.arguments.dropFirst() {
-            guard let bytes = try? FileIO.readAll(path) else {
-                print("cannot read \(path)")
+            do {
+                exercise(try FileIO.readAll(path))
+            } catch {
+                print("cannot read \(path): \(error)")
                 exit(1)
             }
-            exercise(bytes)
         }
         print("replayed \(CommandLine.arguments.count - 1) input(s) without a crash")
     }
