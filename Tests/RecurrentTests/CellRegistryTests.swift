@@ -87,4 +87,21 @@ final class CellRegistryTests: XCTestCase {
         XCTAssertEqual(lstm.parameters.map(\.scalars),
                        try LSTMCell<Float>(inputSize: 2, hiddenSize: 6, forgetBias: 1, seed: 7000).parameters.map(\.scalars))
     }
+
+    /// The np-tanhRNN draws the np-RNN's recurrent matrix and input weights (same seed, same draws), with tanh and
+    /// the input gain divided by √2; the scaled i-RNN's recurrent matrix is scale·I.
+    func testNewInitializations() throws {
+        let np = try SimpleRNNCell<Double>.npRNN(inputSize: 2, hiddenSize: 7, seed: 5)
+        let npTanh = try SimpleRNNCell<Double>.npTanhRNN(inputSize: 2, hiddenSize: 7, seed: 5)
+        XCTAssertEqual(npTanh.nonlinearity, .tanh)
+        XCTAssertEqual(npTanh.weightHH.scalars, np.weightHH.scalars)
+        for (a, b) in zip(npTanh.weightIH.scalars, np.weightIH.scalars) { XCTAssertEqual(a * 2.0.squareRoot(), b, accuracy: 1e-14) }
+        XCTAssertTrue(npTanh.biasIH.scalars.allSatisfy { $0 == 0 } && npTanh.biasHH.scalars.allSatisfy { $0 == 0 })
+        let given = try SimpleRNNCell<Double>.npTanhRNN(inputSize: 2, hiddenSize: 7, inputGain: 3, seed: 5)
+        XCTAssertNotEqual(given.weightIH.scalars, npTanh.weightIH.scalars)
+
+        let irnn = try CellSpecification(kind: .irnn, inputSize: 2, hiddenSize: 3, identityScale: 0.25).makeCell(as: Double.self)
+        XCTAssertEqual(irnn.parameters[2].scalars, [0.25, 0, 0, 0, 0.25, 0, 0, 0, 0.25])
+        XCTAssertThrowsError(try CellSpecification(kind: .irnn, inputSize: 2, hiddenSize: 3, identityScale: .nan).makeCell(as: Float.self))
+    }
 }
