@@ -111,3 +111,16 @@ extension Tensor {
         try withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 }
+
+extension UnsafePointer {
+    /// The same address as a pointer to `T`, for passing a generic scalar buffer to the C kernels once the
+    /// scalar type is known to be `T` (the memory is already bound to `T`).
+    @inlinable
+    func cast<T>(to _: T.Type = T.self) -> UnsafePointer<T> { UnsafeRawPointer(self).assumingMemoryBound(to: T.self) }
+}
+
+extension UnsafeMutablePointer {
+    /// The same address as a pointer to `T` (see `UnsafePointer.cast(to:)`).
+    @inlinable
+    func cast<T>(to _: T.Type = T.self) -> UnsafeMutablePointer<T> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: T.self) }
+}
