@@ -29,8 +29,10 @@ final class LayoutInvarianceTests: XCTestCase {
         func prepareBackwardWorkspace(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) {
             base.prepareBackwardWorkspace(workspace, batch: batch)
         }
-        var parameters: [Tensor<Scalar>] { base.parameters }
-        var parameterNames: [String] { base.parameterNames }
+        var namedParameters: Base.Parameters {
+            get { base.namedParameters }
+            set { base.namedParameters = newValue }
+        }
         var descriptor: [String: String] { base.descriptor }
         mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws { try base.setParameters(newValue) }
         func forwardStep(projected: UnsafePointer<Scalar>, previous: UnsafePointer<Scalar>, next: UnsafeMutablePointer<Scalar>,
@@ -45,7 +47,7 @@ final class LayoutInvarianceTests: XCTestCase {
                               dPrevious: dPrevious, dProjected: dProjected, dRecurrent: dRecurrent, batch: batch,
                               workspace: workspace)
         }
-        func accumulateRecurrentGradients(_ gradients: inout [Tensor<Scalar>], dProjected: UnsafePointer<Scalar>,
+        func accumulateRecurrentGradients(_ gradients: inout Base.Parameters, dProjected: UnsafePointer<Scalar>,
                                           dRecurrent: UnsafePointer<Scalar>, states: UnsafePointer<Scalar>,
                                           cache: UnsafePointer<Scalar>, steps: Int, batch: Int) {
             base.accumulateRecurrentGradients(&gradients, dProjected: dProjected, dRecurrent: dRecurrent, states: states,

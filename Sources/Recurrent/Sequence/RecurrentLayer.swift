@@ -367,7 +367,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let dProjectedBuffer = ScalarBuffer<Scalar>(count: chunk * batch * p, zeroed: false)   // (chunk, B, P)
         let dRecurrentBuffer = ScalarBuffer<Scalar>(count: chunk * batch * q, zeroed: false)   // (chunk, B, Q)
         var dInput = [Scalar](repeating: 0, count: inputGradient ? rows * i : 0)              // (T, B, I) or none
-        let weightIH = cell.parameters[0]
+        let weightIH = cell.namedParameters.weightIH
+        // The caller's flat gradients become the cell's named value for the pass (tensors swapped, not copied),
+        // and go back when it ends.
+        var named = cell.namedParameters
+        named.swapTensors(with: &gradients)
+        defer { named.swapTensors(with: &gradients) }
         // The gradient-flow record sums over the whole batch at every step, so it keeps the rows together.
         let blocks = stateGradientNorms == nil ? rowBlockCount(batch: batch) : 1
         let workspaces = blockWorkspaces(blocks: blocks, batch: batch)
@@ -427,10 +432,10 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                 let t = first, count = end - first, n = count * batch
                 pass.input.withPointer { x in
                     // dW_ih (P, I) += dProjectedᵀ · X ;  db_ih += Σ dProjected
-                    gradients.withMutablePointer(at: 0) { dW in
+                    named.weightIH.withMutablePointer { dW in
                         accumulateOuterProducts(dW, ldw: i, dp, ldg: p, x + t * batch * i, ldx: i, m: p, n: i, rows: n)
                     }
-                    gradients.withMutablePointer(at: 1) { db in
+                    named.biasIH.withMutablePointer { db in
                         accumulateColumnSums(db, dp, stride: p, rows: n, width: p)
                     }
                 }
@@ -443,7 +448,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                         }
                     }
                 }
-                cell.accumulateRecurrentGradients(&gradients, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
+                cell.accumulateRecurrentGradients(&named, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
                                                   cache: cp + t * batch * cw, steps: count, batch: batch)
                 first -= chunk
             }

@@ -50,13 +50,13 @@ where Self.RawSignificand: FixedWidthInteger {
         alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
-    // MARK: Vector element functions and fused gate kernels
+    // MARK: Vector element functions
     //
-    // Each requirement has a default implementation in plain Swift (the `portable…` function of
-    // the same name, the reference that the tests compare against); `Float` and `Double` route
-    // them to the dispatched C kernels of CRecurrentKernels (AVX-512 / AVX2+FMA / portable C).
-    // The contracts are documented on the portable functions in PortableGateKernels.swift.
-    // A scalar type of your own gets working (slow) defaults.
+    // The elementwise work every cell may use. Each requirement has a default implementation in plain
+    // Swift (the `portable…` function of the same name, the reference that the tests compare against);
+    // `Float` and `Double` route them to the dispatched C kernels of CRecurrentKernels (AVX-512 / AVX2+FMA /
+    // portable C); see RecurrentScalar+Kernels.swift. A scalar type of your own gets working (slow) defaults.
+    // Each cell's fused gate kernels are not requirements: they live beside the cell (Cells/<Name>/).
 
     /// `y[i] = eˣ⁽ⁱ⁾` for `count` elements; `x == y` is allowed, no other overlap.
     static func vectorExp(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
@@ -64,63 +64,6 @@ where Self.RawSignificand: FixedWidthInteger {
     static func vectorSigmoid(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
     /// `y[i] = tanh(x[i])`; `x == y` is allowed.
     static func vectorTanh(_ x: UnsafePointer<Self>, into y: UnsafeMutablePointer<Self>, count: Int)
-    /// SRNN forward nonlinearity, see ``portableSRNNForward(relu:batch:hidden:projected:ldp:bias:next:ldn:)``.
-    static func srnnForward(relu: Bool, batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
-                            bias: UnsafePointer<Self>, next: UnsafeMutablePointer<Self>, ldn: Int)
-    /// SRNN backward nonlinearity, see ``portableSRNNBackward(relu:batch:hidden:dNext:lddn:next:ldn:dProjected:lddp:)``.
-    static func srnnBackward(relu: Bool, batch: Int, hidden: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                             next: UnsafePointer<Self>, ldn: Int, dProjected: UnsafeMutablePointer<Self>, lddp: Int)
-    /// LSTM gates and state, see ``portableLSTMForward(batch:hidden:projected:ldp:bias:gates:ldg:previous:ldprev:next:ldn:)``.
-    static func lstmForward(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int, bias: UnsafePointer<Self>,
-                            gates: UnsafeMutablePointer<Self>, ldg: Int, previous: UnsafePointer<Self>, ldprev: Int,
-                            next: UnsafeMutablePointer<Self>, ldn: Int)
-    /// LSTM gate gradients, see ``portableLSTMBackward(batch:hidden:gates:ldg:previous:ldprev:dNext:lddn:dGates:lddg:dPrevious:lddprev:)``.
-    static func lstmBackward(batch: Int, hidden: Int, gates: UnsafePointer<Self>, ldg: Int,
-                             previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                             dGates: UnsafeMutablePointer<Self>, lddg: Int, dPrevious: UnsafeMutablePointer<Self>, lddprev: Int)
-    /// GRU (reset after) gates and state, see ``portableGRUForwardAfter(batch:hidden:projected:ldp:hiddenProducts:ldh:bias:previous:ldprev:cache:ldc:next:ldn:)``.
-    static func gruForwardAfter(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
-                                hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
-                                previous: UnsafePointer<Self>, ldprev: Int, cache: UnsafeMutablePointer<Self>, ldc: Int,
-                                next: UnsafeMutablePointer<Self>, ldn: Int)
-    /// GRU (reset after) gradients, see ``portableGRUBackwardAfter(batch:hidden:cache:ldc:previous:ldprev:dNext:lddn:dProjected:lddp:dRecurrent:lddr:dPrevious:lddprev:)``.
-    static func gruBackwardAfter(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
-                                 previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                                 dProjected: UnsafeMutablePointer<Self>, lddp: Int,
-                                 dRecurrent: UnsafeMutablePointer<Self>, lddr: Int,
-                                 dPrevious: UnsafeMutablePointer<Self>, lddprev: Int)
-    /// GRU (reset before) r and z, see ``portableGRUForwardBeforeGates(batch:hidden:projected:ldp:hiddenProducts:ldh:bias:previous:ldprev:cache:ldc:)``.
-    static func gruForwardBeforeGates(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
-                                      hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
-                                      previous: UnsafePointer<Self>, ldprev: Int, cache: UnsafeMutablePointer<Self>, ldc: Int)
-    /// GRU (reset before) candidate and state, see ``portableGRUForwardBeforeState(batch:hidden:projected:ldp:hiddenProducts:ldh:bias:previous:ldprev:cache:ldc:next:ldn:)``.
-    static func gruForwardBeforeState(batch: Int, hidden: Int, projected: UnsafePointer<Self>, ldp: Int,
-                                      hiddenProducts: UnsafePointer<Self>, ldh: Int, bias: UnsafePointer<Self>,
-                                      previous: UnsafePointer<Self>, ldprev: Int, cache: UnsafeMutablePointer<Self>, ldc: Int,
-                                      next: UnsafeMutablePointer<Self>, ldn: Int)
-    /// GRU (reset before) dz and dn, see ``portableGRUBackwardBeforeState(batch:hidden:cache:ldc:previous:ldprev:dNext:lddn:dProjected:lddp:dRecurrent:lddr:)``.
-    static func gruBackwardBeforeState(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
-                                       previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                                       dProjected: UnsafeMutablePointer<Self>, lddp: Int,
-                                       dRecurrent: UnsafeMutablePointer<Self>, lddr: Int)
-    /// GRU (reset before) dr and dh_{t−1}, see ``portableGRUBackwardBeforeGates(batch:hidden:cache:ldc:previous:ldprev:dNext:lddn:dReset:lddreset:dProjected:lddp:dRecurrent:lddr:dPrevious:lddprev:)``.
-    static func gruBackwardBeforeGates(batch: Int, hidden: Int, cache: UnsafePointer<Self>, ldc: Int,
-                                       previous: UnsafePointer<Self>, ldprev: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                                       dReset: UnsafePointer<Self>, lddreset: Int,
-                                       dProjected: UnsafeMutablePointer<Self>, lddp: Int,
-                                       dRecurrent: UnsafeMutablePointer<Self>, lddr: Int,
-                                       dPrevious: UnsafeMutablePointer<Self>, lddprev: Int)
-    /// SCRN context update, see ``portableSCRNForwardContext(batch:hidden:context:alpha:projected:ldp:previous:ldprev:next:ldn:cache:ldc:)``.
-    static func scrnForwardContext(batch: Int, hidden: Int, context: Int, alpha: Self, projected: UnsafePointer<Self>, ldp: Int,
-                                   previous: UnsafePointer<Self>, ldprev: Int, next: UnsafeMutablePointer<Self>, ldn: Int,
-                                   cache: UnsafeMutablePointer<Self>, ldc: Int)
-    /// SCRN hidden-layer gradient, see ``portableSCRNBackwardHidden(batch:hidden:context:dNext:lddn:next:ldn:dRecurrent:lddr:)``.
-    static func scrnBackwardHidden(batch: Int, hidden: Int, context: Int, dNext: UnsafePointer<Self>, lddn: Int,
-                                   next: UnsafePointer<Self>, ldn: Int, dRecurrent: UnsafeMutablePointer<Self>, lddr: Int)
-    /// SCRN context gradients, see ``portableSCRNBackwardContext(batch:hidden:context:alpha:dRecurrent:lddr:dProjected:lddp:dPrevious:lddprev:)``.
-    static func scrnBackwardContext(batch: Int, hidden: Int, context: Int, alpha: Self, dRecurrent: UnsafePointer<Self>, lddr: Int,
-                                    dProjected: UnsafeMutablePointer<Self>, lddp: Int,
-                                    dPrevious: UnsafeMutablePointer<Self>, lddprev: Int)
     /// `sums[j] += Σ_r m[r, j]`, rows in order, see ``portableAddColumnSums(_:ld:rows:width:into:)``.
     static func addColumnSums(_ m: UnsafePointer<Self>, ld: Int, rows: Int, width: Int, into sums: UnsafeMutablePointer<Self>)
 }

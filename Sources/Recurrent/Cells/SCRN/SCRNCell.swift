@@ -132,31 +132,28 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Rows never interact: the layer may run blocks of rows on different threads.
     @inlinable public var rowsAreIndependent: Bool { true }
 
-    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
-    @inlinable public var parameters: [Tensor<Scalar>] {
-        var list = [weightIH, biasIH, weightHH, weightCH]
-        if trainableAlpha { list.append(Tensor(unchecked: [1], scalars: [alpha])) }
-        return list
-    }
-    /// Names of ``parameters``, PyTorch-style.
-    public var parameterNames: [String] {
-        ["weight_ih", "bias_ih", "weight_hh", "weight_ch"] + (trainableAlpha ? ["alpha"] : [])
+    /// `weight_ih`, `bias_ih`, `weight_hh`, `weight_ch` and, when trainable, `alpha`, by name. Setting replaces
+    /// them unchecked (same shapes required); a trainable α is clamped to [0, 1].
+    public var namedParameters: Parameters {
+        get {
+            Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, weightCH: weightCH,
+                       alpha: Tensor(unchecked: [1], scalars: [alpha]), trainableAlpha: trainableAlpha)
+        }
+        set {
+            precondition(newValue.trainableAlpha == trainableAlpha && newValue.tensors.map(\.shape) == parameters.map(\.shape),
+                         "SCRNCell.namedParameters: shapes differ")
+            (weightIH, biasIH, weightHH, weightCH) = (newValue.weightIH, newValue.biasIH, newValue.weightHH, newValue.weightCH)
+            if trainableAlpha {
+                // Gradient steps may push α out of [0, 1]; the decay is only meaningful inside.
+                alpha = Swift.min(Swift.max(newValue.alpha.scalars[0], 0), 1)
+            }
+        }
     }
     /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "scrn", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)", "context_size": "\(contextSize)",
          "alpha": "\(alpha)", "trainable_alpha": "\(trainableAlpha)"]
     }
-    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
-    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
-        let p = try validatedParameters(newValue, cell: "SCRNCell")
-        if trainableAlpha {
-            // Gradient steps may push α out of [0, 1]; the decay is only meaningful inside.
-            alpha = Swift.min(Swift.max(p[4].scalars[0], 0), 1)
-        }
-        (weightIH, biasIH, weightHH, weightCH) = (p[0], p[1], p[2], p[3])
-    }
-
     /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
@@ -206,17 +203,17 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
-        _ gradients: inout [Tensor<Scalar>],
+        _ gradients: inout Parameters,
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
         states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
         steps: Int, batch: Int
     ) {
         let h = hiddenSize, c = contextSize, s = h + c, rows = steps * batch
         // dR (H, H) += Σ dAᵀ · h_{t−1};   dP (H, C) += Σ dAᵀ · s_t (states shifted by one step)
-        gradients.withMutablePointer(at: 2) { dR in
+        gradients.weightHH.withMutablePointer { dR in
             accumulateOuterProducts(dR, ldw: h, dRecurrent, ldg: s, states, ldx: s, m: h, n: h, rows: rows)
         }
-        gradients.withMutablePointer(at: 3) { dP in
+        gradients.weightCH.withMutablePointer { dP in
             accumulateOuterProducts(dP, ldw: c, dRecurrent, ldg: s, states + batch * s + h, ldx: s, m: h, n: c, rows: rows)
         }
         if trainableAlpha {
@@ -226,7 +223,42 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
                 let ds = dRecurrent + row * s + h, factor = cache + row * c
                 for j in 0..<c { dAlpha += ds[j] * factor[j] }
             }
-            gradients[4].withUnsafeMutableBufferPointer { $0[0] += dAlpha }
+            gradients.alpha.withUnsafeMutableBufferPointer { $0[0] += dAlpha }
         }
+    }
+}
+
+extension SCRNCell {
+    /// The SCRN's trainable tensors by name; the gradients are a value of the same type.
+    public struct Parameters: CellParameters {
+        /// [A; B] (H + C, I)
+        public var weightIH: Tensor<Scalar>
+        /// [b_h; b_s] (H + C)
+        public var biasIH: Tensor<Scalar>
+        /// R (H, H), the recurrent matrix of the fast layer.
+        public var weightHH: Tensor<Scalar>
+        /// P (H, C), from the context to the fast layer.
+        public var weightCH: Tensor<Scalar>
+        /// α as a tensor of shape (1); a parameter only when ``trainableAlpha``.
+        public var alpha: Tensor<Scalar>
+        /// Whether ``alpha`` is one of the ``fields``.
+        public let trainableAlpha: Bool
+
+        /// The tensors, unchecked.
+        public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, weightCH: Tensor<Scalar>,
+                    alpha: Tensor<Scalar>, trainableAlpha: Bool) {
+            (self.weightIH, self.biasIH, self.weightHH, self.weightCH) = (weightIH, biasIH, weightHH, weightCH)
+            self.alpha = alpha
+            self.trainableAlpha = trainableAlpha
+        }
+
+        /// `weight_ih`, `bias_ih`, `weight_hh`, `weight_ch`, then `alpha` when trainable.
+        public var fields: [(name: String, keyPath: WritableKeyPath<Self, Tensor<Scalar>>)] {
+            [("weight_ih", \.weightIH), ("bias_ih", \.biasIH), ("weight_hh", \.weightHH), ("weight_ch", \.weightCH)]
+                + (trainableAlpha ? [("alpha", \.alpha)] : [])
+        }
+
+        /// `weight_hh` (R): P multiplies the context, which is not recurrent through P.
+        public var recurrentWeightNames: [String] { ["weight_hh"] }
     }
 }

@@ -46,23 +46,15 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     ///   - reset: where the reset gate applies (default `.afterMatrix`, as PyTorch).
     ///   - seed: random seed.
     public init(inputSize: Int, hiddenSize: Int, reset: ResetPlacement = .afterMatrix, seed: UInt64 = 0) throws {
-        try requirePositive(inputSize, "GRUCell inputSize")
-        try requirePositive(hiddenSize, "GRUCell hiddenSize")
-        var generator = RandomGenerator(seed: seed)
-        let h = hiddenSize
-        try self.init(
-            reset: reset,
-            weightIH: Tensor(matrix: Initializers.pytorchDefault(rows: 3 * h, columns: inputSize, hiddenSize: h, using: &generator)),
-            biasIH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: 3 * h, hiddenSize: h, using: &generator)),
-            weightHH: Tensor(matrix: Initializers.pytorchDefault(rows: 3 * h, columns: h, hiddenSize: h, using: &generator)),
-            biasHH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: 3 * h, hiddenSize: h, using: &generator)))
+        let p = try Parameters.pytorchDefault(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, seed: seed, cell: "GRUCell")
+        try self.init(reset: reset, weightIH: p.weightIH, biasIH: p.biasIH, weightHH: p.weightHH, biasHH: p.biasHH)
     }
 
     /// A cell from given tensors. - Throws: naming the tensor whose shape is wrong.
     public init(reset: ResetPlacement = .afterMatrix, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
                 weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        (hiddenSize, inputSize) = try pyTorchLayoutSizes(cell: "GRUCell", gates: 3, weightIH: weightIH, biasIH: biasIH,
-                                                         weightHH: weightHH, biasHH: biasHH)
+        (hiddenSize, inputSize) = try Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH)
+            .sizes(gates: 3, cell: "GRUCell")
         self.reset = reset
         self.weightIH = weightIH
         self.biasIH = biasIH
@@ -129,20 +121,20 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Rows never interact: the layer may run blocks of rows on different threads.
     @inlinable public var rowsAreIndependent: Bool { true }
 
-    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
-    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
-    /// Names of ``parameters``, PyTorch-style.
-    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// The trainable tensors by name (PyTorch's four); the gradients are a value of the same type.
+    public typealias Parameters = PyTorchCellParameters<Scalar>
+    /// `weight_ih`, `bias_ih`, `weight_hh`, `bias_hh` by name. Setting replaces them unchecked (same shapes required).
+    public var namedParameters: Parameters {
+        get { Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH) }
+        set {
+            precondition(newValue.tensors.map(\.shape) == parameters.map(\.shape), "\(Self.self).namedParameters: shapes differ")
+            (weightIH, biasIH, weightHH, biasHH) = (newValue.weightIH, newValue.biasIH, newValue.weightHH, newValue.biasHH)
+        }
+    }
     /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "gru", "reset": reset.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
     }
-    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
-    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
-        let p = try validatedParameters(newValue, cell: "GRUCell")
-        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
-    }
-
     /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
@@ -227,13 +219,13 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
-        _ gradients: inout [Tensor<Scalar>],
+        _ gradients: inout Parameters,
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
         states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
         steps: Int, batch: Int
     ) {
         let h = hiddenSize, g3 = 3 * h, rows = steps * batch
-        gradients.withMutablePointer(at: 2) { dW in
+        gradients.weightHH.withMutablePointer { dW in
             switch reset {
             case .afterMatrix:
                 // dW_hh (3H, H) += Σ_t dHidden_tᵀ · h_{t−1}
@@ -245,7 +237,7 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
                                         m: h, n: h, rows: rows)
             }
         }
-        gradients.withMutablePointer(at: 3) { db in
+        gradients.biasHH.withMutablePointer { db in
             accumulateColumnSums(db, dRecurrent, stride: g3, rows: rows, width: g3)
         }
     }

@@ -62,14 +62,20 @@ public protocol RecurrentCell<Scalar>: Sendable {
     /// bit-identical either way. Default `false`; the built-in cells say `true`.
     var rowsAreIndependent: Bool { get }
 
-    /// Trainable tensors; [0] is `W_ih` (P, I), [1] is `b_ih` (P). Setting checks shapes with preconditions;
-    /// use ``setParameters(_:)`` for a throwing check.
+    /// The value type of the cell's trainable tensors, by name; the gradients are a value of the same type.
+    associatedtype Parameters: CellParameters<Scalar>
+    /// The trainable tensors by name. Setting it replaces them unchecked (shapes must stay); use
+    /// ``setParameters(_:)`` for a throwing check.
+    var namedParameters: Parameters { get set }
+    /// Trainable tensors, the flat view of ``namedParameters`` that optimizers see; [0] is `W_ih` (P, I), [1] is
+    /// `b_ih` (P). The default derives it from ``CellParameters/fields``.
     var parameters: [Tensor<Scalar>] { get }
     /// Names of ``parameters``, PyTorch-style where PyTorch has the same tensor.
     var parameterNames: [String] { get }
     /// What a saved file records about the cell: `cell` (its kind) and its sizes and options.
     var descriptor: [String: String] { get }
-    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
+    /// Replaces all parameters from the flat view.
+    /// - Throws: on a count or shape mismatch, or a NaN or infinity, naming the parameter (and the first bad index).
     mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws
 
     /// One forward step for `batch` rows.
@@ -110,7 +116,7 @@ public protocol RecurrentCell<Scalar>: Sendable {
     /// Adds (`+=`) the gradients of every parameter except `W_ih` and `b_ih` (which the layer handles), for a
     /// block of `steps` consecutive time steps t₀ ..< t₀ + steps (the whole sequence, or one block of it).
     /// - Parameters:
-    ///   - gradients: same order and shapes as ``parameters``.
+    ///   - gradients: the gradients by name, shaped like ``namedParameters``.
     ///   - dProjected: (steps, B, P) from the block's backward steps.
     ///   - dRecurrent: (steps, B, recurrentGradientSize) from the block's backward steps.
     ///   - states: the states from t₀ on, (steps + 1, B, S): states[0] is the state before step t₀.
@@ -118,7 +124,7 @@ public protocol RecurrentCell<Scalar>: Sendable {
     ///   - steps: the number of time steps in the block.
     ///   - batch: B, the number of rows (sequences) per step.
     func accumulateRecurrentGradients(
-        _ gradients: inout [Tensor<Scalar>],
+        _ gradients: inout Parameters,
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
         states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
         steps: Int, batch: Int)
@@ -144,22 +150,40 @@ extension RecurrentCell {
     /// Number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
+    /// The flat view of ``namedParameters``, in the order of its fields.
+    public var parameters: [Tensor<Scalar>] { namedParameters.tensors }
+
+    /// The names of ``parameters``.
+    public var parameterNames: [String] { namedParameters.names }
+
+    /// The names of the recurrent matrices (those multiplying the previous state), e.g. `["weight_hh"]`.
+    public var recurrentWeightNames: [String] { namedParameters.recurrentWeightNames }
+
+    /// Replaces all parameters from the flat view.
+    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` on a count mismatch,
+    ///   ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor, or
+    ///   ``RecurrentError/nonFinite(what:index:)`` naming the tensor and the first NaN or infinity; the cell is
+    ///   unchanged on error.
+    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
+        var named = namedParameters
+        try named.replaceTensors(with: newValue, owner: "\(Self.self).setParameters".replacingGenericArguments())
+        namedParameters = named
+    }
+
     /// Zero tensors shaped like ``parameters``: the starting point for accumulated gradients.
     public func zeroGradients() -> [Tensor<Scalar>] {
         parameters.map { Tensor(unchecked: $0.shape, scalars: Array(repeating: 0, count: $0.count)) }
     }
+}
 
-    /// Checks a replacement parameter list against the current one.
-    func validatedParameters(_ newValue: [Tensor<Scalar>], cell: String) throws -> [Tensor<Scalar>] {
-        let current = parameters
-        guard newValue.count == current.count else {
-            throw RecurrentError.invalidArgument(
-                what: "\(cell).setParameters", reason: "expected \(current.count) tensors \(parameterNames), got \(newValue.count)")
+extension String {
+    /// `LSTMCell<Float>.setParameters` → `LSTMCell.setParameters`: cell names in messages without the scalar.
+    func replacingGenericArguments() -> String {
+        var result = "", depth = 0
+        for character in self {
+            if character == "<" { depth += 1 } else if character == ">" { depth -= 1 } else if depth == 0 { result.append(character) }
         }
-        for (index, (old, new)) in zip(current, newValue).enumerated() {
-            try new.requireShape(old.shape, "\(cell).setParameters(\(parameterNames[index]))")
-        }
-        return newValue
+        return result
     }
 }
 

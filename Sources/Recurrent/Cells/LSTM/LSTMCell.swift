@@ -35,27 +35,21 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     ///   - forgetBias: if given, biases start at zero except the forget block, whose `b_ih + b_hh` equals this value.
     ///   - seed: random seed.
     public init(inputSize: Int, hiddenSize: Int, forgetBias: Double? = nil, seed: UInt64 = 0) throws {
-        try requirePositive(inputSize, "LSTMCell inputSize")
-        try requirePositive(hiddenSize, "LSTMCell hiddenSize")
-        var generator = RandomGenerator(seed: seed)
-        let h = hiddenSize
-        let wIH = try Initializers.pytorchDefault(rows: 4 * h, columns: inputSize, hiddenSize: h, using: &generator)
-        let wHH = try Initializers.pytorchDefault(rows: 4 * h, columns: h, hiddenSize: h, using: &generator)
-        var bIH = try Tensor<Scalar>(vector: Initializers.pytorchDefault(rows: 1, columns: 4 * h, hiddenSize: h, using: &generator))
-        var bHH = try Tensor<Scalar>(vector: Initializers.pytorchDefault(rows: 1, columns: 4 * h, hiddenSize: h, using: &generator))
+        var p = try Parameters.pytorchDefault(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, seed: seed,
+                                              weightsFirst: true, cell: "LSTMCell")
         if let forgetBias {
-            let pair = try Initializers.lstmBiasPair(hiddenSize: h, forgetBias: forgetBias)
-            bIH = Tensor(vector: pair.inputBias)
-            bHH = Tensor(vector: pair.hiddenBias)
+            let pair = try Initializers.lstmBiasPair(hiddenSize: hiddenSize, forgetBias: forgetBias)
+            p.biasIH = Tensor(vector: pair.inputBias)
+            p.biasHH = Tensor(vector: pair.hiddenBias)
         }
-        try self.init(weightIH: Tensor(matrix: wIH), biasIH: bIH, weightHH: Tensor(matrix: wHH), biasHH: bHH)
+        try self.init(weightIH: p.weightIH, biasIH: p.biasIH, weightHH: p.weightHH, biasHH: p.biasHH)
     }
 
     /// A cell from given tensors (for example a PyTorch `state_dict`).
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
     public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        (hiddenSize, inputSize) = try pyTorchLayoutSizes(cell: "LSTMCell", gates: 4, weightIH: weightIH, biasIH: biasIH,
-                                                         weightHH: weightHH, biasHH: biasHH)
+        (hiddenSize, inputSize) = try Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH)
+            .sizes(gates: 4, cell: "LSTMCell")
         self.weightIH = weightIH
         self.biasIH = biasIH
         self.weightHH = weightHH
@@ -91,18 +85,18 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Rows never interact: the layer may run blocks of rows on different threads.
     @inlinable public var rowsAreIndependent: Bool { true }
 
-    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
-    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
-    /// Names of ``parameters``, PyTorch-style.
-    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// The trainable tensors by name (PyTorch's four); the gradients are a value of the same type.
+    public typealias Parameters = PyTorchCellParameters<Scalar>
+    /// `weight_ih`, `bias_ih`, `weight_hh`, `bias_hh` by name. Setting replaces them unchecked (same shapes required).
+    public var namedParameters: Parameters {
+        get { Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH) }
+        set {
+            precondition(newValue.tensors.map(\.shape) == parameters.map(\.shape), "\(Self.self).namedParameters: shapes differ")
+            (weightIH, biasIH, weightHH, biasHH) = (newValue.weightIH, newValue.biasIH, newValue.weightHH, newValue.biasHH)
+        }
+    }
     /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] { ["cell": "lstm", "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"] }
-    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
-    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
-        let p = try validatedParameters(newValue, cell: "LSTMCell")
-        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
-    }
-
     /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
@@ -150,17 +144,17 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
-        _ gradients: inout [Tensor<Scalar>],
+        _ gradients: inout Parameters,
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
         states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
         steps: Int, batch: Int
     ) {
         let h = hiddenSize, g4 = 4 * h, rows = steps * batch
         // dW_hh (4H, H) += Σ_t dGates_tᵀ · h_{t−1}  (h is the first H columns of each state row)
-        gradients.withMutablePointer(at: 2) { dW in
+        gradients.weightHH.withMutablePointer { dW in
             accumulateOuterProducts(dW, ldw: h, dProjected, ldg: g4, states, ldx: 2 * h, m: g4, n: h, rows: rows)
         }
-        gradients.withMutablePointer(at: 3) { db in
+        gradients.biasHH.withMutablePointer { db in
             accumulateColumnSums(db, dProjected, stride: g4, rows: rows, width: g4)
         }
     }

@@ -104,29 +104,23 @@ extension Tensor {
     }
 }
 
-extension Array {
-    /// Mutable pointer to the storage of tensor `index`.
+extension Tensor {
+    /// Mutable pointer access for the cells' gradient accumulation.
     @inlinable
-    mutating func withMutablePointer<S: RecurrentScalar, R>(
-        at index: Int, _ body: (UnsafeMutablePointer<S>) throws -> R
-    ) rethrows -> R where Element == Tensor<S> {
-        try self[index].withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+    mutating func withMutablePointer<R>(_ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
+        try withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
     }
 }
 
-/// Checks the four tensors of PyTorch's RNN layout for a cell with `gates` gate blocks — `weight_ih` (G·H, I),
-/// `bias_ih` (G·H), `weight_hh` (G·H, H), `bias_hh` (G·H) — and returns H and I.
-/// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the cell and the tensor.
-func pyTorchLayoutSizes<S: RecurrentScalar>(
-    cell: String, gates: Int, weightIH: Tensor<S>, biasIH: Tensor<S>, weightHH: Tensor<S>, biasHH: Tensor<S>
-) throws -> (hidden: Int, input: Int) {
-    guard weightIH.rank == 2, weightIH.shape[0] > 0, weightIH.shape[0] % gates == 0, weightIH.shape[1] > 0 else {
-        throw RecurrentError.shapeMismatch(operation: "\(cell) weight_ih", expected: "(\(gates == 1 ? "" : "\(gates)")H, I) with H, I > 0",
-                                           got: shapeString(weightIH.shape))
-    }
-    let h = weightIH.shape[0] / gates
-    try biasIH.requireShape([gates * h], "\(cell) bias_ih")
-    try weightHH.requireShape([gates * h, h], "\(cell) weight_hh")
-    try biasHH.requireShape([gates * h], "\(cell) bias_hh")
-    return (h, weightIH.shape[1])
+extension UnsafePointer {
+    /// The same address as a pointer to `T`, for passing a generic scalar buffer to the C kernels once the
+    /// scalar type is known to be `T` (the memory is already bound to `T`).
+    @inlinable
+    func cast<T>(to _: T.Type = T.self) -> UnsafePointer<T> { UnsafeRawPointer(self).assumingMemoryBound(to: T.self) }
+}
+
+extension UnsafeMutablePointer {
+    /// The same address as a pointer to `T` (see `UnsafePointer.cast(to:)`).
+    @inlinable
+    func cast<T>(to _: T.Type = T.self) -> UnsafeMutablePointer<T> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: T.self) }
 }

@@ -45,24 +45,16 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     ///   - seed: seed of the `RandomGenerator` that draws the weights.
     /// - Throws: ``RecurrentError/invalidSize(what:value:requirement:)`` for a size ≤ 0.
     public init(inputSize: Int, hiddenSize: Int, nonlinearity: Nonlinearity = .tanh, seed: UInt64 = 0) throws {
-        try requirePositive(inputSize, "SimpleRNNCell inputSize")
-        try requirePositive(hiddenSize, "SimpleRNNCell hiddenSize")
-        var generator = RandomGenerator(seed: seed)
-        let h = hiddenSize
-        try self.init(
-            nonlinearity: nonlinearity,
-            weightIH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: inputSize, hiddenSize: h, using: &generator)),
-            biasIH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: h, hiddenSize: h, using: &generator)),
-            weightHH: Tensor(matrix: Initializers.pytorchDefault(rows: h, columns: h, hiddenSize: h, using: &generator)),
-            biasHH: Tensor(vector: Initializers.pytorchDefault(rows: 1, columns: h, hiddenSize: h, using: &generator)))
+        let p = try Parameters.pytorchDefault(gates: 1, inputSize: inputSize, hiddenSize: hiddenSize, seed: seed, cell: "SimpleRNNCell")
+        try self.init(nonlinearity: nonlinearity, weightIH: p.weightIH, biasIH: p.biasIH, weightHH: p.weightHH, biasHH: p.biasHH)
     }
 
     /// A cell from given tensors (for example loaded from a PyTorch `state_dict`).
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` naming the tensor whose shape is wrong.
     public init(nonlinearity: Nonlinearity, weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>,
                 weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) throws {
-        let (h, i) = try pyTorchLayoutSizes(cell: "SimpleRNNCell", gates: 1, weightIH: weightIH, biasIH: biasIH,
-                                            weightHH: weightHH, biasHH: biasHH)
+        let (h, i) = try Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH)
+            .sizes(gates: 1, cell: "SimpleRNNCell")
         self.inputSize = i
         self.hiddenSize = h
         self.nonlinearity = nonlinearity
@@ -102,20 +94,20 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Rows never interact: the layer may run blocks of rows on different threads.
     @inlinable public var rowsAreIndependent: Bool { true }
 
-    /// Trainable tensors in PyTorch order; [0] is `W_ih`, [1] is `b_ih`.
-    @inlinable public var parameters: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
-    /// Names of ``parameters``, PyTorch-style.
-    public var parameterNames: [String] { ["weight_ih", "bias_ih", "weight_hh", "bias_hh"] }
+    /// The trainable tensors by name (PyTorch's four); the gradients are a value of the same type.
+    public typealias Parameters = PyTorchCellParameters<Scalar>
+    /// `weight_ih`, `bias_ih`, `weight_hh`, `bias_hh` by name. Setting replaces them unchecked (same shapes required).
+    public var namedParameters: Parameters {
+        get { Parameters(weightIH: weightIH, biasIH: biasIH, weightHH: weightHH, biasHH: biasHH) }
+        set {
+            precondition(newValue.tensors.map(\.shape) == parameters.map(\.shape), "\(Self.self).namedParameters: shapes differ")
+            (weightIH, biasIH, weightHH, biasHH) = (newValue.weightIH, newValue.biasIH, newValue.weightHH, newValue.biasHH)
+        }
+    }
     /// What a saved file records about the cell: its kind, sizes and options.
     public var descriptor: [String: String] {
         ["cell": "srnn", "nonlinearity": nonlinearity.rawValue, "input_size": "\(inputSize)", "hidden_size": "\(hiddenSize)"]
     }
-    /// Replaces all parameters. - Throws: on a count or shape mismatch, naming the parameter.
-    public mutating func setParameters(_ newValue: [Tensor<Scalar>]) throws {
-        let p = try validatedParameters(newValue, cell: "SimpleRNNCell")
-        (weightIH, biasIH, weightHH, biasHH) = (p[0], p[1], p[2], p[3])
-    }
-
     /// One forward step for `batch` rows: the recurrent product, then the fused gate kernel of `Scalar`.
     @inlinable
     public func forwardStep(
@@ -153,17 +145,17 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
     @inlinable
     public func accumulateRecurrentGradients(
-        _ gradients: inout [Tensor<Scalar>],
+        _ gradients: inout Parameters,
         dProjected: UnsafePointer<Scalar>, dRecurrent: UnsafePointer<Scalar>,
         states: UnsafePointer<Scalar>, cache: UnsafePointer<Scalar>,
         steps: Int, batch: Int
     ) {
         let h = hiddenSize, rows = steps * batch
         // dW_hh (H, H) += Σ_t dA_tᵀ · h_{t−1}; states[0..<T] are the previous states.
-        gradients.withMutablePointer(at: 2) { dW in
+        gradients.weightHH.withMutablePointer { dW in
             accumulateOuterProducts(dW, ldw: h, dProjected, ldg: h, states, ldx: h, m: h, n: h, rows: rows)
         }
-        gradients.withMutablePointer(at: 3) { db in
+        gradients.biasHH.withMutablePointer { db in
             accumulateColumnSums(db, dProjected, stride: h, rows: rows, width: h)
         }
     }
@@ -207,6 +199,29 @@ extension SimpleRNNCell {
         let input = try Initializers.npRNNInput(hiddenSize: hiddenSize, inputSize: inputSize, gain: inputGain, using: &generator)
         return try SimpleRNNCell(
             nonlinearity: .relu, weightIH: Tensor(matrix: input), biasIH: Tensor.zeros([hiddenSize]),
+            weightHH: Tensor(matrix: recurrent), biasHH: Tensor.zeros([hiddenSize]))
+    }
+
+    /// np-tanhRNN: the np-RNN initialization with tanh, the variant Talathi & Vartak (2015) compare the np-RNN
+    /// with. Biases 0, `W_hh = (RᵀR/N + I)/λmax` (largest eigenvalue exactly 1), `W_ih ~ N(0, 1/N)·α`.
+    ///
+    /// The default gain is the np-RNN's without its ReLU factor √2, α = exp(1.2 / (max(N, 6) − 2.4)) (≈ 1.012
+    /// for N = 100): the √2 makes up for ReLU zeroing half of the pre-activations, which tanh, linear near 0,
+    /// does not. Pass `inputGain` to use another value.
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width N of the state, > 0.
+    ///   - inputGain: α; `nil` uses the default above.
+    ///   - seed: random seed for R and `W_ih`.
+    public static func npTanhRNN(inputSize: Int, hiddenSize: Int, inputGain: Double? = nil, seed: UInt64 = 0) throws -> SimpleRNNCell {
+        try requirePositive(inputSize, "np-tanhRNN inputSize")
+        try requirePositive(hiddenSize, "np-tanhRNN hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let gain = inputGain ?? Initializers.npRNNInputGain(hiddenSize: hiddenSize) / 2.0.squareRoot()
+        let recurrent = try Initializers.normalizedPositiveDefinite(size: hiddenSize, using: &generator)
+        let input = try Initializers.npRNNInput(hiddenSize: hiddenSize, inputSize: inputSize, gain: gain, using: &generator)
+        return try SimpleRNNCell(
+            nonlinearity: .tanh, weightIH: Tensor(matrix: input), biasIH: Tensor.zeros([hiddenSize]),
             weightHH: Tensor(matrix: recurrent), biasHH: Tensor.zeros([hiddenSize]))
     }
 }
