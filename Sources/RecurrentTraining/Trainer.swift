@@ -87,7 +87,7 @@ public struct TrainingRecord: Sendable, Equatable {
     }
 }
 
-/// Trains a ``RecurrentModel`` on a `SequenceTask` (sequence to one): the whole loop, from batch to update.
+/// Trains a `RecurrentModel` (module `Recurrent`) on a `SequenceTask` (sequence to one): the whole loop, from batch to update.
 ///
 /// Each step draws a batch, runs the model forward, computes MSE (regression) or softmax cross-entropy
 /// (classification) on the last step's readout, backpropagates through time, clips, and lets the optimizer
@@ -237,7 +237,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
 extension Trainer {
     /// The gradient flow through time of the current model on the task's first held-out batch:
     /// `‖∂L/∂h_t‖` of the bottom layer for every step t, for the task's own loss (see
-    /// ``RecurrentModel/gradientFlow(_:outputGradient:)``). Nothing is updated.
+    /// `RecurrentModel.gradientFlow(_:outputGradient:)`). Nothing is updated.
     /// - Parameters:
     ///   - task: the data; its first test batch, cut to `batchSize` rows, is used.
     ///   - batchSize: rows to use (default 64).

@@ -1,4 +1,3 @@
-import Recurrent
 import RecurrentInitializers
 
 /// A fully connected readout `y = x·Wᵀ + b`, applied row by row.
