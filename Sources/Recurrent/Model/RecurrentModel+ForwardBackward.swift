@@ -85,7 +85,8 @@ extension RecurrentModel {
     ///     ``topOutputs(of:)``, for a loss on the states themselves (e.g. `Loss.normStabilizer(states:lengths:strength:)` of the `RecurrentTraining` module).
     ///   - gradients: accumulated with `+=`.
     /// - Returns: ∂L/∂input, (T, B, I).
-    /// - Throws: `RecurrentError` when the gradient shapes do not match.
+    /// - Throws: `RecurrentError` when the gradient shapes do not match or `pass` comes from a model of another
+    ///   architecture.
     public func backward(_ pass: Pass, outputGradient: Tensor<Scalar>, topOutputGradient: Tensor<Scalar>? = nil,
                          into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
         var unused: [Double]? = nil
@@ -126,6 +127,11 @@ extension RecurrentModel {
         try outputGradient.requireShape(pass.output.shape, "RecurrentModel.backward outputGradient")
         guard gradients.map(\.shape) == parameters.map(\.shape) else {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.backward gradients", reason: "shapes differ from the model's parameters")
+        }
+        guard pass.layerPasses.count == layers.count, pass.layerPasses.allSatisfy({ $0.count == directions }),
+              pass.dropoutMasks.count == layers.count, pass.features.rank == 2, pass.features.shape[1] == readout.inputSize else {
+            throw RecurrentError.invalidArgument(what: "RecurrentModel.backward pass",
+                                                 reason: "comes from a model of another architecture (layers, directions or widths)")
         }
         let (steps, batch) = (pass.steps, pass.batch)
         // Readout (last two gradient slots).

@@ -4,11 +4,23 @@
 /// `lengths[b] − 1 − t`, and steps beyond its length stay where they are.
 /// - Parameters:
 ///   - x: a (T, B, F) sequence.
-///   - lengths: per-row lengths in 0...T; `nil` reverses all T steps.
+///   - lengths: B per-row lengths in 0...T; `nil` reverses all T steps.
 /// - Returns: the reversed sequence, same shape.
-/// - Throws: `RecurrentError` only if the shape is inconsistent.
+/// - Throws: `RecurrentError.shapeMismatch` unless `x` has rank 3; `RecurrentError.invalidArgument` naming the
+///   row when `lengths` does not have B entries or one is outside 0...T.
 public func reverseTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) throws -> Tensor<S> {
+    guard x.rank == 3 else {
+        throw RecurrentError.shapeMismatch(operation: "reverseTime input", expected: "(T, B, F)", got: shapeString(x.shape))
+    }
     let (steps, batch, width) = (x.shape[0], x.shape[1], x.shape[2])
+    if let lengths {
+        guard lengths.count == batch else {
+            throw RecurrentError.invalidArgument(what: "reverseTime lengths", reason: "expected \(batch) lengths (one per row), got \(lengths.count)")
+        }
+        if let b = lengths.firstIndex(where: { !(0...steps).contains($0) }) {
+            throw RecurrentError.invalidArgument(what: "reverseTime lengths[\(b)]", reason: "must be in 0...\(steps) (T), got \(lengths[b])")
+        }
+    }
     var values = x.scalars
     for b in 0..<batch {
         let n = lengths?[b] ?? steps
