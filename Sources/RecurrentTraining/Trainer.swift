@@ -218,11 +218,11 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     /// - Throws: `RecurrentError` from the forward pass.
     public func evaluate(_ task: some SequenceTask, batchSize: Int = 500, limit: Int? = nil) throws -> Double {
         var total = 0.0, rows = 0
-        var none: RandomGenerator? = nil
         for batch in task.testBatches(batchSize: batchSize) as [TaskBatch<Scalar>] {
             if let limit, rows >= limit { break }
-            let pass = try model.forward(batch.inputs, generator: &none)
-            let loss = try Self.loss(pass.output, batch, classification: task.isClassification)
+            // The training forward's output without dropout, bit for bit, with nothing kept for a backward pass.
+            let output = try model.predict(batch.inputs)
+            let loss = try Self.loss(output, batch, classification: task.isClassification)
             let n = batch.inputs.shape[1]
             total += task.isClassification ? Double(loss.correct) : loss.value * Double(n)
             rows += n

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Recurrent
 import RecurrentInitializers
@@ -99,6 +100,33 @@ final class ModelInferenceTests: XCTestCase {
                 state = next
                 XCTAssertEqual(y.shape, [1, 2])
             }
+        }
+        do {
+            let model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 2) { input, _, _ in
+                try SimpleRNNCell<Float>.npRNN(inputSize: input, hiddenSize: 100, seed: 1)
+            }
+            let x = try Tensor<Float>(shape: [50, 8, 2], repeating: 0.1)   // (T, B, I)
+            let y = try model.predict(x)                                    // (B, K) = (8, 1)
+
+            var state = try model.zeroState(batch: 8)                      // the same, one step at a time
+            var last = y
+            for _ in 0..<50 {
+                let sample = try Tensor<Float>(shape: [8, 2], repeating: 0.1)   // one step's input, (B, I)
+                (last, state) = try model.step(sample, state: state)
+            }
+            XCTAssertEqual(y.shape, [8, 1])
+            XCTAssertEqual(last, y)
+        }
+        do {
+            // `loadWeights`, with the path taken from the package root: a trained pixel-MNIST np-RNN predicts.
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            var model = try RecurrentModel(inputSize: 1, outputSize: 10) { i, _, _ in
+                try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100)
+            }
+            let untrained = model.parameters
+            try model.loadWeights(from: root.appendingPathComponent("results/mnist-nprnn.ckpt.safetensors").path)
+            XCTAssertNotEqual(model.parameters, untrained)
+            XCTAssertEqual(try model.predict(Tensor(shape: [784, 2, 1], repeating: 0)).shape, [2, 10])
         }
     }
 

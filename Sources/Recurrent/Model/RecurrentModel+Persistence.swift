@@ -29,7 +29,9 @@ extension RecurrentModel {
     /// training checkpoint (whose `model.*` tensors are used and whose optimizer state is ignored).
     ///
     /// ```swift
-    /// var model = try RecurrentModel<Float>(inputSize: 1, outputSize: 10) { i, _, _ in try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100) }
+    /// var model = try RecurrentModel(inputSize: 1, outputSize: 10) { i, _, _ in
+    ///     try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100)
+    /// }
     /// try model.loadWeights(from: "results/mnist-nprnn.ckpt.safetensors")
     /// ```
     /// - Parameter path: a safetensors file.

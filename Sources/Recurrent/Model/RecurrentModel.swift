@@ -16,10 +16,24 @@ public enum OutputMode: String, Sendable {
 /// recurrent connection. A bidirectional layer runs a second cell over the time-reversed sequence (each row
 /// reversed within its own length) and concatenates `[forward, backward]` features, as PyTorch does.
 ///
+/// Training (module `RecurrentTraining`) uses ``forward(_:initialStates:lengths:generator:)`` and
+/// ``backward(_:outputGradient:topOutputGradient:into:)``; running a trained model needs only this module:
+/// ``predict(_:lengths:)`` on whole sequences, or ``step(_:state:)`` sample by sample.
+///
 /// ```swift
-/// var model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 1) { input, _, _ in
+/// let model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 2) { input, _, _ in
 ///     try SimpleRNNCell<Float>.npRNN(inputSize: input, hiddenSize: 100, seed: 1)
 /// }
+/// let x = try Tensor<Float>(shape: [50, 8, 2], repeating: 0.1)   // (T, B, I)
+/// let y = try model.predict(x)                                    // (B, K) = (8, 1)
+///
+/// var state = try model.zeroState(batch: 8)                      // the same, one step at a time
+/// var last = y
+/// for _ in 0..<50 {
+///     let sample = try Tensor<Float>(shape: [8, 2], repeating: 0.1)   // one step's input, (B, I)
+///     (last, state) = try model.step(sample, state: state)
+/// }
+/// // last == y, bit for bit; print(model) shows the layers and their parameter counts.
 /// ```
 public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     /// The cell's scalar type, `Float` or `Double`.
