@@ -270,8 +270,7 @@ extension Trainer {
     /// - Returns: T norms, step 0 first.
     public func gradientFlow(_ task: some SequenceTask, batchSize: Int = 64) throws -> [Double] {
         guard let batch = (task.testBatches(batchSize: batchSize) as [TaskBatch<Scalar>]).first else { return [] }
-        var none: RandomGenerator? = nil
-        let pass = try model.forward(batch.inputs, generator: &none)
+        let pass = try model.forward(batch.inputs)
         let loss = try Self.loss(pass.output, batch, classification: task.isClassification)
         return try model.gradientFlow(pass, outputGradient: loss.gradient)
     }

@@ -27,6 +27,7 @@ final class ModelInferenceTests: XCTestCase {
                                            outputMode: mode, seed: 3, makeCell: makeCell)
             var none: RandomGenerator? = nil
             let trained = try model.forward(x, generator: &none).output
+            XCTAssertEqual(try model.forward(x).output.scalars, trained.scalars, "\(label): forward without a generator")
             let predicted = try model.predict(x)
             XCTAssertEqual(predicted.shape, mode == .lastStep ? [batch, outputSize] : [steps * batch, outputSize], label)
             XCTAssertEqual(predicted.scalars, trained.scalars, "\(label): predict equals the training forward")

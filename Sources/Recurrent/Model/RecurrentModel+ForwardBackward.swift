@@ -17,6 +17,20 @@ extension RecurrentModel {
         let steps: Int, batch: Int
     }
 
+    /// Runs the model without dropout, keeping what the backward pass needs: the same pass, bit for bit, as
+    /// ``forward(_:initialStates:lengths:generator:)`` with a `nil` generator, without one to pass. (Inference
+    /// needs no backward pass: ``predict(_:lengths:)`` keeps nothing.)
+    /// - Parameters:
+    ///   - input: (T, B, I).
+    ///   - initialStates: optional `[layer][direction]` states (B, S); `nil` means zeros.
+    ///   - lengths: optional per-row lengths (1...T) for a ragged batch.
+    /// - Returns: the readout output and what ``backward(_:outputGradient:topOutputGradient:into:)`` needs.
+    /// - Throws: `RecurrentError` for a wrong input shape, bad lengths or initial states.
+    public func forward(_ input: Tensor<Scalar>, initialStates: [[Tensor<Scalar>]]? = nil, lengths: [Int]? = nil) throws -> Pass {
+        var none: RandomGenerator? = nil
+        return try forward(input, initialStates: initialStates, lengths: lengths, generator: &none)
+    }
+
     /// Runs the model.
     /// - Parameters:
     ///   - input: (T, B, I).
