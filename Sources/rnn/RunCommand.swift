@@ -30,11 +30,14 @@ enum RunCommand: Command {
         """
     }
 
+    /// The cells with a PyTorch layer of the same weights (`nn.LSTM`, `nn.GRU`, `nn.RNN`).
+    static let cells: [CellKind] = [.lstm, .gru, .srnn, .srnnReLU]
+
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try FlagParser(valueOptions: ["--cell", "--weights", "--input", "--output", "--layers", "--dtype"],
                                     flags: ["--bidirectional"]).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        guard let cell = try parsed.choice("--cell", from: ["lstm", "gru", "srnn", "srnn-relu"]) else {
+        guard let name = try parsed.choice("--cell", from: cells.map(\.rawValue)), let cell = CellKind(rawValue: name) else {
             throw UsageError("missing required option --cell")
         }
         let weights = try parsed.requiredString("--weights"), input = try parsed.requiredString("--input")
@@ -49,22 +52,22 @@ enum RunCommand: Command {
         return 0
     }
 
-    static func execute<S: RecurrentScalar>(_: S.Type, cell: String, weights: String, input: String, output: String,
+    static func execute<S: RecurrentScalar>(_: S.Type, cell: CellKind, weights: String, input: String, output: String,
                                             layers: Int?, bidirectional: Bool?) throws {
         let file = try SafeTensors.read(from: weights, as: S.self)
         let x = try NPY.read(from: input, as: S.self)
         let result: Tensor<S>
         switch cell {
-        case "lstm":
+        case .lstm:
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try LSTMCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
-        case "gru":
+        case .gru:
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try GRUCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
         default:
-            let f: Nonlinearity = cell == "srnn-relu" ? .relu : .tanh
+            let f: Nonlinearity = cell == .srnnReLU ? .relu : .tanh
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try SimpleRNNCell(nonlinearity: f, weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
