@@ -25,7 +25,14 @@ expect() {  # expect STATUS PATTERN -- command...
 }
 
 expect 2 "unknown command" -- "$rnn" frobnicate
-expect 2 "usage: rnn train" -- "$rnn" train --bogus
+expect 2 "see 'rnn train --help'" -- "$rnn" train --bogus
+# A usage error is one line saying what is wrong and one pointing to the help, not the whole usage.
+out="$("$rnn" train --hidden x 2>&1)"; code=$?
+if [ "$code" = 2 ] && [ "$(wc -l <<<"$out")" = 2 ] && [ "$(head -n 1 <<<"$out")" = "rnn train: error: --hidden expects a positive integer, got 'x'" ]; then
+    echo "ok: a usage error is one line and a pointer to --help"
+else
+    echo "FAIL: usage error (exit $code):"; head -n 4 <<<"$out"; failures=$((failures + 1))
+fi
 expect 2 "expects a positive integer" -- "$rnn" train --steps -3
 expect 2 "must be one of" -- "$rnn" train --cell transformer
 expect 2 "expects a finite number" -- "$rnn" train --lr nan
@@ -62,6 +69,42 @@ else
 fi
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
+# --resume refuses a checkpoint of another run, naming the setting, the saved value and the given one.
+small=(--task addition --length 10 --hidden 8 --eval-every 10 --quiet)
+"$rnn" train "${small[@]}" --steps 20 --cell srnn --checkpoint "$work/tanh.ckpt" > /dev/null
+expect 1 "saved with nonlinearity = tanh, but the model has nonlinearity = relu" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/tanh.ckpt"
+"$rnn" train "${small[@]}" --steps 20 --cell gru --checkpoint "$work/gru.ckpt" > /dev/null
+expect 1 "saved with reset = afterMatrix, but the model has reset = beforeMatrix" -- "$rnn" train "${small[@]}" --steps 40 --cell gru-reset-before --resume "$work/gru.ckpt"
+expect 1 "saved with optimizer = adam, but this run has optimizer = sgd" -- "$rnn" train "${small[@]}" --steps 40 --optimizer sgd --resume "$work/a.ckpt"
+expect 1 "saved with task = addition, but this run has task = multiplication" -- "$rnn" train --task multiplication --length 10 --hidden 8 --steps 40 --quiet --resume "$work/a.ckpt"
+expect 1 "saved with cell = nprnn, but this run has cell = srnn-relu" -- "$rnn" train "${small[@]}" --steps 40 --cell srnn-relu --resume "$work/a.ckpt"
+# ... and impossible steps: beyond the run's total, negative, Int.max.
+expect 1 "saved at step 40, beyond this run's 30 steps" -- "$rnn" train "${small[@]}" --steps 30 --resume "$work/a.ckpt"
+set_step() {  # set_step FILE STEP: rewrite a checkpoint's step metadata (a hand-edited or corrupt file)
+    python3 - "$@" <<'PY'
+import json, struct, sys
+path, step = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+header = json.loads(data[8:8 + n]); header["__metadata__"]["step"] = step
+text = json.dumps(header).encode(); text += b" " * (-len(text) % 8)
+open(path, "wb").write(struct.pack("<Q", len(text)) + text + data[8 + n:])
+PY
+}
+cp "$work/a.ckpt" "$work/bad-step.ckpt"; set_step "$work/bad-step.ckpt" -5
+expect 1 "impossible counters: step -5" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/bad-step.ckpt"
+set_step "$work/bad-step.ckpt" 9223372036854775807
+expect 1 "saved at step 9223372036854775807, beyond this run's 40 steps" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/bad-step.ckpt"
+# A checkpoint written before the run's settings were recorded still resumes when it matches (MNIST data needed).
+mnist="${RNN_SHARED_DIR:-../shared}/data/mnist"
+if [ -d "$mnist" ]; then
+    expect 0 '"test_accuracy"' -- "$rnn" train --task mnist --cell nprnn --optimizer rmsprop --steps 875625 --test-limit 100 --quiet \
+        --data "$mnist" --resume results/mnist-nprnn.ckpt.safetensors
+    expect 1 "saved with optimizer state of 6 tensors, but this run's optimizer keeps 12" -- "$rnn" train --task mnist --cell nprnn \
+        --optimizer adam --steps 875625 --test-limit 100 --quiet --data "$mnist" --resume results/mnist-nprnn.ckpt.safetensors
+else
+    echo "skip: no MNIST at $mnist (old-checkpoint resume)"
+fi
 # Fine-tuning from saved weights (a --save file or a checkpoint) with a fresh optimizer.
 expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
     --optimizer rmsprop --weights "$work/a.safetensors"
@@ -106,7 +149,7 @@ expect 1 "no 'test_metric' column" -- "$rnn" plot "$work/bad.csv"
 expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
 expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
-expect 2 "usage" -- "$rnn" bench --sgemm 0
+expect 2 "see 'rnn bench --help'" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
 expect 0 "model.weight_hh_l0" -- "$rnn" spectrum --weights "$work/a.ckpt"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"

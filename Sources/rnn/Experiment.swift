@@ -119,7 +119,8 @@ struct Experiment<S: RecurrentScalar> {
         var records: [TrainingRecord] = []
         var elapsed = 0.0
         if let resume = options.resume {
-            try trainer.restoreCheckpoint(from: resume)
+            try trainer.restoreCheckpoint(from: resume, expecting: options.checkpointSettings, maximumStep: steps,
+                                          optimizerStateTensors: options.optimizer.buffersPerParameter * trainer.model.parameters.count)
             if let log = options.log, let previous = try? readCurve(log) {
                 records = previous.filter { $0.step <= trainer.step }
                 elapsed = records.last?.seconds ?? 0
@@ -147,7 +148,7 @@ struct Experiment<S: RecurrentScalar> {
             if let log = options.log { try writeCurve(records, to: log) }
             try recordFlow()
             if let checkpoint = options.checkpoint {
-                try trainer.saveCheckpoint(to: checkpoint, settings: ["task": options.task.rawValue, "cell": options.cell.rawValue])
+                try trainer.saveCheckpoint(to: checkpoint, settings: options.checkpointSettings)
             }
         }
         progress.finish()

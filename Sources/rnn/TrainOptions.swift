@@ -45,6 +45,16 @@ struct TrainOptions {
     /// Optimizer updates when neither --steps nor --epochs is given.
     static let defaultSteps = 4000
 
+    /// What makes a checkpoint this run's besides the architecture (which the model records itself): saved with
+    /// every checkpoint, and compared by `--resume` where the checkpoint records it. The learning rate, its schedule
+    /// and the number of steps may change when a run is resumed.
+    var checkpointSettings: [String: String] {
+        var settings = ["task": task.rawValue, "cell": cell.rawValue, "optimizer": optimizer.rawValue, "dtype": dtype.rawValue,
+                        "seed": "\(seed)"]
+        if !isMNIST { settings["length"] = "\(length)" }
+        return settings
+    }
+
     /// Every option of `rnn train`, in the order of its usage text.
     static var sections: [OptionSection<TrainOptions>] {
         [
