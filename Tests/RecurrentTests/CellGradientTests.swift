@@ -37,6 +37,21 @@ final class CellGradientTests: XCTestCase {
         _ = try checkGradients(randomized(cell))
     }
 
+    func testScaledIRNN() throws {
+        // The i-RNN with W_hh = 0.5·I (Le et al. 2015 use 1), as initialized and moved away from it.
+        let cell = try SimpleRNNCell<Double>.irnn(inputSize: 3, hiddenSize: 5, scale: 0.5, inputStandardDeviation: 0.5, seed: 16)
+        XCTAssertEqual(cell.weightHH.scalars[0], 0.5)
+        _ = try checkGradients(cell)
+        _ = try checkGradients(randomized(cell))
+    }
+
+    func testNpTanhRNN() throws {
+        let cell = try SimpleRNNCell<Double>.npTanhRNN(inputSize: 3, hiddenSize: 5, seed: 17)
+        XCTAssertEqual(cell.nonlinearity, .tanh)
+        _ = try checkGradients(cell)
+        _ = try checkGradients(randomized(cell))
+    }
+
     func testLSTM() throws {
         _ = try checkGradients(randomized(LSTMCell<Double>(inputSize: 3, hiddenSize: 4, seed: 5)))
         _ = try checkGradients(LSTMCell<Double>(inputSize: 3, hiddenSize: 4, forgetBias: 1, seed: 6))

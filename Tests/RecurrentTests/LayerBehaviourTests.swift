@@ -3,8 +3,8 @@ import XCTest
 import RecurrentInitializers
 
 /// The cells under test, built the same way for any scalar type (written once, run for Float and Double).
-enum CellKind: CaseIterable {
-    case srnnTanh, srnnReLU, irnn, npRNN, lstm, gruAfter, gruBefore, scrn
+enum TestCellKind: CaseIterable {
+    case srnnTanh, srnnReLU, irnn, npRNN, npTanh, lstm, gruAfter, gruBefore, scrn
 
     func layer<S: RecurrentScalar>(_: S.Type, inputSize: Int = 3, hiddenSize: Int = 6, seed: UInt64 = 1) throws -> any LayerProbe<S> {
         switch self {
@@ -13,6 +13,7 @@ enum CellKind: CaseIterable {
             return RecurrentLayer(cell: try SimpleRNNCell<S>(inputSize: inputSize, hiddenSize: hiddenSize, nonlinearity: .relu, seed: seed))
         case .irnn: return RecurrentLayer(cell: try SimpleRNNCell<S>.irnn(inputSize: inputSize, hiddenSize: hiddenSize, inputStandardDeviation: 0.3, seed: seed))
         case .npRNN: return RecurrentLayer(cell: try SimpleRNNCell<S>.npRNN(inputSize: inputSize, hiddenSize: hiddenSize, seed: seed))
+        case .npTanh: return RecurrentLayer(cell: try SimpleRNNCell<S>.npTanhRNN(inputSize: inputSize, hiddenSize: hiddenSize, seed: seed))
         case .lstm: return RecurrentLayer(cell: try LSTMCell<S>(inputSize: inputSize, hiddenSize: hiddenSize, forgetBias: 1, seed: seed))
         case .gruAfter: return RecurrentLayer(cell: try GRUCell<S>(inputSize: inputSize, hiddenSize: hiddenSize, seed: seed))
         case .gruBefore: return RecurrentLayer(cell: try GRUCell<S>(inputSize: inputSize, hiddenSize: hiddenSize, reset: .beforeMatrix, seed: seed))
@@ -42,7 +43,7 @@ final class LayerBehaviourTests: XCTestCase {
     /// The same cell (same seed) in Float and Double gives the same outputs up to Float rounding:
     /// after 8 steps of O(1) values, errors stay below 1e-5 (about 100 Float ulps at 1.0).
     func testFloatForwardAgreesWithDouble() throws {
-        for kind in CellKind.allCases {
+        for kind in TestCellKind.allCases {
             let single = try kind.layer(Float.self), double = try kind.layer(Double.self)
             var generator = RandomGenerator(seed: 21)
             let x: Tensor<Double> = randomTensor([8, 2, 3], generator: &generator)
@@ -56,7 +57,7 @@ final class LayerBehaviourTests: XCTestCase {
 
     /// An omitted state is exactly a zero state, bit for bit.
     func testOmittedStateIsZeroState() throws {
-        for kind in CellKind.allCases {
+        for kind in TestCellKind.allCases {
             let layer = try kind.layer(Double.self)
             var generator = RandomGenerator(seed: 3)
             let x: Tensor<Double> = randomTensor([5, 2, 3], generator: &generator)
@@ -69,7 +70,7 @@ final class LayerBehaviourTests: XCTestCase {
 
     /// A row of a ragged batch ends with the state it would have after running alone for its length.
     func testRaggedRowsMatchShortSequences() throws {
-        for kind in CellKind.allCases {
+        for kind in TestCellKind.allCases {
             let layer = try kind.layer(Double.self)
             var generator = RandomGenerator(seed: 4)
             let x: Tensor<Double> = randomTensor([6, 2, 3], generator: &generator)

@@ -209,4 +209,27 @@ extension SimpleRNNCell {
             nonlinearity: .relu, weightIH: Tensor(matrix: input), biasIH: Tensor.zeros([hiddenSize]),
             weightHH: Tensor(matrix: recurrent), biasHH: Tensor.zeros([hiddenSize]))
     }
+
+    /// np-tanhRNN: the np-RNN initialization with tanh, the variant Talathi & Vartak (2015) compare the np-RNN
+    /// with. Biases 0, `W_hh = (RᵀR/N + I)/λmax` (largest eigenvalue exactly 1), `W_ih ~ N(0, 1/N)·α`.
+    ///
+    /// The default gain is the np-RNN's without its ReLU factor √2, α = exp(1.2 / (max(N, 6) − 2.4)) (≈ 1.012
+    /// for N = 100): the √2 makes up for ReLU zeroing half of the pre-activations, which tanh, linear near 0,
+    /// does not. Pass `inputGain` to use another value.
+    /// - Parameters:
+    ///   - inputSize: width I of each input, > 0.
+    ///   - hiddenSize: width N of the state, > 0.
+    ///   - inputGain: α; `nil` uses the default above.
+    ///   - seed: random seed for R and `W_ih`.
+    public static func npTanhRNN(inputSize: Int, hiddenSize: Int, inputGain: Double? = nil, seed: UInt64 = 0) throws -> SimpleRNNCell {
+        try requirePositive(inputSize, "np-tanhRNN inputSize")
+        try requirePositive(hiddenSize, "np-tanhRNN hiddenSize")
+        var generator = RandomGenerator(seed: seed)
+        let gain = inputGain ?? Initializers.npRNNInputGain(hiddenSize: hiddenSize) / 2.0.squareRoot()
+        let recurrent = try Initializers.normalizedPositiveDefinite(size: hiddenSize, using: &generator)
+        let input = try Initializers.npRNNInput(hiddenSize: hiddenSize, inputSize: inputSize, gain: gain, using: &generator)
+        return try SimpleRNNCell(
+            nonlinearity: .tanh, weightIH: Tensor(matrix: input), biasIH: Tensor.zeros([hiddenSize]),
+            weightHH: Tensor(matrix: recurrent), biasHH: Tensor.zeros([hiddenSize]))
+    }
 }
