@@ -117,7 +117,7 @@ enum CompareCommand: Command {
         case .lstm: return ("W_hg", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
         case .gru, .gruResetBefore: return ("W_hn", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
         case .scrn: return ("R", matrix)
-        case .srnn, .srnnReLU, .irnn, .nprnn: return ("W_hh", matrix)
+        case .srnn, .srnnReLU, .irnn, .nprnn, .nptanh: return ("W_hh", matrix)
         }
     }
 

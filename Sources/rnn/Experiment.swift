@@ -42,35 +42,26 @@ struct Experiment<S: RecurrentScalar> {
         }
     }
 
-    func run() throws -> ExperimentResult {
-        let task = try makeTask()
-        let h = options.hidden
-        switch options.cell {
-        case .lstm:
-            return try run(task) { i, l, d in try LSTMCell<S>(inputSize: i, hiddenSize: h, forgetBias: 1, seed: cellSeed(l, d)) }
-        case .gru:
-            return try run(task) { i, l, d in try GRUCell<S>(inputSize: i, hiddenSize: h, seed: cellSeed(l, d)) }
-        case .gruResetBefore:
-            return try run(task) { i, l, d in try GRUCell<S>(inputSize: i, hiddenSize: h, reset: .beforeMatrix, seed: cellSeed(l, d)) }
-        case .scrn:
-            let context = options.context ?? max(1, h / 10)
-            return try run(task) { i, l, d in try SCRNCell<S>(inputSize: i, hiddenSize: h, contextSize: context, seed: cellSeed(l, d)) }
-        case .irnn:
-            return try run(task) { i, l, d in try SimpleRNNCell<S>.irnn(inputSize: i, hiddenSize: h, seed: cellSeed(l, d)) }
-        case .nprnn:
-            return try run(task) { i, l, d in try SimpleRNNCell<S>.npRNN(inputSize: i, hiddenSize: h, inputGain: options.inputGain, seed: cellSeed(l, d)) }
-        case .srnnReLU:
-            return try run(task) { i, l, d in try SimpleRNNCell<S>(inputSize: i, hiddenSize: h, nonlinearity: .relu, seed: cellSeed(l, d)) }
-        case .srnn:
-            return try run(task) { i, l, d in try SimpleRNNCell<S>(inputSize: i, hiddenSize: h, nonlinearity: .tanh, seed: cellSeed(l, d)) }
-        }
+    /// The cells of the run, from the library's registry.
+    var cellSpecification: CellSpecification {
+        CellSpecification(kind: options.cell, inputSize: 1, hiddenSize: options.hidden, contextSize: options.context,
+                          inputGain: options.inputGain, seed: options.seed)
     }
 
-    func cellSeed(_ layer: Int, _ direction: Int) -> UInt64 { options.seed &* 1000 &+ UInt64(10 * layer + direction) }
+    func run() throws -> ExperimentResult {
+        let task = try makeTask()
+        return try cellSpecification.visit(CellRunner(experiment: self, task: task))
+    }
 
-    func run<Cell: RecurrentCell>(_ task: any SequenceTask, makeCell: (Int, Int, Int) throws -> Cell) throws -> ExperimentResult
-    where Cell.Scalar == S {
-        try runOpened(task, makeCell: makeCell)
+    /// Runs the experiment with the concrete cell type of the specification's kind.
+    struct CellRunner: CellVisitor {
+        typealias Scalar = S
+        let experiment: Experiment<S>
+        let task: any SequenceTask
+
+        func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> ExperimentResult where Cell.Scalar == S {
+            try experiment.runOpened(task, makeCell: makeCell)
+        }
     }
 
     func runOpened<Cell: RecurrentCell, Task: SequenceTask>(_ task: Task, makeCell: (Int, Int, Int) throws -> Cell) throws

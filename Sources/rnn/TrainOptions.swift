@@ -1,3 +1,5 @@
+import Recurrent
+
 /// The tasks of `rnn train`.
 enum TrainTask: String, CaseIterable {
     case addition, multiplication, mnist, pmnist
@@ -163,7 +165,7 @@ struct TrainOptions {
     /// The checks that involve more than one option.
     private func checkCombinations(_ p: FlagParser.Parsed) throws {
         if rho != nil && optimizer != .rmsprop { throw UsageError("--rho applies to --optimizer rmsprop") }
-        if inputGain != nil && cell != .nprnn { throw UsageError("--input-gain applies to --cell nprnn") }
+        if inputGain != nil && cell != .nprnn && cell != .nptanh { throw UsageError("--input-gain applies to --cell nprnn and nptanh") }
         if steps != nil && epochs != nil { throw UsageError("give --steps or --epochs, not both") }
         if let m = minLR, !(0...lr).contains(m) { throw UsageError("--min-lr must be in [0, --lr = \(lr)], got \(m)") }
         if schedule != .step {
