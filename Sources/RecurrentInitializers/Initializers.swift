@@ -17,30 +17,6 @@
 /// let lstmB = try Initializers.lstmBias(hiddenSize: hidden)                                // forget bias 1
 /// ```
 public enum Initializers {
-    // MARK: Validation
-
-    static func requirePositive(_ value: Int, _ argument: String, _ function: String) throws {
-        if value <= 0 { throw InitializerError.invalidSize(what: "\(function): \(argument)", value: value) }
-    }
-
-    static func requireFinite(_ value: Double, _ argument: String, _ function: String) throws {
-        guard value.isFinite else {
-            throw InitializerError.invalidArgument("\(function): \(argument) must be finite, got \(value)")
-        }
-    }
-
-    static func requireNonNegative(_ value: Double, _ argument: String, _ function: String) throws {
-        guard value.isFinite && value >= 0 else {
-            throw InitializerError.invalidArgument("\(function): \(argument) must be finite and ≥ 0, got \(value)")
-        }
-    }
-
-    static func requireElementCount(_ rows: Int, _ columns: Int, _ function: String) throws {
-        if rows.multipliedReportingOverflow(by: columns).overflow {
-            throw InitializerError.invalidArgument("\(function): rows × columns = \(rows) × \(columns) overflows Int")
-        }
-    }
-
     // MARK: IRNN
 
     /// The (scaled) identity W = s·I, the recurrent weight of the IRNN (Le, Jaitly & Hinton, 2015).
@@ -181,7 +157,7 @@ public enum Initializers {
     ///   - gain: α; `nil` (default) uses ``npRNNInputGain(hiddenSize:)``. Must be finite.
     ///   - generator: the random source; advanced by N·M Gaussian draws.
     /// - Returns: the N × M matrix.
-    /// - Throws: ``InitializerError`` for non-positive sizes or a non-finite gain.
+    /// - Throws: ``InitializerError`` for non-positive sizes or a non-finite gain, or one so large that an entry overflows to ±∞.
     ///
     /// ```swift
     /// var generator = RandomGenerator(seed: 3)
@@ -196,8 +172,8 @@ public enum Initializers {
         try requireFinite(alpha, "gain", function)
         try requireElementCount(hiddenSize, inputSize, function)
         let standardDeviation = alpha / Double(hiddenSize).squareRoot()
-        return gaussianUnchecked(rows: hiddenSize, columns: inputSize, standardDeviation: standardDeviation,
-                                 using: &generator)
+        return try requireFiniteEntries(gaussianUnchecked(rows: hiddenSize, columns: inputSize, standardDeviation: standardDeviation,
+                                                          using: &generator), "gain", alpha, function)
     }
 
     // MARK: Generic distributions
@@ -227,7 +203,7 @@ public enum Initializers {
     ///   - standardDeviation: σ ≥ 0, finite.
     ///   - generator: the random source; advanced by rows·columns Gaussian draws.
     /// - Returns: the rows × columns matrix.
-    /// - Throws: ``InitializerError`` for non-positive sizes or an invalid σ.
+    /// - Throws: ``InitializerError`` for non-positive sizes or an invalid σ, or one so large that an entry overflows to ±∞.
     ///
     /// ```swift
     /// var generator = RandomGenerator(seed: 1)
@@ -240,7 +216,8 @@ public enum Initializers {
         try requirePositive(columns, "columns", function)
         try requireNonNegative(standardDeviation, "standardDeviation", function)
         try requireElementCount(rows, columns, function)
-        return gaussianUnchecked(rows: rows, columns: columns, standardDeviation: standardDeviation, using: &generator)
+        return try requireFiniteEntries(gaussianUnchecked(rows: rows, columns: columns, standardDeviation: standardDeviation,
+                                                          using: &generator), "standardDeviation", standardDeviation, function)
     }
 
     /// A matrix of independent uniform samples U(−b, b).
@@ -345,7 +322,8 @@ public enum Initializers {
         try requirePositive(columns, "columns", function)
         try requireElementCount(rows, columns, function)
         let standardDeviation = (2 / (Double(columns) + Double(rows))).squareRoot()
-        return gaussianUnchecked(rows: rows, columns: columns, standardDeviation: standardDeviation, using: &generator)
+        return try requireFiniteEntries(gaussianUnchecked(rows: rows, columns: columns, standardDeviation: standardDeviation,
+                                                          using: &generator), "standardDeviation", standardDeviation, function)
     }
 
     /// A (semi-)orthogonal matrix scaled by a gain, as PyTorch's `orthogonal_` (Saxe et al., 2014).
@@ -362,7 +340,7 @@ public enum Initializers {
     ///   - gain: g, a finite multiplier (default 1).
     ///   - generator: the random source; advanced by rows·columns Gaussian draws.
     /// - Returns: the rows × columns matrix g·Q.
-    /// - Throws: ``InitializerError`` for non-positive sizes or a non-finite gain.
+    /// - Throws: ``InitializerError`` for non-positive sizes or a non-finite gain, or one so large that an entry overflows to ±∞.
     ///
     /// ```swift
     /// var generator = RandomGenerator(seed: 1)
@@ -380,7 +358,7 @@ public enum Initializers {
         let wide = rows < columns
         if wide { g = g.transposed() }
         let q = Orthogonalization.thinQ(g.values, rows: g.rows, columns: g.columns)
-        var result = Matrix(rows: g.rows, columns: g.columns, values: q.map { gain * $0 })
+        var result = try requireFiniteEntries(Matrix(rows: g.rows, columns: g.columns, values: q.map { gain * $0 }), "gain", gain, function)
         if wide { result = result.transposed() }
         return result
     }

@@ -31,11 +31,12 @@ import Glibc
 struct Replay {
     static func main() {
         for path in CommandLine.arguments.dropFirst() {
-            guard let bytes = try? FileIO.readAll(path) else {
-                print("cannot read \(path)")
+            do {
+                exercise(try FileIO.readAll(path))
+            } catch {
+                print("cannot read \(path): \(error)")
                 exit(1)
             }
-            exercise(bytes)
         }
         print("replayed \(CommandLine.arguments.count - 1) input(s) without a crash")
     }

@@ -231,19 +231,19 @@ final class GEMMTests: XCTestCase {
         let best = rnn_kernel_level_supported()
         XCTAssert((0...2).contains(best))
         XCTAssertEqual(rnn_kernel_level(), best)
-        XCTAssertEqual(KernelInfo.level.rawValue, Int(best))
+        XCTAssertEqual(KernelSettings.level.rawValue, Int(best))
         rnn_kernel_force_level(0)
         XCTAssertEqual(rnn_kernel_level(), 0)
-        XCTAssertEqual(KernelInfo.level, .portable)
+        XCTAssertEqual(KernelSettings.level, .portable)
         rnn_kernel_force_level(99)  // clamped to what the CPU supports
         XCTAssertEqual(rnn_kernel_level(), best)
-        KernelInfo.force(nil)
+        KernelSettings.force(nil)
         XCTAssertEqual(rnn_kernel_level(), best)
 
         rnn_set_thread_count(1)
         XCTAssertEqual(rnn_thread_count(), 1)
-        KernelInfo.threadCount = 2
-        XCTAssertEqual(KernelInfo.threadCount, 2)
+        KernelSettings.threadCount = 2
+        XCTAssertEqual(KernelSettings.threadCount, 2)
         rnn_set_thread_count(0)
         XCTAssertGreaterThanOrEqual(rnn_thread_count(), 1)
     }

@@ -150,68 +150,12 @@ public enum NPY {
     /// print(t.shape)
     /// ```
     public static func decode<S: RecurrentScalar>(_ bytes: [UInt8], as _: S.Type, source: String) throws -> Tensor<S> {
+        let layout = try Layout(bytes, source: source)
+        let (dataStart, byteCount, count, header) = (layout.dataStart, layout.byteCount, layout.count, layout.header)
+        let descr = header.descr
+        let itemSize = layout.itemSize
         func failure(_ part: String, _ reason: String) -> RecurrentError {
             RecurrentError.invalidArgument(what: "\(source): \(part)", reason: reason)
-        }
-        guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic else {
-            throw failure("magic", "not a .npy file (it must start with the bytes \\x93NUMPY; got \(bytes.count) bytes"
-                                   + (bytes.isEmpty ? ")" : " starting with \(hexPrefix(bytes)))"))
-        }
-        let major = bytes[6], minor = bytes[7]
-        guard (1...3).contains(major), minor == 0 else {
-            throw failure("version", "unsupported .npy format version \(major).\(minor) (supported: 1.0, 2.0, 3.0)")
-        }
-        let lengthSize = major == 1 ? 2 : 4
-        let prefixLength = 8 + lengthSize
-        guard bytes.count >= prefixLength else {
-            throw failure("header length", "file ends after \(bytes.count) bytes, inside the header length field")
-        }
-        var headerLength = 0
-        for index in 0..<lengthSize { headerLength |= Int(bytes[8 + index]) << (8 * index) }
-        guard headerLength <= bytes.count - prefixLength else {
-            throw failure("header", "header length \(headerLength) runs past the end of the file "
-                                    + "(\(bytes.count - prefixLength) bytes after the length field)")
-        }
-        let dataStart = prefixLength + headerLength
-        var parser = NPYHeaderParser(bytes: bytes, position: prefixLength, end: dataStart)
-        let header: NPYHeader
-        do {
-            header = try parser.parse()
-        } catch let error as NPYHeaderParser.Failure {
-            throw failure("header", error.reason)
-        }
-
-        // dtype
-        let descr = header.descr
-        guard let byteOrder = descr.first else { throw failure("dtype", "empty descr ''") }
-        if byteOrder == ">" {
-            throw failure("dtype", "big-endian data ('\(descr)') is not supported; save it as '<\(descr.dropFirst())'")
-        }
-        let itemSize: Int
-        switch descr {
-        case "<f2": itemSize = 2
-        case "<f4": itemSize = 4
-        case "<f8": itemSize = 8
-        default:
-            throw failure("dtype", "unsupported descr '\(descr)' (supported: '<f2', '<f4', '<f8')")
-        }
-        guard !header.fortranOrder else {
-            throw failure("fortran_order", "column-major (fortran_order: True) data is not supported; "
-                                           + "save a C-contiguous array (numpy.ascontiguousarray)")
-        }
-
-        // Shape, element count and byte count, all overflow-checked.
-        var count = 1
-        for extent in header.shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
-            guard !overflow else {
-                throw failure("shape", "shape \(shapeString(header.shape)) has more elements than Int can count")
-            }
-            count = product
-        }
-        let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        guard !overflow else {
-            throw failure("shape", "shape \(shapeString(header.shape)) × \(itemSize) bytes overflows Int")
         }
         let available = bytes.count - dataStart
         guard byteCount <= available else {
@@ -253,43 +197,102 @@ public enum NPY {
         return try Tensor(shape: header.shape, scalars: scalars)
     }
 
-    /// IEEE 754 binary16 → binary32 (exact for every value, NaN payloads kept).
-    static func halfToFloat(_ half: UInt16) -> Float {
-        let negative = half & 0x8000 != 0
-        let exponent = UInt32((half >> 10) & 0x1F)
-        let fraction = UInt32(half & 0x3FF)
-        let bits: UInt32
-        switch exponent {
-        case 0:
-            // Zero or subnormal: fraction · 2⁻²⁴, exact in Float.
-            let magnitude = Float(fraction) * 0x1p-24
-            return negative ? -magnitude : magnitude
-        case 0x1F:
-            bits = 0x7F80_0000 | (fraction << 13)  // infinity or NaN
-        default:
-            bits = ((exponent + 127 - 15) << 23) | (fraction << 13)
-        }
-        return Float(bitPattern: (negative ? 0x8000_0000 : 0) | bits)
-    }
+    /// What the prefix and header of a `.npy` file declare: where the data starts, its dtype and shape, and the
+    /// overflow-checked element and byte counts. Everything is validated except the data section's length.
+    struct Layout {
+        var header: NPYHeader
+        var dataStart: Int
+        var itemSize: Int
+        var count: Int
+        var byteCount: Int
 
-    static func hexPrefix(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        return bytes.prefix(8).map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined(separator: " ")
+        /// Parses `bytes`, which must hold at least the prefix and the whole header.
+        init(_ bytes: [UInt8], source: String) throws {
+            func failure(_ part: String, _ reason: String) -> RecurrentError {
+                RecurrentError.invalidArgument(what: "\(source): \(part)", reason: reason)
+            }
+            guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic else {
+                throw failure("magic", "not a .npy file (it must start with the bytes \\x93NUMPY and a version; "
+                                       + (bytes.isEmpty ? "the input is empty)" : "it starts with \(hexPrefix(bytes)))"))
+            }
+            let major = bytes[6], minor = bytes[7]
+            guard (1...3).contains(major), minor == 0 else {
+                throw failure("version", "unsupported .npy format version \(major).\(minor) (supported: 1.0, 2.0, 3.0)")
+            }
+            let lengthSize = major == 1 ? 2 : 4
+            let prefixLength = 8 + lengthSize
+            guard bytes.count >= prefixLength else {
+                throw failure("header length", "file ends after \(bytes.count) bytes, inside the header length field")
+            }
+            var headerLength = 0
+            for index in 0..<lengthSize { headerLength |= Int(bytes[8 + index]) << (8 * index) }
+            guard headerLength <= bytes.count - prefixLength else {
+                throw failure("header", "header length \(headerLength) runs past the end of the file "
+                                        + "(\(bytes.count - prefixLength) bytes after the length field)")
+            }
+            let dataStart = prefixLength + headerLength
+            var parser = NPYHeaderParser(bytes: bytes, position: prefixLength, end: dataStart)
+            let header: NPYHeader
+            do {
+                header = try parser.parse()
+            } catch let error as NPYHeaderParser.Failure {
+                throw failure("header", error.reason)
+            }
+
+            // dtype
+            let descr = header.descr
+            guard let byteOrder = descr.first else { throw failure("dtype", "empty descr ''") }
+            if byteOrder == ">" {
+                throw failure("dtype", "big-endian data ('\(descr)') is not supported; save it as '<\(descr.dropFirst())'")
+            }
+            let itemSize: Int
+            switch descr {
+            case "<f2": itemSize = 2
+            case "<f4": itemSize = 4
+            case "<f8": itemSize = 8
+            default:
+                throw failure("dtype", "unsupported descr '\(descr)' (supported: '<f2', '<f4', '<f8')")
+            }
+            guard !header.fortranOrder else {
+                throw failure("fortran_order", "column-major (fortran_order: True) data is not supported; "
+                                               + "save a C-contiguous array (numpy.ascontiguousarray)")
+            }
+
+            // Shape, element count and byte count, all overflow-checked.
+            var count = 1
+            for extent in header.shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+                guard !overflow else {
+                    throw failure("shape", "shape \(shapeString(header.shape)) has more elements than Int can count")
+                }
+                count = product
+            }
+            let (byteCount, overflow) = count.multipliedReportingOverflow(by: itemSize)
+            guard !overflow else {
+                throw failure("shape", "shape \(shapeString(header.shape)) × \(itemSize) bytes overflows Int")
+            }
+            self.init(header: header, dataStart: dataStart, itemSize: itemSize, count: count, byteCount: byteCount)
+        }
+
+        init(header: NPYHeader, dataStart: Int, itemSize: Int, count: Int, byteCount: Int) {
+            (self.header, self.dataStart, self.itemSize, self.count, self.byteCount) = (header, dataStart, itemSize, count, byteCount)
+        }
     }
 
     // MARK: - Files
 
-    /// Writes a tensor to a `.npy` file atomically.
+    /// Writes a tensor to a `.npy` file atomically, with ``FileIO/writeAtomically(_:to:)``.
     ///
     /// The bytes of ``encode(_:)`` go to `"<path>.tmp-<pid>"`, which is flushed with `fsync`
     /// and then renamed over `path`; the directory is synced too (best effort). A reader
     /// therefore sees either the old file or the complete new one, even after a crash. On
-    /// failure the temporary file is removed.
+    /// failure the temporary file is removed. A symbolic link is followed (its target is
+    /// replaced); a directory, FIFO or device is refused.
     ///
     /// - Parameters:
     ///   - tensor: the tensor to write.
     ///   - path: the destination; an existing file is replaced.
-    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` with `what` = `path` and the
+    /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming `path` and the
     ///   system's reason (e.g. "No such file or directory") when any step fails.
     ///
     /// ```swift
@@ -297,294 +300,72 @@ public enum NPY {
     /// try NPY.write(w, to: "identity.npy")
     /// ```
     public static func write<S: RecurrentScalar>(_ tensor: Tensor<S>, to path: String) throws {
-        let bytes = encode(tensor)
-        let temporary = "\(path).tmp-\(getpid())"
-        func failure(_ step: String, _ code: Int32) -> RecurrentError {
-            RecurrentError.invalidArgument(what: path, reason: "\(step): \(systemMessage(code))")
-        }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw failure("cannot create the temporary file \(temporary)", errno)
-        }
-        var closed = false
-        defer {
-            if !closed { _ = close(descriptor) }
-        }
-        do {
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc_write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        let code = errno
-                        if code == EINTR { continue }
-                        throw failure("cannot write \(temporary)", code)
-                    }
-                    offset += written
-                }
-            }
-            guard fsync(descriptor) == 0 else { throw failure("cannot fsync \(temporary)", errno) }
-            closed = true
-            guard close(descriptor) == 0 else { throw failure("cannot close \(temporary)", errno) }
-            guard rename(temporary, path) == 0 else { throw failure("cannot rename \(temporary) to \(path)", errno) }
-        } catch {
-            _ = unlink(temporary)
-            throw error
-        }
-        syncDirectory(containing: path)
+        try FileIO.writeAtomically(encode(tensor), to: path)
     }
 
     /// Reads a `.npy` file and decodes it with ``decode(_:as:source:)`` (the path names the source).
+    ///
+    /// The prefix and header are read first; the size they declare is checked against the file's
+    /// size and against ``SizeGuard`` *before* the data is allocated, so a hostile header fails at
+    /// once. A pipe or device (no size to compare) is read up to the declared size, never beyond it.
     ///
     /// - Parameters:
     ///   - path: the file to read.
     ///   - type: the scalar type of the result; the file may hold `'<f2'`, `'<f4'` or `'<f8'`.
     /// - Returns: the tensor.
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming the path, for I/O
-    ///   errors and for every format problem listed under ``decode(_:as:source:)``.
+    ///   errors, sizes above the memory limit and every format problem listed under
+    ///   ``decode(_:as:source:)``.
     ///
     /// ```swift
     /// let w = try NPY.read(from: "w.npy", as: Float.self)   // python: np.save('w.npy', w)
     /// ```
     public static func read<S: RecurrentScalar>(from path: String, as type: S.Type) throws -> Tensor<S> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw RecurrentError.invalidArgument(what: path, reason: "cannot open for reading: \(systemMessage(errno))")
+        let input = try FileIO.Input(path)
+        defer { input.close() }
+        // Magic, version and the 2- or 4-byte header length: at most 12 bytes.
+        var bytes = try input.read(upTo: 10)
+        if bytes.count == 10, bytes[6] >= 2 { bytes += try input.read(upTo: 2) }
+        let prefixLength = bytes.count
+        var headerLength = 0
+        if prefixLength >= 10, Array(bytes[0..<magic.count]) == magic, (1...3).contains(bytes[6]) {
+            for index in 0..<(prefixLength - 8) { headerLength |= Int(bytes[8 + index]) << (8 * index) }
         }
-        defer { _ = close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc_read(descriptor, $0.baseAddress!, $0.count) }
-            if count < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw RecurrentError.invalidArgument(what: path, reason: "cannot read: \(systemMessage(code))")
+        if let size = input.size, headerLength > size - prefixLength {
+            throw RecurrentError.invalidArgument(
+                what: "\(path): header", reason: "header length \(headerLength) runs past the end of the file "
+                    + "(\(size - prefixLength) bytes after the length field)")
+        }
+        try SizeGuard.check(bytes: headerLength, setting: "\(path): header")
+        bytes += try input.read(upTo: headerLength)
+        let layout = try Layout(bytes, source: path)  // throws for a bad prefix or header
+        if let size = input.size {
+            let available = size - layout.dataStart
+            guard layout.byteCount <= available else {
+                throw RecurrentError.invalidArgument(
+                    what: "\(path): data", reason: "truncated: shape \(shapeString(layout.header.shape)) of "
+                        + "'\(layout.header.descr)' needs \(layout.byteCount) bytes of data, only \(available) present")
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            guard layout.byteCount == available else {
+                throw RecurrentError.invalidArgument(
+                    what: "\(path): data", reason: "\(available - layout.byteCount) unexpected bytes after the "
+                        + "\(layout.byteCount) bytes of data for shape \(shapeString(layout.header.shape))")
+            }
         }
+        let (converted, overflow) = layout.count.multipliedReportingOverflow(by: MemoryLayout<S>.stride)
+        let (total, overflow2) = layout.byteCount.addingReportingOverflow(converted)
+        guard !overflow && !overflow2 else {
+            throw RecurrentError.invalidArgument(what: "\(path): shape", reason: "shape \(shapeString(layout.header.shape)) needs more bytes than Int can count")
+        }
+        try SizeGuard.check(bytes: total, setting: "\(path): shape \(shapeString(layout.header.shape))")
+        bytes += try input.read(upTo: layout.byteCount)
+        // One byte more, so that trailing data (in a file that grew, or a stream) is reported, not ignored.
+        bytes += try input.read(upTo: 1)
         return try decode(bytes, as: type, source: path)
     }
 
-    static func systemMessage(_ code: Int32) -> String {
-        guard let message = strerror(code) else { return "error \(code)" }
-        return String(cString: message) + " (errno \(code))"
-    }
-
-    /// fsync of the directory that holds `path`, so that the rename itself is durable. Best effort.
-    static func syncDirectory(containing path: String) {
-        let directory: String
-        if let slash = path.lastIndex(of: "/") {
-            directory = slash == path.startIndex ? "/" : String(path[..<slash])
-        } else {
-            directory = "."
-        }
-        let descriptor = open(directory, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        _ = close(descriptor)
-    }
-}
-
-// `write` and `read` are shadowed inside `NPY` by its own static methods.
-@inline(__always)
-private func Glibc_write(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
-}
-
-@inline(__always)
-private func Glibc_read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
-}
-
-// MARK: - Header parsing
-
-/// The three keys of a `.npy` header.
-private struct NPYHeader {
-    var descr: String
-    var fortranOrder: Bool
-    var shape: [Int]
-}
-
-/// A parser for the subset of Python literal syntax that `.npy` headers use:
-/// `{'key': value, ...}` with string, `True`/`False` and tuple-of-integer values.
-/// It reads bytes between `position` and `end` only, and never traps on malformed input.
-private struct NPYHeaderParser {
-    struct Failure: Error {
-        var reason: String
-    }
-
-    let bytes: [UInt8]
-    var position: Int
-    let end: Int
-
-    /// Longest string value accepted (real descr strings are a few characters).
-    static let maxStringLength = 256
-    /// Most axes accepted; NumPy itself allows 64.
-    static let maxRank = 64
-
-    mutating func parse() throws -> NPYHeader {
-        skipWhitespace()
-        try expect(UInt8(ascii: "{"), "the header must be a Python dict starting with '{'")
-        var descr: String?
-        var fortranOrder: Bool?
-        var shape: [Int]?
-        while true {
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") {
-                position += 1
-                break
-            }
-            let key = try parseString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "expected ':' after key '\(key)'")
-            skipWhitespace()
-            switch key {
-            case "descr":
-                guard descr == nil else { throw Failure(reason: "duplicate key 'descr'") }
-                guard peek() == UInt8(ascii: "'") || peek() == UInt8(ascii: "\"") else {
-                    throw Failure(reason: "'descr' must be a simple dtype string such as '<f4' "
-                                          + "(structured dtypes are not supported)")
-                }
-                descr = try parseString()
-            case "fortran_order":
-                guard fortranOrder == nil else { throw Failure(reason: "duplicate key 'fortran_order'") }
-                fortranOrder = try parseBool()
-            case "shape":
-                guard shape == nil else { throw Failure(reason: "duplicate key 'shape'") }
-                shape = try parseShape()
-            default:
-                throw Failure(reason: "unexpected key '\(key)' (expected exactly 'descr', 'fortran_order', 'shape')")
-            }
-            skipWhitespace()
-            if peek() == UInt8(ascii: ",") {
-                position += 1
-            } else if peek() == UInt8(ascii: "}") {
-                position += 1
-                break
-            } else {
-                throw Failure(reason: "expected ',' or '}' at header byte \(position)\(found())")
-            }
-        }
-        skipWhitespace()
-        guard position == end else {
-            throw Failure(reason: "unexpected text after the dict at header byte \(position)\(found())")
-        }
-        guard let descr else { throw Failure(reason: "missing key 'descr'") }
-        guard let fortranOrder else { throw Failure(reason: "missing key 'fortran_order'") }
-        guard let shape else { throw Failure(reason: "missing key 'shape'") }
-        return NPYHeader(descr: descr, fortranOrder: fortranOrder, shape: shape)
-    }
-
-    func peek() -> UInt8? {
-        position < end ? bytes[position] : nil
-    }
-
-    /// " (found 'x')" or " (found end of header)" for error messages.
-    func found() -> String {
-        guard let byte = peek() else { return " (found end of header)" }
-        if byte >= 0x20 && byte < 0x7F { return " (found '\(Character(Unicode.Scalar(byte)))')" }
-        return " (found byte 0x\(String(byte, radix: 16)))"
-    }
-
-    mutating func skipWhitespace() {
-        while let byte = peek(), byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-            position += 1
-        }
-    }
-
-    mutating func expect(_ byte: UInt8, _ message: String) throws {
-        guard peek() == byte else { throw Failure(reason: message + found()) }
-        position += 1
-    }
-
-    /// A quoted string without escapes, in printable ASCII.
-    mutating func parseString() throws -> String {
-        guard let quote = peek(), quote == UInt8(ascii: "'") || quote == UInt8(ascii: "\"") else {
-            throw Failure(reason: "expected a quoted string at header byte \(position)\(found())")
-        }
-        position += 1
-        var scalars = String.UnicodeScalarView()
-        while true {
-            guard let byte = peek() else { throw Failure(reason: "unterminated string in header") }
-            position += 1
-            if byte == quote { break }
-            guard byte != 0x0A else { throw Failure(reason: "unterminated string in header") }
-            guard byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") else {
-                throw Failure(reason: "unsupported character 0x\(String(byte, radix: 16)) in a header string")
-            }
-            guard scalars.count < Self.maxStringLength else {
-                throw Failure(reason: "header string longer than \(Self.maxStringLength) characters")
-            }
-            scalars.append(Unicode.Scalar(byte))
-        }
-        return String(scalars)
-    }
-
-    mutating func parseBool() throws -> Bool {
-        if matchWord("True") { return true }
-        if matchWord("False") { return false }
-        throw Failure(reason: "'fortran_order' must be True or False\(found())")
-    }
-
-    mutating func matchWord(_ word: String) -> Bool {
-        let utf8 = Array(word.utf8)
-        guard end - position >= utf8.count, Array(bytes[position..<(position + utf8.count)]) == utf8 else { return false }
-        position += utf8.count
-        return true
-    }
-
-    /// A tuple of non-negative integers: `()`, `(n,)`, `(a, b)`, `(a, b,)`; Python 2 `L` suffixes allowed.
-    mutating func parseShape() throws -> [Int] {
-        guard peek() == UInt8(ascii: "(") else {
-            throw Failure(reason: "'shape' must be a tuple of non-negative integers such as (2, 3)\(found())")
-        }
-        position += 1
-        var shape: [Int] = []
-        while true {
-            skipWhitespace()
-            if peek() == UInt8(ascii: ")") {
-                position += 1
-                break
-            }
-            guard shape.count < Self.maxRank else {
-                throw Failure(reason: "'shape' has more than \(Self.maxRank) axes")
-            }
-            shape.append(try parseExtent(axis: shape.count))
-            skipWhitespace()
-            if peek() == UInt8(ascii: "L") { position += 1; skipWhitespace() }
-            if peek() == UInt8(ascii: ",") {
-                position += 1
-            } else if peek() == UInt8(ascii: ")") {
-                position += 1
-                break
-            } else {
-                throw Failure(reason: "expected ',' or ')' in 'shape'\(found())")
-            }
-        }
-        return shape
-    }
-
-    mutating func parseExtent(axis: Int) throws -> Int {
-        if peek() == UInt8(ascii: "-") {
-            throw Failure(reason: "'shape' extent of axis \(axis) is negative")
-        }
-        var value = 0
-        var digits = 0
-        while let byte = peek(), byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
-            guard !overflow1 && !overflow2 else {
-                throw Failure(reason: "'shape' extent of axis \(axis) does not fit in Int")
-            }
-            value = sum
-            digits += 1
-            position += 1
-        }
-        guard digits > 0 else {
-            throw Failure(reason: "'shape' extent of axis \(axis) must be a non-negative integer\(found())")
-        }
-        return value
+    static func hexPrefix(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return bytes.prefix(8).map { "\(digits[Int($0 >> 4)])\(digits[Int($0 & 15)])" }.joined(separator: " ")
     }
 }

@@ -69,6 +69,20 @@ public enum SafeTensors {
             }
             return found.tensor
         }
+
+        /// Throws at the first NaN or infinity in any tensor, naming the file, the tensor and the flat index
+        /// (``RecurrentError/nonFinite(what:index:)`` with `what` = `"<source>: tensor '<name>'"`).
+        /// Weights are loaded with it, so a broken file is refused instead of producing NaN outputs.
+        ///
+        /// ```swift
+        /// let file = try SafeTensors.read(from: "model.safetensors", as: Float.self)
+        /// try file.requireFinite()
+        /// ```
+        public func requireFinite() throws {
+            for (name, tensor) in tensors {
+                try tensor.requireFinite("\(source): tensor '\(name)'")
+            }
+        }
     }
 
     /// Largest header accepted (the reference implementation's limit is 100 MB).
@@ -262,22 +276,6 @@ public enum SafeTensors {
     ///   format problem.
     public static func read<S: RecurrentScalar>(from path: String, as type: S.Type) throws -> Contents<S> {
         try decode(FileIO.readAll(path), as: type, source: path)
-    }
-
-    static func halfToFloat(_ half: UInt16) -> Float {
-        let sign = UInt32(half >> 15) << 31
-        let exponent = Int((half >> 10) & 0x1F)
-        let mantissa = UInt32(half & 0x3FF)
-        switch exponent {
-        case 0:
-            // Zero or subnormal: mantissa · 2^−24.
-            let magnitude = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
-            return sign == 0 ? magnitude : -magnitude
-        case 31:
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        default:
-            return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
-        }
     }
 
     static func appendLittleEndian<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {

@@ -1,25 +1,69 @@
 import CRecurrentKernels
 
-/// Process-wide settings of the compute kernels.
+/// Process-wide settings of the compute kernels behind
+/// ``RecurrentScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``: which instruction-set
+/// level runs, and how many threads large products may use.
+///
+/// Results never depend on the thread count (work is split across output blocks only, never inside a dot
+/// product); they may differ in the last bits between levels.
 ///
 /// ```swift
 /// KernelSettings.threadCount = 1     // deterministic either way; 1 leaves a core free
 /// print(KernelSettings.kernelName)   // "avx512" on a recent x86-64 CPU
 /// ```
 public enum KernelSettings {
-    /// Threads the GEMM kernels may use (default min(2, CPUs), or `RNN_NUM_THREADS`).
-    /// Results are bit-identical for every thread count: work is split by output blocks, never inside a dot product.
+    /// Instruction-set level of the GEMM micro-kernels.
+    public enum Level: Int, Sendable, Comparable, CustomStringConvertible {
+        /// Plain C, any CPU.
+        case portable = 0
+        /// AVX2 with FMA (x86-64).
+        case avx2 = 1
+        /// AVX-512F (x86-64).
+        case avx512 = 2
+
+        /// Whether `lhs` is a lower level than `rhs`: ``portable`` < ``avx2`` < ``avx512``.
+        public static func < (lhs: Level, rhs: Level) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// A short name of the level: "portable C", "AVX2+FMA" or "AVX-512F".
+        public var description: String {
+            switch self {
+            case .portable: return "portable C"
+            case .avx2: return "AVX2+FMA"
+            case .avx512: return "AVX-512F"
+            }
+        }
+    }
+
+    /// Threads (the caller included) that a large GEMM may use. Default: min(2, online CPUs), or the
+    /// environment variable `RNN_NUM_THREADS`. Setting a value < 1 restores the default.
     public static var threadCount: Int {
         get { Int(rnn_thread_count()) }
         set { rnn_set_thread_count(Int32(clamping: newValue)) }
     }
 
-    /// The instruction set of the kernels in use: `avx512`, `avx2`, or `portable`.
+    /// The level in use: the best supported one unless ``force(_:)`` chose another.
+    public static var level: Level { Level(rawValue: Int(rnn_kernel_level())) ?? .portable }
+
+    /// The best level this CPU and operating system support.
+    public static var supportedLevel: Level {
+        Level(rawValue: Int(rnn_kernel_level_supported())) ?? .portable
+    }
+
+    /// Forces a level (clamped to ``supportedLevel``); `nil` restores the automatic choice. Process-wide.
+    public static func force(_ level: Level?) {
+        rnn_kernel_force_level(Int32(level?.rawValue ?? -1))
+    }
+
+    /// The instruction set of the kernels in use, as a short identifier: `avx512`, `avx2`, or `portable`.
     public static var kernelName: String {
-        switch rnn_kernel_level() {
-        case 2: return "avx512"
-        case 1: return "avx2"
-        default: return "portable"
+        switch level {
+        case .avx512: return "avx512"
+        case .avx2: return "avx2"
+        case .portable: return "portable"
         }
     }
 }
+
+/// The former name of ``KernelSettings``, which now holds both the level and the thread count.
+@available(*, deprecated, renamed: "KernelSettings")
+public typealias KernelInfo = KernelSettings

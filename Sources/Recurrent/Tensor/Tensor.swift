@@ -17,17 +17,25 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     public private(set) var scalars: [Scalar]
 
     /// Creates a tensor filled with one value.
-    /// - Throws: ``RecurrentError/invalidSize(what:value:requirement:)`` for a negative extent.
+    /// - Throws: ``RecurrentError/invalidSize(what:value:requirement:)`` for a negative extent;
+    ///   ``RecurrentError/invalidArgument(what:reason:)`` naming the shape and the bytes when they exceed the
+    ///   ``SizeGuard`` limit (checked before anything is allocated).
     public init(shape: [Int], repeating value: Scalar = 0) throws {
         let count = try Tensor.elementCount(of: shape)
+        try Tensor.checkAllocation(count: count, shape: shape)
         self.shape = shape
         self.scalars = value == 0 && value.sign == .plus ? Tensor.zeroedScalars(count: count) : Array(repeating: value, count: count)
     }
 
     /// `count` scalars equal to +0, written as raw zero bytes (+0 in IEEE formats): a typed fill costs a
     /// value-witness call per element whenever it runs unspecialized, from generic code in other modules.
+    ///
+    /// No elements gives a plain `[]`: `Array(unsafeUninitializedCapacity: 0)` would hand its closure the
+    /// standard library's shared empty storage and store the count into it, a write that races with every
+    /// other thread doing the same (ThreadSanitizer reports it).
     static func zeroedScalars(count: Int) -> [Scalar] {
-        [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+        guard count > 0 else { return [] }
+        return [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
             _ = UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
             initialized = count
         }
@@ -56,6 +64,15 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     init(unchecked shape: [Int], scalars: [Scalar]) {
         self.shape = shape
         self.scalars = scalars
+    }
+
+    /// ``SizeGuard`` for a tensor of `count` elements about to be allocated.
+    static func checkAllocation(count: Int, shape: [Int]) throws {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard !overflow else {
+            throw RecurrentError.invalidArgument(what: "shape \(shapeString(shape))", reason: "byte count overflows Int")
+        }
+        try SizeGuard.check(bytes: bytes, setting: "Tensor<\(Scalar.self)> of shape \(shapeString(shape))")
     }
 
     @usableFromInline
@@ -114,9 +131,23 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
         }
     }
 
+    /// The flat (row-major) index of the first NaN or infinity, or `nil` when every element is finite.
+    ///
+    /// ```swift
+    /// let t = try Tensor<Float>(shape: [2, 2], scalars: [1, .nan, 3, .infinity])
+    /// print(t.firstNonFiniteIndex ?? -1)   // 1
+    /// ```
+    public var firstNonFiniteIndex: Int? {
+        scalars.firstIndex(where: { !$0.isFinite })
+    }
+
     /// Throws ``RecurrentError/nonFinite(what:index:)`` at the first NaN or infinity.
+    ///
+    /// Loaders call it with the file and the tensor's name, e.g. `"model.safetensors: tensor 'weight_hh_l0'"`,
+    /// so the message says which weight of which file is broken and where.
+    /// - Parameter what: the tensor's name (and where it comes from), used in the message.
     public func requireFinite(_ what: String) throws {
-        if let index = scalars.firstIndex(where: { !$0.isFinite }) {
+        if let index = firstNonFiniteIndex {
             throw RecurrentError.nonFinite(what: what, index: index)
         }
     }
@@ -250,6 +281,7 @@ extension Tensor {
                 got: "\(shapeString(shape)) · \(shapeString(other.shape))")
         }
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
+        try Tensor.checkAllocation(count: Tensor.elementCount(of: [m, n]), shape: [m, n])
         var result = [Scalar](repeating: 0, count: m * n)
         if k > 0 && m > 0 && n > 0 {
             scalars.withUnsafeBufferPointer { a in

@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 
+import Recurrent
+
 /// Minimal file access through the C library (no Foundation).
 enum FileSystem {
     /// Largest file `readFile` accepts: 2 GiB.
@@ -54,47 +56,21 @@ enum FileSystem {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    /// Reads a whole regular file.
+    /// Reads a whole regular file with ``FileIO/readAll(_:limit:)``.
     ///
     /// - Throws: ``DatasetError/unreadable(path:reason:)`` when the file cannot be opened or read,
     ///   is not a regular file, or is larger than ``maximumFileSize``.
     static func readFile(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
+        guard let info = status(path) else {
             throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw DatasetError.unreadable(path: path, reason: "not a regular file")
         }
-        let size = Int(info.st_size)
-        guard size <= maximumFileSize else {
-            throw DatasetError.unreadable(path: path, reason: "file is \(size) bytes, more than the \(maximumFileSize)-byte limit")
+        do {
+            return try FileIO.readAll(path, limit: maximumFileSize)
+        } catch let RecurrentError.invalidArgument(_, reason) {
+            throw DatasetError.unreadable(path: path, reason: reason)
         }
-        if size == 0 { return [] }
-        var failure: String?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var total = 0
-            while total < size {
-                let n = read(descriptor, buffer.baseAddress! + total, size - total)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    break
-                }
-                if n == 0 { break }
-                total += n
-            }
-            initialized = total
-        }
-        if let failure { throw DatasetError.unreadable(path: path, reason: failure) }
-        guard bytes.count == size else {
-            throw DatasetError.unreadable(path: path, reason: "read \(bytes.count) of \(size) bytes (file changed while reading?)")
-        }
-        return bytes
     }
 }

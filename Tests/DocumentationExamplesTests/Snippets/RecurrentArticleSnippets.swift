@@ -264,7 +264,7 @@ import Testing
     @Test func benchmarkFromCode() throws {
         try runSnippet("performance-benchmark") {
             // snippet: performance-benchmark
-            print("kernels:", KernelInfo.level, "threads:", KernelSettings.threadCount)   // prints kernels: … threads: …
+            print("kernels:", KernelSettings.level, "threads:", KernelSettings.threadCount)   // prints kernels: … threads: …
 
             // One training step as `rnn bench` times it: forward over the sequence, BPTT of the sum of the last output
             // (parameter gradients; the input needs none).
