@@ -111,6 +111,55 @@ expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --s
 expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
     --weights "$work/a.ckpt"
 expect 1 "hidden_size = 8, but the model has hidden_size = 9" -- "$rnn" train --task addition --length 10 --hidden 9 --steps 10 --quiet --weights "$work/a.ckpt"
+# Sizes are checked before anything is allocated: exit 2 naming the setting and the bytes (no abort).
+expect 2 "--hidden 100000000: needs .* bytes" -- "$rnn" train --hidden 100000000 --steps 1 --quiet
+expect 2 "--length 1000000000 .*: needs .* bytes" -- "$rnn" train --length 1000000000 --steps 1 --quiet
+expect 2 "--batch 1000000000 .*: needs .* bytes" -- "$rnn" train --batch 1000000000 --steps 1 --quiet
+expect 2 "--context 100000000: needs .* bytes" -- "$rnn" train --cell scrn --context 100000000 --steps 1 --quiet
+# Every output path is checked before any work starts (not after the whole run).
+expect 2 "--save $work/nowhere/w.safetensors cannot be written" -- "$rnn" train "${small[@]}" --steps 10 --save "$work/nowhere/w.safetensors"
+expect 2 "--checkpoint $work cannot be written: .*directory" -- "$rnn" train "${small[@]}" --steps 10 --checkpoint "$work"
+mkdir -p "$work/readonly"; chmod a-w "$work/readonly"
+if [ "$(id -u)" != 0 ]; then
+    expect 2 "--log $work/readonly/a.csv cannot be written" -- "$rnn" train "${small[@]}" --steps 10 --log "$work/readonly/a.csv"
+fi
+expect 2 "--output $work/nowhere/y.npy cannot be written" -- "$rnn" run --cell lstm --weights "$work/a.safetensors" --input x.npy --output "$work/nowhere/y.npy"
+expect 2 "--plot $work/nowhere/c.svg cannot be written" -- "$rnn" compare "${small[@]}" --steps 10 --cells nprnn --plot "$work/nowhere/c.svg"
+expect 2 "--csv $work cannot be written" -- "$rnn" compare "${small[@]}" --steps 10 --cells nprnn --plot "$work/c0.svg" --csv "$work"
+expect 2 "--out $work/nowhere/w.npy cannot be written" -- "$rnn" init nprnn --size 4 --out "$work/nowhere/w.npy"
+# Non-finite values: refused where they enter, with the cause.
+expect 2 "--gain 1e+300 with --dtype f32: .* not finite as Float" -- "$rnn" init uniform --size 4 --gain 1e300 --dtype f32 --out "$work/inf.npy"
+[ ! -e "$work/inf.npy" ] || { echo "FAIL: rnn init wrote ±inf"; failures=$((failures + 1)); }
+expect 2 "orthogonal 2×67108864 needs 4 copies" -- "$rnn" init orthogonal --size 2 --inputs 67108864 --out "$work/o.npy"
+python3 - "$work" <<'PY'
+import json, struct, sys
+work = sys.argv[1]
+def safetensors(path, tensors):  # name -> (shape, float32 values)
+    header, data = {}, b""
+    for name, (shape, values) in tensors.items():
+        blob = struct.pack("<%df" % len(values), *values)
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + len(blob)]}
+        data += blob
+    text = json.dumps(header).encode(); text += b" " * (-len(text) % 8)
+    open(path, "wb").write(struct.pack("<Q", len(text)) + text + data)
+lstm = {"weight_ih_l0": ([8, 1], [0.1] * 8), "weight_hh_l0": ([8, 2], [0.1] * 16), "bias_ih_l0": ([8], [0.0] * 8), "bias_hh_l0": ([8], [0.0] * 8)}
+nan = dict(lstm); nan["weight_hh_l0"] = ([8, 2], [0.1] * 3 + [float("nan")] + [0.1] * 12)
+safetensors(work + "/nan.safetensors", nan)
+wrong = dict(lstm); wrong["weight_hh_l0"] = ([8, 3], [0.1] * 24)
+safetensors(work + "/wrong-hh.safetensors", wrong)
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1, 1), }"
+header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+open(work + "/x.npy", "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<3f", 1, 2, 3))
+# A trained model's file with one NaN in its recurrent matrix.
+data = bytearray(open(work + "/a.safetensors", "rb").read())
+n = struct.unpack("<Q", data[:8])[0]; entry = json.loads(data[8:8 + n])["weight_hh_l0"]
+start = 8 + n + entry["data_offsets"][0] + 4 * 5
+data[start:start + 4] = struct.pack("<f", float("nan"))
+open(work + "/a-nan.safetensors", "wb").write(bytes(data))
+PY
+expect 1 "tensor 'weight_hh_l0' contains a non-finite value (NaN or infinity) at flat index 3" -- "$rnn" run --cell lstm --weights "$work/nan.safetensors" --input "$work/x.npy" --output "$work/y.npy"
+expect 1 "wrong-hh.safetensors: layer 0" -- "$rnn" run --cell lstm --weights "$work/wrong-hh.safetensors" --input "$work/x.npy" --output "$work/y.npy"
+expect 1 "a-nan.safetensors: tensor 'weight_hh_l0' contains a non-finite value" -- "$rnn" train "${small[@]}" --steps 10 --weights "$work/a-nan.safetensors"
 expect 2 "applies to --cell nprnn" -- "$rnn" train --task addition --cell lstm --input-gain 0.1 --steps 10 --quiet
 expect 0 "\"cell\":\"nprnn\"" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --input-gain 0.13
 expect 2 "applies to --optimizer rmsprop" -- "$rnn" train --task addition --rho 0.9 --steps 10 --quiet

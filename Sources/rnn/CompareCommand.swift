@@ -67,6 +67,12 @@ enum CompareCommand: Command {
         for option in own { try option.apply(&settings, parsed) }
         let cells = settings.cells
         let base = try TrainOptions(parsed, table: trainTable)
+        try Preflight.checkOutputs([("--plot", settings.plot ?? "curves.svg"), ("--csv", settings.csv), ("--gradient-flow", base.gradientFlow)])
+        for cell in cells {
+            var options = base
+            options.cell = cell
+            try options.checkSizes()
+        }
         if let threads = base.threads { KernelSettings.threadCount = threads }
         var series: [SVGChart.Series] = []
         var csv = "cell,step,seconds,train_loss,test_metric\n"

@@ -69,7 +69,11 @@ struct Experiment<S: RecurrentScalar> {
         var model = try RecurrentModel(inputSize: task.inputSize, outputSize: task.outputSize, layers: options.layers,
                                        bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
                                        makeCell: makeCell)
-        if let weights = options.weights { try model.loadWeights(from: weights) }
+        if let weights = options.weights {
+            try model.loadWeights(from: weights)
+            // Non-finite starting weights would make the first step "diverge"; say what is wrong instead.
+            for (name, tensor) in model.namedParameters { try tensor.requireFinite("\(weights): tensor '\(name)'") }
+        }
         let recurrentBefore = firstRecurrentWeight(model)
         var optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: options.lr, weightDecay: options.weightDecay)
         if case var .rmsprop(rmsprop) = optimizer, let rho = options.rho {

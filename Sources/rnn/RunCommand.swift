@@ -44,6 +44,7 @@ enum RunCommand: Command {
         let output = try parsed.requiredString("--output")
         let layers = try parsed.positiveInt("--layers")
         let bidirectional = parsed.flags.contains("--bidirectional") ? true : nil
+        try Preflight.checkOutputs([("--output", output)])
         if try parsed.choice("--dtype", from: ["f32", "f64"]) == "f64" {
             try execute(Double.self, cell: cell, weights: weights, input: input, output: output, layers: layers, bidirectional: bidirectional)
         } else {
@@ -55,6 +56,7 @@ enum RunCommand: Command {
     static func execute<S: RecurrentScalar>(_: S.Type, cell: CellKind, weights: String, input: String, output: String,
                                             layers: Int?, bidirectional: Bool?) throws {
         let file = try SafeTensors.read(from: weights, as: S.self)
+        try file.requireFinite()
         let x = try NPY.read(from: input, as: S.self)
         let result: Tensor<S>
         switch cell {
@@ -100,7 +102,12 @@ enum PyTorchStack {
             var directionOutputs: [Tensor<S>] = []
             for suffix in reverse ? ["", "_reverse"] : [""] {
                 let t = { (kind: String) in try file.tensor("\(kind)_l\(l)\(suffix)") }
-                let cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
+                let cell: Cell
+                do {
+                    cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
+                } catch {
+                    throw RecurrentError.invalidArgument(what: "\(file.source): layer \(l)\(suffix)", reason: "\(error)")
+                }
                 guard h.rank == 3, h.shape[2] == cell.inputSize else {
                     throw RecurrentError.shapeMismatch(operation: "layer \(l)\(suffix) input (from \(file.source))",
                                                        expected: "(T, B, \(cell.inputSize))", got: "\(h.shape)")

@@ -23,6 +23,8 @@ enum TrainCommand: Command {
         let parsed = try FlagParser(TrainOptions.table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         let options = try TrainOptions(parsed)
+        try Preflight.checkOutputs(options.outputs)
+        try options.checkSizes()
         if let threads = options.threads { KernelSettings.threadCount = threads }
         let result = options.dtype == .f64 ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
         print(result.json)
