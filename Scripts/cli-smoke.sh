@@ -25,7 +25,14 @@ expect() {  # expect STATUS PATTERN -- command...
 }
 
 expect 2 "unknown command" -- "$rnn" frobnicate
-expect 2 "usage: rnn train" -- "$rnn" train --bogus
+expect 2 "see 'rnn train --help'" -- "$rnn" train --bogus
+# A usage error is one line saying what is wrong and one pointing to the help, not the whole usage.
+out="$("$rnn" train --hidden x 2>&1)"; code=$?
+if [ "$code" = 2 ] && [ "$(wc -l <<<"$out")" = 2 ] && [ "$(head -n 1 <<<"$out")" = "rnn train: error: --hidden expects a positive integer, got 'x'" ]; then
+    echo "ok: a usage error is one line and a pointer to --help"
+else
+    echo "FAIL: usage error (exit $code):"; head -n 4 <<<"$out"; failures=$((failures + 1))
+fi
 expect 2 "expects a positive integer" -- "$rnn" train --steps -3
 expect 2 "must be one of" -- "$rnn" train --cell transformer
 expect 2 "expects a finite number" -- "$rnn" train --lr nan
@@ -62,12 +69,97 @@ else
 fi
 expect 0 '"steps":40' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 40 --eval-every 10 --quiet \
     --log "$work/a.csv" --checkpoint "$work/a.ckpt" --resume "$work/a.ckpt"
+# --resume refuses a checkpoint of another run, naming the setting, the saved value and the given one.
+small=(--task addition --length 10 --hidden 8 --eval-every 10 --quiet)
+"$rnn" train "${small[@]}" --steps 20 --cell srnn --checkpoint "$work/tanh.ckpt" > /dev/null
+expect 1 "saved with nonlinearity = tanh, but the model has nonlinearity = relu" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/tanh.ckpt"
+"$rnn" train "${small[@]}" --steps 20 --cell gru --checkpoint "$work/gru.ckpt" > /dev/null
+expect 1 "saved with reset = afterMatrix, but the model has reset = beforeMatrix" -- "$rnn" train "${small[@]}" --steps 40 --cell gru-reset-before --resume "$work/gru.ckpt"
+expect 1 "saved with optimizer = adam, but this run has optimizer = sgd" -- "$rnn" train "${small[@]}" --steps 40 --optimizer sgd --resume "$work/a.ckpt"
+expect 1 "saved with task = addition, but this run has task = multiplication" -- "$rnn" train --task multiplication --length 10 --hidden 8 --steps 40 --quiet --resume "$work/a.ckpt"
+expect 1 "saved with cell = nprnn, but this run has cell = srnn-relu" -- "$rnn" train "${small[@]}" --steps 40 --cell srnn-relu --resume "$work/a.ckpt"
+# ... and impossible steps: beyond the run's total, negative, Int.max.
+expect 1 "saved at step 40, beyond this run's 30 steps" -- "$rnn" train "${small[@]}" --steps 30 --resume "$work/a.ckpt"
+set_step() {  # set_step FILE STEP: rewrite a checkpoint's step metadata (a hand-edited or corrupt file)
+    python3 - "$@" <<'PY'
+import json, struct, sys
+path, step = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+header = json.loads(data[8:8 + n]); header["__metadata__"]["step"] = step
+text = json.dumps(header).encode(); text += b" " * (-len(text) % 8)
+open(path, "wb").write(struct.pack("<Q", len(text)) + text + data[8 + n:])
+PY
+}
+cp "$work/a.ckpt" "$work/bad-step.ckpt"; set_step "$work/bad-step.ckpt" -5
+expect 1 "impossible counters: step -5" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/bad-step.ckpt"
+set_step "$work/bad-step.ckpt" 9223372036854775807
+expect 1 "saved at step 9223372036854775807, beyond this run's 40 steps" -- "$rnn" train "${small[@]}" --steps 40 --resume "$work/bad-step.ckpt"
+# A checkpoint written before the run's settings were recorded still resumes when it matches (MNIST data needed).
+mnist="${RNN_SHARED_DIR:-../shared}/data/mnist"
+if [ -d "$mnist" ]; then
+    expect 0 '"test_accuracy"' -- "$rnn" train --task mnist --cell nprnn --optimizer rmsprop --steps 875625 --test-limit 100 --quiet \
+        --data "$mnist" --resume results/mnist-nprnn.ckpt.safetensors
+    expect 1 "saved with optimizer state of 6 tensors, but this run's optimizer keeps 12" -- "$rnn" train --task mnist --cell nprnn \
+        --optimizer adam --steps 875625 --test-limit 100 --quiet --data "$mnist" --resume results/mnist-nprnn.ckpt.safetensors
+else
+    echo "skip: no MNIST at $mnist (old-checkpoint resume)"
+fi
 # Fine-tuning from saved weights (a --save file or a checkpoint) with a fresh optimizer.
 expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
     --optimizer rmsprop --weights "$work/a.safetensors"
 expect 0 '"steps":10' -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet \
     --weights "$work/a.ckpt"
 expect 1 "hidden_size = 8, but the model has hidden_size = 9" -- "$rnn" train --task addition --length 10 --hidden 9 --steps 10 --quiet --weights "$work/a.ckpt"
+# Sizes are checked before anything is allocated: exit 2 naming the setting and the bytes (no abort).
+expect 2 "--hidden 100000000: needs .* bytes" -- "$rnn" train --hidden 100000000 --steps 1 --quiet
+expect 2 "--length 1000000000 .*: needs .* bytes" -- "$rnn" train --length 1000000000 --steps 1 --quiet
+expect 2 "--batch 1000000000 .*: needs .* bytes" -- "$rnn" train --batch 1000000000 --steps 1 --quiet
+expect 2 "--context 100000000: needs .* bytes" -- "$rnn" train --cell scrn --context 100000000 --steps 1 --quiet
+# Every output path is checked before any work starts (not after the whole run).
+expect 2 "--save $work/nowhere/w.safetensors cannot be written" -- "$rnn" train "${small[@]}" --steps 10 --save "$work/nowhere/w.safetensors"
+expect 2 "--checkpoint $work cannot be written: .*directory" -- "$rnn" train "${small[@]}" --steps 10 --checkpoint "$work"
+mkdir -p "$work/readonly"; chmod a-w "$work/readonly"
+if [ "$(id -u)" != 0 ]; then
+    expect 2 "--log $work/readonly/a.csv cannot be written" -- "$rnn" train "${small[@]}" --steps 10 --log "$work/readonly/a.csv"
+fi
+expect 2 "--output $work/nowhere/y.npy cannot be written" -- "$rnn" run --cell lstm --weights "$work/a.safetensors" --input x.npy --output "$work/nowhere/y.npy"
+expect 2 "--plot $work/nowhere/c.svg cannot be written" -- "$rnn" compare "${small[@]}" --steps 10 --cells nprnn --plot "$work/nowhere/c.svg"
+expect 2 "--csv $work cannot be written" -- "$rnn" compare "${small[@]}" --steps 10 --cells nprnn --plot "$work/c0.svg" --csv "$work"
+expect 2 "--out $work/nowhere/w.npy cannot be written" -- "$rnn" init nprnn --size 4 --out "$work/nowhere/w.npy"
+# Non-finite values: refused where they enter, with the cause.
+expect 2 "--gain 1e+300 with --dtype f32: .* not finite as Float" -- "$rnn" init uniform --size 4 --gain 1e300 --dtype f32 --out "$work/inf.npy"
+[ ! -e "$work/inf.npy" ] || { echo "FAIL: rnn init wrote ±inf"; failures=$((failures + 1)); }
+expect 2 "orthogonal 2×67108864 needs 4 copies" -- "$rnn" init orthogonal --size 2 --inputs 67108864 --out "$work/o.npy"
+python3 - "$work" <<'PY'
+import json, struct, sys
+work = sys.argv[1]
+def safetensors(path, tensors):  # name -> (shape, float32 values)
+    header, data = {}, b""
+    for name, (shape, values) in tensors.items():
+        blob = struct.pack("<%df" % len(values), *values)
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + len(blob)]}
+        data += blob
+    text = json.dumps(header).encode(); text += b" " * (-len(text) % 8)
+    open(path, "wb").write(struct.pack("<Q", len(text)) + text + data)
+lstm = {"weight_ih_l0": ([8, 1], [0.1] * 8), "weight_hh_l0": ([8, 2], [0.1] * 16), "bias_ih_l0": ([8], [0.0] * 8), "bias_hh_l0": ([8], [0.0] * 8)}
+nan = dict(lstm); nan["weight_hh_l0"] = ([8, 2], [0.1] * 3 + [float("nan")] + [0.1] * 12)
+safetensors(work + "/nan.safetensors", nan)
+wrong = dict(lstm); wrong["weight_hh_l0"] = ([8, 3], [0.1] * 24)
+safetensors(work + "/wrong-hh.safetensors", wrong)
+header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1, 1), }"
+header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+open(work + "/x.npy", "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + struct.pack("<3f", 1, 2, 3))
+# A trained model's file with one NaN in its recurrent matrix.
+data = bytearray(open(work + "/a.safetensors", "rb").read())
+n = struct.unpack("<Q", data[:8])[0]; entry = json.loads(data[8:8 + n])["weight_hh_l0"]
+start = 8 + n + entry["data_offsets"][0] + 4 * 5
+data[start:start + 4] = struct.pack("<f", float("nan"))
+open(work + "/a-nan.safetensors", "wb").write(bytes(data))
+PY
+expect 1 "tensor 'weight_hh_l0' contains a non-finite value (NaN or infinity) at flat index 3" -- "$rnn" run --cell lstm --weights "$work/nan.safetensors" --input "$work/x.npy" --output "$work/y.npy"
+expect 1 "wrong-hh.safetensors: layer 0" -- "$rnn" run --cell lstm --weights "$work/wrong-hh.safetensors" --input "$work/x.npy" --output "$work/y.npy"
+expect 1 "a-nan.safetensors: tensor 'weight_hh_l0' contains a non-finite value" -- "$rnn" train "${small[@]}" --steps 10 --weights "$work/a-nan.safetensors"
 expect 2 "applies to --cell nprnn" -- "$rnn" train --task addition --cell lstm --input-gain 0.1 --steps 10 --quiet
 expect 0 "\"cell\":\"nprnn\"" -- "$rnn" train --task addition --length 10 --hidden 8 --steps 10 --eval-every 5 --quiet --input-gain 0.13
 expect 2 "applies to --optimizer rmsprop" -- "$rnn" train --task addition --rho 0.9 --steps 10 --quiet
@@ -106,7 +198,7 @@ expect 1 "no 'test_metric' column" -- "$rnn" plot "$work/bad.csv"
 expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
 expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
-expect 2 "usage" -- "$rnn" bench --sgemm 0
+expect 2 "see 'rnn bench --help'" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
 expect 0 "model.weight_hh_l0" -- "$rnn" spectrum --weights "$work/a.ckpt"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"

@@ -25,12 +25,29 @@ extension Trainer {
 
     /// Restores a checkpoint written by ``saveCheckpoint(to:settings:)`` into a trainer of the same architecture.
     ///
-    /// Everything is validated before anything is replaced: on error the trainer is unchanged.
-    /// - Parameter path: a file written by ``saveCheckpoint(to:settings:)``.
+    /// Everything is validated before anything is replaced: on error the trainer is unchanged. The file must be
+    /// a checkpoint of this run: the architecture it records (cell, nonlinearity, reset placement, sizes, layers,
+    /// direction, readout, dropout) must be the model's, the settings it records must be `expected`, its step must
+    /// be possible, and its optimizer state must have the layout this trainer's optimizer keeps. Checkpoints
+    /// written before a setting was recorded are checked on what they record.
+    ///
+    /// ```swift
+    /// try trainer.restoreCheckpoint(from: "run.ckpt", expecting: ["task": "addition", "optimizer": "adam"],
+    ///                               maximumStep: 4000, optimizerStateTensors: 2 * trainer.model.parameters.count)
+    /// ```
+    /// - Parameters:
+    ///   - path: a file written by ``saveCheckpoint(to:settings:)``.
+    ///   - expected: settings of this run, compared with the `settings` the checkpoint was saved with (where it
+    ///     records them).
+    ///   - maximumStep: the run's total number of steps; a checkpoint beyond it is refused (default: no limit).
+    ///   - optimizerStateTensors: the number of state tensors this trainer's optimizer keeps once it has
+    ///     stepped (e.g. 2 per parameter for Adam); `nil` skips the check.
     /// - Returns: the `setting.*` metadata.
-    /// - Throws: naming the file and what is missing or inconsistent.
+    /// - Throws: naming the file and what is missing or inconsistent: the setting, the saved value and this
+    ///   run's value.
     @discardableResult
-    public mutating func restoreCheckpoint(from path: String) throws -> [String: String] {
+    public mutating func restoreCheckpoint(from path: String, expecting expected: [String: String] = [:],
+                                           maximumStep: Int? = nil, optimizerStateTensors: Int? = nil) throws -> [String: String] {
         let contents = try SafeTensors.read(from: path, as: Scalar.self)
         func field(_ key: String) throws -> String {
             guard let value = contents.metadata[key] else {
@@ -44,6 +61,19 @@ extension Trainer {
         guard let savedStep = Int(try field("step")), let optimizerSteps = Int(try field("optimizer_steps")),
               let optimizerTensors = Int(try field("optimizer_tensors")) else {
             throw RecurrentError.invalidArgument(what: path, reason: "step counters are not integers")
+        }
+        guard savedStep >= 0, optimizerSteps >= 0, optimizerTensors >= 0 else {
+            throw RecurrentError.invalidArgument(
+                what: path, reason: "impossible counters: step \(savedStep), optimizer steps \(optimizerSteps), \(optimizerTensors) optimizer tensors")
+        }
+        if let maximumStep, savedStep > maximumStep {
+            throw RecurrentError.invalidArgument(what: path, reason: "saved at step \(savedStep), beyond this run's \(maximumStep) steps")
+        }
+        try contents.requireRecorded(model.metadata.filter { $0.key != "library" }, subject: "the model")
+        try contents.requireRecorded(expected, prefix: "setting.", subject: "this run")
+        if let optimizerStateTensors, optimizerTensors != optimizerStateTensors, !(optimizerTensors == 0 && optimizerSteps == 0) {
+            throw RecurrentError.invalidArgument(
+                what: path, reason: "saved with optimizer state of \(optimizerTensors) tensors, but this run's optimizer keeps \(optimizerStateTensors)")
         }
         let words = try field("generator_state").split(separator: ",").compactMap { UInt64($0) }
         guard words.count == 4, words != [0, 0, 0, 0] else {

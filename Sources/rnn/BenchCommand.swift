@@ -16,18 +16,17 @@ enum BenchCommand: Command {
     static let summary = "time training steps and inference of SRNN, LSTM, GRU and SCRN layers"
 
     struct Configuration: Sendable {
-        var cell: String
+        var cell: CellKind
         var input: Int
         var hidden: Int
         var batch: Int
         var steps: Int
-        var id: String { "\(cell)-i\(input)-h\(hidden)-b\(batch)-t\(steps)" }
+        var id: String { "\(cell.rawValue)-i\(input)-h\(hidden)-b\(batch)-t\(steps)" }
         /// Gates G in 2·T·B·G·H·(I + H) per forward pass (SCRN: counted with its context as G = 1 + C/H).
         var gates: Double {
             switch cell {
-            case "lstm": return 4
-            case "gru": return 3
-            case "scrn": return 1
+            case .lstm: return 4
+            case .gru, .gruResetBefore: return 3
             default: return 1
             }
         }
@@ -36,20 +35,20 @@ enum BenchCommand: Command {
 
     /// The NOTES table's four sizes (PyTorch's reference) for LSTM, GRU and SRNN, and SCRN at two of them.
     static let standard: [Configuration] = [
-        .init(cell: "lstm", input: 1, hidden: 100, batch: 16, steps: 784),
-        .init(cell: "lstm", input: 32, hidden: 128, batch: 32, steps: 100),
-        .init(cell: "lstm", input: 256, hidden: 512, batch: 32, steps: 100),
-        .init(cell: "lstm", input: 512, hidden: 1024, batch: 64, steps: 50),
-        .init(cell: "gru", input: 1, hidden: 100, batch: 16, steps: 784),
-        .init(cell: "gru", input: 32, hidden: 128, batch: 32, steps: 100),
-        .init(cell: "gru", input: 256, hidden: 512, batch: 32, steps: 100),
-        .init(cell: "gru", input: 512, hidden: 1024, batch: 64, steps: 50),
-        .init(cell: "srnn-relu", input: 1, hidden: 100, batch: 16, steps: 784),
-        .init(cell: "srnn-relu", input: 32, hidden: 128, batch: 32, steps: 100),
-        .init(cell: "srnn-relu", input: 256, hidden: 512, batch: 32, steps: 100),
-        .init(cell: "srnn-relu", input: 512, hidden: 1024, batch: 64, steps: 50),
-        .init(cell: "scrn", input: 1, hidden: 100, batch: 16, steps: 784),
-        .init(cell: "scrn", input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: .lstm, input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: .lstm, input: 32, hidden: 128, batch: 32, steps: 100),
+        .init(cell: .lstm, input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: .lstm, input: 512, hidden: 1024, batch: 64, steps: 50),
+        .init(cell: .gru, input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: .gru, input: 32, hidden: 128, batch: 32, steps: 100),
+        .init(cell: .gru, input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: .gru, input: 512, hidden: 1024, batch: 64, steps: 50),
+        .init(cell: .srnnReLU, input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: .srnnReLU, input: 32, hidden: 128, batch: 32, steps: 100),
+        .init(cell: .srnnReLU, input: 256, hidden: 512, batch: 32, steps: 100),
+        .init(cell: .srnnReLU, input: 512, hidden: 1024, batch: 64, steps: 50),
+        .init(cell: .scrn, input: 1, hidden: 100, batch: 16, steps: 784),
+        .init(cell: .scrn, input: 256, hidden: 512, batch: 32, steps: 100),
     ]
 
     static var usage: String {
@@ -161,9 +160,9 @@ enum BenchCommand: Command {
 
     static func measure(_ c: Configuration, repeats: Int) throws -> Result {
         switch c.cell {
-        case "lstm": return try measure(RecurrentLayer(cell: LSTMCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
-        case "gru": return try measure(RecurrentLayer(cell: GRUCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
-        case "scrn":
+        case .lstm: return try measure(RecurrentLayer(cell: LSTMCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
+        case .gru: return try measure(RecurrentLayer(cell: GRUCell<Float>(inputSize: c.input, hiddenSize: c.hidden, seed: 1)), c, repeats)
+        case .scrn:
             return try measure(RecurrentLayer(cell: SCRNCell<Float>(inputSize: c.input, hiddenSize: c.hidden, contextSize: max(1, c.hidden / 4), seed: 1)), c, repeats)
         default:
             return try measure(RecurrentLayer(cell: SimpleRNNCell<Float>(inputSize: c.input, hiddenSize: c.hidden, nonlinearity: .relu, seed: 1)), c, repeats)

@@ -10,7 +10,7 @@ import Darwin
 /// ``Commands/all``.
 ///
 /// Exit status convention: 0 success; 1 the command ran but failed (I/O, numerical
-/// failure); 2 bad invocation (``UsageError``), with the usage printed to standard error.
+/// failure); 2 bad invocation (``UsageError``): one line saying what is wrong and where to find the usage.
 protocol Command {
     /// The word after `rnn`, e.g. `"init"`.
     static var name: String { get }
@@ -25,7 +25,7 @@ protocol Command {
 }
 
 /// A bad invocation: unknown flag, missing or malformed value, wrong argument count.
-/// Reported as `rnn NAME: error: MESSAGE` followed by the usage, exit status 2.
+/// Reported as `rnn NAME: error: MESSAGE` and `see 'rnn NAME --help'`, exit status 2.
 struct UsageError: Error {
     var message: String
     init(_ message: String) { self.message = message }
@@ -74,6 +74,11 @@ enum Dispatcher {
         return text
     }
 
+    /// The line after a usage error: where the usage is, instead of the whole usage after every typo.
+    static func seeHelp(_ command: String?) -> String {
+        "see 'rnn \(command.map { $0 + " " } ?? "")--help'"
+    }
+
     /// Runs the tool and returns the process exit status.
     static func main(_ arguments: [String]) -> Int32 {
         guard let first = arguments.first else {
@@ -83,7 +88,7 @@ enum Dispatcher {
         if first == "--help" || first == "-h" || first == "help" {
             if first == "help", arguments.count > 1 {
                 guard let command = Commands.all.first(where: { $0.name == arguments[1] }) else {
-                    printError("rnn: error: unknown command '\(arguments[1])'\n\n" + toolUsage)
+                    printError("rnn: error: unknown command '\(arguments[1])'\n" + seeHelp(nil))
                     return 2
                 }
                 print(command.usage)
@@ -98,7 +103,7 @@ enum Dispatcher {
         }
         guard let command = Commands.all.first(where: { $0.name == first }) else {
             let kind = first.hasPrefix("-") ? "option" : "command"
-            printError("rnn: error: unknown \(kind) '\(first)'\n\n" + toolUsage)
+            printError("rnn: error: unknown \(kind) '\(first)'\n" + seeHelp(nil))
             return 2
         }
         let rest = Array(arguments.dropFirst())
@@ -109,7 +114,7 @@ enum Dispatcher {
         do {
             return try command.run(rest)
         } catch let error as UsageError {
-            printError("rnn \(command.name): error: \(error.message)\n\n" + command.usage)
+            printError("rnn \(command.name): error: \(error.message)\n" + seeHelp(command.name))
             return 2
         } catch {
             printError("rnn \(command.name): error: \(error)")

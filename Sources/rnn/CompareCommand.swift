@@ -25,26 +25,54 @@ enum CompareCommand: Command {
         W_hn (the n gate) for gru, the block through which the state feeds its own update. The
         spectral radius before and after is also reported on standard error.
 
-        Options:
-          --cells LIST      comma-separated, from: \(TrainCommand.cells.joined(separator: ", "))
-          --plot FILE.svg   the chart (default curves.svg)
-          --csv FILE.csv    all curves in one file: cell, step, seconds, train_loss, test_metric
-          --no-spectra      only the learning curves, without the spectra panels
+        \(renderOptions(sections, helpLine: false))
         Example:
           rnn compare --task addition --length 150 --cells irnn,nprnn,lstm,srnn --steps 3000 --plot addition.svg
         """
     }
 
+    /// The options of `rnn compare` besides those of `rnn train`.
+    struct Settings {
+        var cells: [CellKind] = [], plot: String? = nil, csv: String? = nil, noSpectra = false
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            Option(name: "--cells", placeholder: "LIST", help: "comma-separated, from: \(CellKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                   apply: { settings, parsed in
+                       settings.cells = try parsed.requiredString("--cells").split(separator: ",").map { name in
+                           guard let cell = CellKind(rawValue: String(name)) else {
+                               throw UsageError("unknown cell '\(name)' in --cells; choose from \(CellKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                           }
+                           return cell
+                       }
+                   }, json: nil),
+            .string("--plot", "FILE.svg", \.plot, "the chart (default curves.svg)"),
+            .string("--csv", "FILE.csv", \.csv, "all curves in one file: cell, step, seconds, train_loss, test_metric"),
+            .flag("--no-spectra", \.noSpectra, "only the learning curves, without the spectra panels"),
+        ])]
+    }
+
+    /// The `rnn train` options that apply to a comparison (each cell writes no weights, log or checkpoint of its own).
+    static var trainTable: [Option<TrainOptions>] {
+        TrainOptions.table.filter { !["--cell", "--log", "--save", "--checkpoint", "--resume"].contains($0.name) }
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let options = TrainCommand.valueOptions.subtracting(["--cell", "--log", "--save", "--checkpoint", "--resume"])
-            .union(["--cells", "--plot", "--csv"])
-        let parsed = try FlagParser(valueOptions: options, flags: ["--quiet", "--bidirectional", "--no-spectra"]).parse(arguments)
+        let own = sections.flatMap(\.options), train = FlagParser(trainTable), mine = FlagParser(own)
+        let parsed = try FlagParser(valueOptions: train.valueOptions.union(mine.valueOptions), flags: train.flags.union(mine.flags))
+            .parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let cells = try parsed.requiredString("--cells").split(separator: ",").map(String.init)
-        for cell in cells where !TrainCommand.cells.contains(cell) {
-            throw UsageError("unknown cell '\(cell)' in --cells; choose from \(TrainCommand.cells.joined(separator: ", "))")
+        var settings = Settings()
+        for option in own { try option.apply(&settings, parsed) }
+        let cells = settings.cells
+        let base = try TrainOptions(parsed, table: trainTable)
+        try Preflight.checkOutputs([("--plot", settings.plot ?? "curves.svg"), ("--csv", settings.csv), ("--gradient-flow", base.gradientFlow)])
+        for cell in cells {
+            var options = base
+            options.cell = cell
+            try options.checkSizes()
         }
-        let base = try TrainOptions(parsed)
         if let threads = base.threads { KernelSettings.threadCount = threads }
         var series: [SVGChart.Series] = []
         var csv = "cell,step,seconds,train_loss,test_metric\n"
@@ -54,53 +82,53 @@ enum CompareCommand: Command {
         for cell in cells {
             var options = base
             options.cell = cell
-            let result = options.dtype == "f64" ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
+            let result = options.dtype == .f64 ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
             print(result.json)
             classification = result.isClassification
             baseline = result.baseline
-            series.append(.init(name: cell, points: result.records.compactMap { r in r.testMetric.map { (Double(r.step), $0) } }))
-            if !parsed.flags.contains("--no-spectra") {
+            series.append(.init(name: cell.rawValue, points: result.records.compactMap { r in r.testMetric.map { (Double(r.step), $0) } }))
+            if !settings.noSpectra {
                 // A diagnostic must never cost the user a finished training run: report and go on.
                 do {
                     spectra.append(try spectrumPanel(cell: cell, before: result.recurrentBefore, after: result.recurrentAfter,
                                                      quiet: base.quiet))
                 } catch {
-                    printError("rnn compare: warning: no spectrum panel for \(cell): \(error)")
+                    printError("rnn compare: warning: no spectrum panel for \(cell.rawValue): \(error)")
                 }
             }
             for r in result.records {
-                csv += "\(cell),\(r.step),\(r.seconds),\(r.trainLoss),\(r.testMetric.map { "\($0)" } ?? "")\n"
+                csv += "\(cell.rawValue),\(r.step),\(r.seconds),\(r.trainLoss),\(r.testMetric.map { "\($0)" } ?? "")\n"
             }
             // Written after every cell, so an interrupted comparison keeps the curves already measured.
-            if let path = parsed.string("--csv") { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
+            if let path = settings.csv { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
         }
         let metric = classification ? "test accuracy" : "test MSE"
-        let title = "\(base.task)\(base.isMNIST ? "" : " (T = \(base.length))"): \(metric), hidden \(base.hidden)"
+        let title = "\(base.task.rawValue)\(base.isMNIST ? "" : " (T = \(base.length))"): \(metric), hidden \(base.hidden)"
         let chart = SVGChart(title: title, xLabel: "training steps (batch \(base.batch))", yLabel: metric, logY: !classification,
                              series: series, references: [(baseline, classification ? "chance" : "baseline")])
         let svg = spectra.isEmpty
             ? chart.render()
             : SVGFigure(rows: [[chart]] + SVGFigure(panels: spectra, columns: spectra.count > 4 ? 3 : 2).rows).render()
-        try FileIO.writeAtomically(Array(svg.utf8), to: parsed.string("--plot") ?? "curves.svg")
-        if let path = parsed.string("--csv") { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
+        try FileIO.writeAtomically(Array(svg.utf8), to: settings.plot ?? "curves.svg")
+        if let path = settings.csv { try FileIO.writeAtomically(Array(csv.utf8), to: path) }
         return 0
     }
 
     /// The recurrent block whose spectrum the panel shows: W_hh (or SCRN's R) for single-matrix
     /// cells, the candidate block (rows 2H..<3H: LSTM's g gate, GRU's n gate) for gated cells.
-    static func recurrentBlock(cell: String, _ weight: Tensor<Double>) throws -> (name: String, matrix: Matrix) {
+    static func recurrentBlock(cell: CellKind, _ weight: Tensor<Double>) throws -> (name: String, matrix: Matrix) {
         let matrix = try Matrix(weight)
         let gates = matrix.columns > 0 ? matrix.rows / matrix.columns : 1
         switch cell {
-        case "lstm": return ("W_hg", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
-        case "gru", "gru-reset-before": return ("W_hn", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
-        case "scrn": return ("R", matrix)
-        default: return ("W_hh", matrix)
+        case .lstm: return ("W_hg", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
+        case .gru, .gruResetBefore: return ("W_hn", try Spectrum.gateBlocks(of: matrix, gates: gates)[2])
+        case .scrn: return ("R", matrix)
+        case .srnn, .srnnReLU, .irnn, .nprnn, .nptanh: return ("W_hh", matrix)
         }
     }
 
     /// One panel: the block's eigenvalues before (open grey) and after training (filled).
-    static func spectrumPanel(cell: String, before: Tensor<Double>?, after: Tensor<Double>?, quiet: Bool) throws -> SVGChart {
+    static func spectrumPanel(cell: CellKind, before: Tensor<Double>?, after: Tensor<Double>?, quiet: Bool) throws -> SVGChart {
         var sets: [Spectrum.PlotSet] = []
         var name = "W_hh"
         var radii: [String] = []
@@ -114,8 +142,8 @@ enum CompareCommand: Command {
             radii.append("\(label) \((radius * 1000).rounded() / 1000)")
             sets.append(.init(name: "\(label) (ρ = \((radius * 1000).rounded() / 1000))", eigenvalues: values, style: style, color: color))
         }
-        if !quiet { printError("\(cell): spectral radius of \(name): \(radii.joined(separator: ", "))") }
-        var chart = Spectrum.chart(title: "\(cell): eigenvalues of \(name)", sets: sets, width: 360, height: 360)
+        if !quiet { printError("\(cell.rawValue): spectral radius of \(name): \(radii.joined(separator: ", "))") }
+        var chart = Spectrum.chart(title: "\(cell.rawValue): eigenvalues of \(name)", sets: sets, width: 360, height: 360)
         chart.legend = .insideTopLeft
         return chart
     }

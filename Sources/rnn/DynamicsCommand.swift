@@ -58,6 +58,7 @@ enum DynamicsCommand: Command {
         guard grid <= 101 else { throw UsageError("--grid must be at most 101, got \(grid)") }
         let plot = parsed.string("--plot") ?? (cases ? "cases.svg" : "phase.svg")
         guard !plot.isEmpty else { throw UsageError("--plot needs a file name") }
+        try Preflight.checkOutputs([("--plot", plot)])
 
         let svg: String
         if cases {

@@ -84,7 +84,43 @@ enum InitCommand: Command {
         guard !overflow, elements <= maxElements else {
             throw UsageError("\(size)×\(columns) is too large (limit \(maxElements) elements)")
         }
+        // Orthogonalizing keeps two working copies beside the result and the file's bytes: at most the peak memory
+        // of the largest matrix of the other kinds (result and file, 2 × 8 × maxElements bytes).
+        if kind == "orthogonal" && elements > maxElements / 2 {
+            throw UsageError("orthogonal \(size)×\(columns) needs 4 copies of \(8 * elements) bytes while orthogonalizing, "
+                             + "more than \(16 * maxElements) bytes (limit \(maxElements / 2) elements for orthogonal)")
+        }
+        try Preflight.checkOutputs([("--out", out)])
 
+        // Initializer errors come from the command's numbers (size, gain): usage errors, like the checks above.
+        let matrix: Matrix
+        do {
+            matrix = try makeMatrix(kind: kind, size: size, columns: columns, seed: seed, gain: gain)
+        } catch let error as InitializerError {
+            throw UsageError("\(error)")
+        }
+        let shape = [matrix.rows, matrix.columns]
+        // A gain can push entries past the largest finite value of the file's type (1e300 as a Float): refuse
+        // rather than write ±inf.
+        let setting = "--gain \(gain.map { "\($0)" } ?? "default") with --dtype \(dtype)"
+        do {
+            if dtype == "f32" {
+                try NPY.write(try Tensor<Float>(shape: shape, scalars: matrix.finiteScalars(as: Float.self, setting: setting)), to: out)
+            } else {
+                if let index = matrix.values.firstIndex(where: { !$0.isFinite }) {
+                    throw UsageError("\(setting): entry (\(index / matrix.columns), \(index % matrix.columns)) is \(matrix.values[index])")
+                }
+                try NPY.write(try Tensor<Double>(shape: shape, scalars: matrix.values), to: out)
+            }
+        } catch let error as InitializerError {
+            throw UsageError("\(error)")
+        }
+        print("wrote \(kind) \(matrix.rows)×\(matrix.columns) \(dtype) (seed \(seed)) to \(out)")
+        return 0
+    }
+
+    /// The matrix of `kind`, scaled by the gain where the kind takes one.
+    static func makeMatrix(kind: String, size: Int, columns: Int, seed: UInt64, gain: Double?) throws -> Matrix {
         var generator = RandomGenerator(seed: seed)
         var matrix: Matrix
         switch kind {
@@ -108,14 +144,6 @@ enum InitCommand: Command {
         default:
             throw UsageError("unknown KIND '\(kind)'")
         }
-
-        let shape = [matrix.rows, matrix.columns]
-        if dtype == "f32" {
-            try NPY.write(try Tensor<Float>(shape: shape, scalars: matrix.scalars(as: Float.self)), to: out)
-        } else {
-            try NPY.write(try Tensor<Double>(shape: shape, scalars: matrix.values), to: out)
-        }
-        print("wrote \(kind) \(matrix.rows)×\(matrix.columns) \(dtype) (seed \(seed)) to \(out)")
-        return 0
+        return matrix
     }
 }

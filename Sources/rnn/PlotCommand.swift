@@ -42,6 +42,7 @@ enum PlotCommand: Command {
         let column = try parsed.choice("--y", from: columns) ?? "test"
         let epochSteps = try parsed.positiveInt("--epoch-steps")
         let baseline = try parsed.finiteDouble("--baseline")
+        try Preflight.checkOutputs([("--plot", parsed.string("--plot") ?? "curves.svg")])
         var series: [SVGChart.Series] = []
         for argument in parsed.positionals {
             let (path, label) = split(argument)

@@ -30,17 +30,21 @@ enum RunCommand: Command {
         """
     }
 
+    /// The cells with a PyTorch layer of the same weights (`nn.LSTM`, `nn.GRU`, `nn.RNN`).
+    static let cells: [CellKind] = [.lstm, .gru, .srnn, .srnnReLU]
+
     static func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try FlagParser(valueOptions: ["--cell", "--weights", "--input", "--output", "--layers", "--dtype"],
                                     flags: ["--bidirectional"]).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        guard let cell = try parsed.choice("--cell", from: ["lstm", "gru", "srnn", "srnn-relu"]) else {
+        guard let name = try parsed.choice("--cell", from: cells.map(\.rawValue)), let cell = CellKind(rawValue: name) else {
             throw UsageError("missing required option --cell")
         }
         let weights = try parsed.requiredString("--weights"), input = try parsed.requiredString("--input")
         let output = try parsed.requiredString("--output")
         let layers = try parsed.positiveInt("--layers")
         let bidirectional = parsed.flags.contains("--bidirectional") ? true : nil
+        try Preflight.checkOutputs([("--output", output)])
         if try parsed.choice("--dtype", from: ["f32", "f64"]) == "f64" {
             try execute(Double.self, cell: cell, weights: weights, input: input, output: output, layers: layers, bidirectional: bidirectional)
         } else {
@@ -49,22 +53,23 @@ enum RunCommand: Command {
         return 0
     }
 
-    static func execute<S: RecurrentScalar>(_: S.Type, cell: String, weights: String, input: String, output: String,
+    static func execute<S: RecurrentScalar>(_: S.Type, cell: CellKind, weights: String, input: String, output: String,
                                             layers: Int?, bidirectional: Bool?) throws {
         let file = try SafeTensors.read(from: weights, as: S.self)
+        try file.requireFinite()
         let x = try NPY.read(from: input, as: S.self)
         let result: Tensor<S>
         switch cell {
-        case "lstm":
+        case .lstm:
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try LSTMCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
-        case "gru":
+        case .gru:
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try GRUCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
         default:
-            let f: Nonlinearity = cell == "srnn-relu" ? .relu : .tanh
+            let f: Nonlinearity = cell == .srnnReLU ? .relu : .tanh
             result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
                 try SimpleRNNCell(nonlinearity: f, weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
             }
@@ -97,7 +102,12 @@ enum PyTorchStack {
             var directionOutputs: [Tensor<S>] = []
             for suffix in reverse ? ["", "_reverse"] : [""] {
                 let t = { (kind: String) in try file.tensor("\(kind)_l\(l)\(suffix)") }
-                let cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
+                let cell: Cell
+                do {
+                    cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
+                } catch {
+                    throw RecurrentError.invalidArgument(what: "\(file.source): layer \(l)\(suffix)", reason: "\(error)")
+                }
                 guard h.rank == 3, h.shape[2] == cell.inputSize else {
                     throw RecurrentError.shapeMismatch(operation: "layer \(l)\(suffix) input (from \(file.source))",
                                                        expected: "(T, B, \(cell.inputSize))", got: "\(h.shape)")

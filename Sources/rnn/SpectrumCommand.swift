@@ -53,6 +53,7 @@ enum SpectrumCommand: Command {
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         let kind = try parsed.choice("--init", from: kinds)
         let weights = parsed.string("--weights")
+        if let plot = parsed.string("--plot"), !plot.isEmpty { try Preflight.checkOutputs([("--plot", plot)]) }
         var blocks: [(name: String, matrix: Matrix)] = []
         var title: String
         switch (kind, weights) {

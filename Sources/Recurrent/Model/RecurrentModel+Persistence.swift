@@ -41,11 +41,7 @@ extension RecurrentModel {
         let contents = try SafeTensors.read(from: path, as: Scalar.self)
         // Weights of the same shapes can belong to another model (a tanh SRNN's fit a ReLU one): where the file
         // records the architecture, it must be this model's. Dropout and the library version may differ.
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "dropout" && key != "library" {
-            if let saved = contents.metadata[key], saved != value {
-                throw RecurrentError.invalidArgument(what: path, reason: "saved with \(key) = \(saved), but the model has \(key) = \(value)")
-            }
-        }
+        try contents.requireRecorded(metadata.filter { $0.key != "dropout" && $0.key != "library" }, subject: "the model")
         try load(contents.isCheckpoint ? contents.checkpointModelPart : contents)
     }
 
