@@ -16,9 +16,9 @@ let package = Package(
         .target(name: "RecurrentInitializers"),
         // GEMM and activation kernels with runtime CPU dispatch (AVX-512 / AVX2+FMA / portable C).
         .target(name: "CRecurrentKernels"),
-        // Tensors, cells, the sequence loop and BPTT.
+        // Tensors, cells, the sequence loop and BPTT, the stacked/bidirectional model with its readout.
         .target(name: "Recurrent", dependencies: ["RecurrentInitializers", "CRecurrentKernels"]),
-        // Readouts, losses, optimizers, stacked/bidirectional models, training loop, checkpoints.
+        // Losses, optimizers, learning-rate schedules, the training loop, checkpoints.
         .target(name: "RecurrentTraining", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentData"]),
         // Datasets: addition/multiplication problems, MNIST from IDX (gzip decoded in-house).
         .target(name: "RecurrentData", dependencies: ["Recurrent", "RecurrentInitializers"]),

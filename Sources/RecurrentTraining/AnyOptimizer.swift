@@ -2,8 +2,10 @@ import Recurrent
 
 /// One of the library's optimizers, chosen at run time (for example from a command-line flag).
 ///
-/// Every member of ``Optimizer`` forwards to the wrapped optimizer, so a ``Trainer`` can hold any of them
-/// in one stored property and checkpoint its state.
+/// Every member of ``Optimizer`` forwards to the wrapped optimizer (through ``base``), so a ``Trainer`` can hold
+/// any of them in one stored property and checkpoint its state. In a ``Trainer`` the learning rate belongs to
+/// the schedule (``TrainingConfiguration/schedule``), which sets the optimizer's rate before every update;
+/// the rate given here is the one used outside a trainer.
 ///
 /// ```swift
 /// var optimizer = try AnyOptimizer<Float>(name: "nesterov", learningRate: 0.01)
@@ -39,50 +41,45 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
         }
     }
 
+    /// The wrapped optimizer, as an existential: every member of ``Optimizer`` below forwards to it.
+    public var base: any Optimizer<Scalar> {
+        switch self {
+        case let .sgd(o): o
+        case let .rmsprop(o): o
+        case let .adam(o): o
+        }
+    }
+
+    /// Runs `body` on the wrapped optimizer and stores the result back in the same case. `self` lets go of its
+    /// copy first, so that the optimizer's buffers are uniquely referenced and updated in place.
+    private mutating func mutateBase<R>(_ body: (inout any Optimizer<Scalar>) throws -> R) rethrows -> R {
+        var wrapped = base
+        self = .sgd(SGD(learningRate: 0))
+        defer {
+            switch wrapped {
+            case let o as SGD<Scalar>: self = .sgd(o)
+            case let o as RMSprop<Scalar>: self = .rmsprop(o)
+            case let o as Adam<Scalar>: self = .adam(o)
+            default: preconditionFailure("AnyOptimizer wraps only SGD, RMSprop and Adam")
+            }
+        }
+        return try body(&wrapped)
+    }
+
     /// The wrapped optimizer's learning rate; setting it sets the wrapped optimizer's.
     public var learningRate: Double {
-        get {
-            switch self {
-            case let .sgd(o): return o.learningRate
-            case let .rmsprop(o): return o.learningRate
-            case let .adam(o): return o.learningRate
-            }
-        }
-        set {
-            switch self {
-            case var .sgd(o): o.learningRate = newValue; self = .sgd(o)
-            case var .rmsprop(o): o.learningRate = newValue; self = .rmsprop(o)
-            case var .adam(o): o.learningRate = newValue; self = .adam(o)
-            }
-        }
+        get { base.learningRate }
+        set { mutateBase { $0.learningRate = newValue } }
     }
 
     /// The wrapped optimizer's per-tensor learning-rate multipliers; setting them sets the wrapped optimizer's.
     public var learningRateScales: [Double] {
-        get {
-            switch self {
-            case let .sgd(o): return o.learningRateScales
-            case let .rmsprop(o): return o.learningRateScales
-            case let .adam(o): return o.learningRateScales
-            }
-        }
-        set {
-            switch self {
-            case var .sgd(o): o.learningRateScales = newValue; self = .sgd(o)
-            case var .rmsprop(o): o.learningRateScales = newValue; self = .rmsprop(o)
-            case var .adam(o): o.learningRateScales = newValue; self = .adam(o)
-            }
-        }
+        get { base.learningRateScales }
+        set { mutateBase { $0.learningRateScales = newValue } }
     }
 
     /// The wrapped optimizer's number of updates.
-    public var stepCount: Int {
-        switch self {
-        case let .sgd(o): return o.stepCount
-        case let .rmsprop(o): return o.stepCount
-        case let .adam(o): return o.stepCount
-        }
-    }
+    public var stepCount: Int { base.stepCount }
 
     /// One update by the wrapped optimizer (see ``Optimizer/update(_:gradients:)``).
     /// - Parameters:
@@ -90,21 +87,11 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch or an invalid learning-rate scale.
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
-        switch self {
-        case var .sgd(o): try o.update(&parameters, gradients: gradients); self = .sgd(o)
-        case var .rmsprop(o): try o.update(&parameters, gradients: gradients); self = .rmsprop(o)
-        case var .adam(o): try o.update(&parameters, gradients: gradients); self = .adam(o)
-        }
+        try mutateBase { try $0.update(&parameters, gradients: gradients) }
     }
 
     /// The wrapped optimizer's buffers, for checkpoints.
-    public var state: [Tensor<Scalar>] {
-        switch self {
-        case let .sgd(o): return o.state
-        case let .rmsprop(o): return o.state
-        case let .adam(o): return o.state
-        }
-    }
+    public var state: [Tensor<Scalar>] { base.state }
 
     /// Restores the wrapped optimizer's buffers and step count.
     /// - Parameters:
@@ -112,10 +99,6 @@ public enum AnyOptimizer<Scalar: RecurrentScalar>: Optimizer {
     ///   - stepCount: the ``stepCount`` saved with them.
     /// - Throws: `RecurrentError` when the tensors do not fit the wrapped optimizer.
     public mutating func restore(state: [Tensor<Scalar>], stepCount: Int) throws {
-        switch self {
-        case var .sgd(o): try o.restore(state: state, stepCount: stepCount); self = .sgd(o)
-        case var .rmsprop(o): try o.restore(state: state, stepCount: stepCount); self = .rmsprop(o)
-        case var .adam(o): try o.restore(state: state, stepCount: stepCount); self = .adam(o)
-        }
+        try mutateBase { try $0.restore(state: state, stepCount: stepCount) }
     }
 }

@@ -8,13 +8,13 @@ import Musl
 import Darwin
 #endif
 
-/// A learning rate as a function of the step: what ``Trainer`` sets on the optimizer before every update
-/// (PyTorch's `lr_scheduler`, Keras's `LearningRateSchedule`). A pure function of the step, so a run resumed
-/// from a checkpoint continues on the same rates.
+/// A learning rate as a function of the step, the one owner of a run's rate: what ``Trainer`` sets on the optimizer
+/// before every update (PyTorch's `lr_scheduler`, Keras's `LearningRateSchedule`). A pure function of the step, so
+/// a run resumed from a checkpoint continues on the same rates.
 ///
 /// ```swift
-/// var configuration = TrainingConfiguration(steps: 10_000, batchSize: 32, learningRate: 1e-3)
-/// configuration.schedule = try CosineDecay(peak: 1e-3, steps: 10_000, warmupSteps: 500)
+/// let configuration = TrainingConfiguration(steps: 10_000, batchSize: 32,
+///                                           schedule: try CosineDecay(peak: 1e-3, steps: 10_000, warmupSteps: 500))
 /// ```
 public protocol LearningRateSchedule: Sendable {
     /// The rate of step t (0-based).

@@ -84,7 +84,7 @@ public enum Loss {
     /// over the states, O(T·B·H); measured ≈ 4 ms per pixel-MNIST step (T = 784, B = 32, H = 100), a third
     /// of the step.
     /// - Parameters:
-    ///   - states: (T, B, H), e.g. ``RecurrentModel/topOutputs(of:)``.
+    ///   - states: (T, B, H), e.g. `RecurrentModel.topOutputs(of:)` (module `Recurrent`).
     ///   - lengths: optional per-row lengths (1...T): only a row's first `lengths[b]` steps count.
     ///   - strength: β ≥ 0 (Krueger & Memisevic used 50–500 for language and speech models).
     /// - Returns: L and ∂L/∂states.

@@ -8,7 +8,7 @@ import Recurrent
 /// var sgd = SGD<Double>(learningRate: 0.1)
 /// try sgd.update(&parameters, gradients: gradients)   // parameters[0] == [0.95, 2.05]
 /// ```
-public protocol Optimizer: Sendable {
+public protocol Optimizer<Scalar>: Sendable {
     /// The scalar type of the parameters.
     associatedtype Scalar: RecurrentScalar
     /// Current learning rate (schedules change it between steps).

@@ -12,8 +12,11 @@ public struct TrainingConfiguration: Sendable {
     public var clipNorm: Double?
     /// Element-wise clipping limit, applied before the norm clipping.
     public var clipValue: Double?
-    /// Learning-rate schedule; the optimizer's rate is set from it before every step (the initializer builds a
-    /// ``StepDecay``; assign e.g. a ``CosineDecay`` to change it).
+    /// The learning rate of every step, and its only owner: ``Trainer`` sets the optimizer's rate from it before
+    /// every update and records it in ``TrainingRecord/learningRate``; the rate an optimizer was built with is
+    /// not used. ``init(steps:batchSize:schedule:clipNorm:clipValue:seed:evaluationInterval:periodicEvaluationSize:)``
+    /// takes any schedule; ``init(steps:batchSize:learningRate:clipNorm:clipValue:decayFactor:decayInterval:seed:evaluationInterval:periodicEvaluationSize:)``
+    /// builds a ``StepDecay``.
     public var schedule: any LearningRateSchedule
     /// Seed of the batch stream and of the dropout masks.
     public var seed: UInt64
@@ -22,7 +25,35 @@ public struct TrainingConfiguration: Sendable {
     /// Held-out rows used by the periodic evaluations (the final one uses the whole test set).
     public var periodicEvaluationSize: Int
 
-    /// A run's settings.
+    /// A run's settings with a given learning-rate schedule.
+    ///
+    /// ```swift
+    /// let configuration = TrainingConfiguration(steps: 10_000, batchSize: 32,
+    ///                                           schedule: try CosineDecay(peak: 1e-3, steps: 10_000, warmupSteps: 500))
+    /// ```
+    /// - Parameters:
+    ///   - steps: optimizer updates.
+    ///   - batchSize: sequences per batch.
+    ///   - schedule: the learning rate of every step.
+    ///   - clipNorm: global-norm clipping threshold (default 1; `nil` disables).
+    ///   - clipValue: element-wise clipping limit (default off).
+    ///   - seed: seed of the batch stream and dropout masks.
+    ///   - evaluationInterval: steps between held-out evaluations.
+    ///   - periodicEvaluationSize: held-out rows of the periodic evaluations.
+    public init(steps: Int, batchSize: Int, schedule: some LearningRateSchedule, clipNorm: Double? = 1, clipValue: Double? = nil,
+                seed: UInt64 = 0, evaluationInterval: Int = 500, periodicEvaluationSize: Int = 1000) {
+        self.steps = steps
+        self.batchSize = batchSize
+        self.clipNorm = clipNorm
+        self.clipValue = clipValue
+        self.schedule = schedule
+        self.seed = seed
+        self.evaluationInterval = evaluationInterval
+        self.periodicEvaluationSize = periodicEvaluationSize
+    }
+
+    /// A run's settings with a step-decay schedule, `lr_t = learningRate · decayFactor^⌊t / decayInterval⌋`
+    /// (constant by default).
     /// - Parameters:
     ///   - steps: optimizer updates.
     ///   - batchSize: sequences per batch.
@@ -37,14 +68,9 @@ public struct TrainingConfiguration: Sendable {
     public init(steps: Int, batchSize: Int, learningRate: Double, clipNorm: Double? = 1, clipValue: Double? = nil,
                 decayFactor: Double = 1, decayInterval: Int = 1, seed: UInt64 = 0, evaluationInterval: Int = 500,
                 periodicEvaluationSize: Int = 1000) {
-        self.steps = steps
-        self.batchSize = batchSize
-        self.clipNorm = clipNorm
-        self.clipValue = clipValue
-        self.schedule = StepDecay(initial: learningRate, factor: decayFactor, interval: decayInterval)
-        self.seed = seed
-        self.evaluationInterval = evaluationInterval
-        self.periodicEvaluationSize = periodicEvaluationSize
+        self.init(steps: steps, batchSize: batchSize, schedule: StepDecay(initial: learningRate, factor: decayFactor, interval: decayInterval),
+                  clipNorm: clipNorm, clipValue: clipValue, seed: seed, evaluationInterval: evaluationInterval,
+                  periodicEvaluationSize: periodicEvaluationSize)
     }
 }
 
@@ -60,7 +86,7 @@ public struct TrainingRecord: Sendable, Equatable {
     public var testMetric: Double?
     /// Global gradient norm (before clipping) of the last step.
     public var gradientNorm: Double
-    /// The learning rate of the last step.
+    /// The learning rate of the last step (from the configuration's schedule).
     public var learningRate: Double
     /// Wall time: of this segment when returned by ``Trainer/trainUntilNextRecord(_:configuration:clock:afterStep:)``;
     /// callers that keep a curve usually replace it with the running total.
@@ -87,7 +113,7 @@ public struct TrainingRecord: Sendable, Equatable {
     }
 }
 
-/// Trains a ``RecurrentModel`` on a `SequenceTask` (sequence to one): the whole loop, from batch to update.
+/// Trains a `RecurrentModel` (module `Recurrent`) on a `SequenceTask` (sequence to one): the whole loop, from batch to update.
 ///
 /// Each step draws a batch, runs the model forward, computes MSE (regression) or softmax cross-entropy
 /// (classification) on the last step's readout, backpropagates through time, clips, and lets the optimizer
@@ -120,7 +146,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     /// A trainer at step 0.
     /// - Parameters:
     ///   - model: the initialized model.
-    ///   - optimizer: the optimizer (its learning rate is overwritten by the schedule at every step).
+    ///   - optimizer: the optimizer; its learning rate is set from the configuration's schedule before every update.
     ///   - seed: seed of the batch stream and the dropout masks.
     public init(model: RecurrentModel<Cell>, optimizer: AnyOptimizer<Scalar>, seed: UInt64) {
         self.model = model
@@ -160,7 +186,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
             throw RecurrentError.invalidArgument(
                 what: "training diverged at step \(step + 1)",
                 reason: "\(what) has a NaN or infinity at index \(index); the model is left as it was after step \(step) "
-                    + "(and the last checkpoint, if any, is intact). Lower the learning rate (now \(optimizer.learningRate)) "
+                    + "(and the last checkpoint, if any, is intact). Lower the learning rate (\(configuration.schedule.rate(atStep: step)) at this step) "
                     + "or clip harder")
         }
         if normStabilizer > 0 {
@@ -192,11 +218,11 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
     /// - Throws: `RecurrentError` from the forward pass.
     public func evaluate(_ task: some SequenceTask, batchSize: Int = 500, limit: Int? = nil) throws -> Double {
         var total = 0.0, rows = 0
-        var none: RandomGenerator? = nil
         for batch in task.testBatches(batchSize: batchSize) as [TaskBatch<Scalar>] {
             if let limit, rows >= limit { break }
-            let pass = try model.forward(batch.inputs, generator: &none)
-            let loss = try Self.loss(pass.output, batch, classification: task.isClassification)
+            // The training forward's output without dropout, bit for bit, with nothing kept for a backward pass.
+            let output = try model.predict(batch.inputs)
+            let loss = try Self.loss(output, batch, classification: task.isClassification)
             let n = batch.inputs.shape[1]
             total += task.isClassification ? Double(loss.correct) : loss.value * Double(n)
             rows += n
@@ -229,7 +255,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         let isLast = step >= configuration.steps
         let test = try evaluate(task, limit: isLast ? nil : configuration.periodicEvaluationSize)
         return TrainingRecord(step: step, trainLoss: lossSum / Double(count), trainMetric: metricSum / Double(count),
-                              testMetric: test, gradientNorm: lastNorm, learningRate: optimizer.learningRate,
+                              testMetric: test, gradientNorm: lastNorm, learningRate: configuration.schedule.rate(atStep: step - 1),
                               seconds: clock() - start)
     }
 }
@@ -237,7 +263,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
 extension Trainer {
     /// The gradient flow through time of the current model on the task's first held-out batch:
     /// `‖∂L/∂h_t‖` of the bottom layer for every step t, for the task's own loss (see
-    /// ``RecurrentModel/gradientFlow(_:outputGradient:)``). Nothing is updated.
+    /// `RecurrentModel.gradientFlow(_:outputGradient:)`). Nothing is updated.
     /// - Parameters:
     ///   - task: the data; its first test batch, cut to `batchSize` rows, is used.
     ///   - batchSize: rows to use (default 64).

@@ -1,4 +1,3 @@
-import Recurrent
 import RecurrentInitializers
 
 /// A fully connected readout `y = x·Wᵀ + b`, applied row by row.
@@ -26,6 +25,7 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     ///   - inputSize: D > 0.
     ///   - outputSize: K > 0.
     ///   - seed: random seed.
+    /// - Throws: `RecurrentError` naming the size when D or K is not positive.
     public init(inputSize: Int, outputSize: Int, seed: UInt64 = 0) throws {
         var generator = RandomGenerator(seed: seed)
         self.weight = try Tensor(matrix: Initializers.glorotNormal(rows: outputSize, columns: inputSize, using: &generator))
@@ -71,10 +71,18 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     ///   - dy: ∂L/∂y, (N, K).
     ///   - gradients: `[dW (K, D), db (K)]`; this call's gradients are added.
     /// - Returns: ∂L/∂x, (N, D).
-    /// - Throws: `RecurrentError.shapeMismatch` when `dy` is not (N, K).
+    /// - Throws: `RecurrentError.shapeMismatch` when `x` is not (N, D), `dy` is not (N, K) or `gradients` is not
+    ///   `[dW (K, D), db (K)]`.
     public func backward(input x: Tensor<Scalar>, outputGradient dy: Tensor<Scalar>,
                          into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
+        guard x.rank == 2, x.shape[1] == inputSize else {
+            throw RecurrentError.shapeMismatch(operation: "Linear.backward input", expected: "(N, \(inputSize))", got: "\(x.shape)")
+        }
         try dy.requireShape([x.shape[0], outputSize], "Linear.backward outputGradient")
+        guard gradients.map(\.shape) == [weight.shape, bias.shape] else {
+            throw RecurrentError.shapeMismatch(operation: "Linear.backward gradients", expected: "[\(weight.shape), \(bias.shape)]",
+                                               got: "\(gradients.map(\.shape))")
+        }
         try gradients[0].add(dy.transposed().matmul(x))
         var db = [Scalar](repeating: 0, count: outputSize)
         for r in 0..<dy.shape[0] { for j in 0..<outputSize { db[j] += dy.scalars[r * outputSize + j] } }

@@ -1,6 +1,3 @@
-import Recurrent
-import RecurrentInitializers
-
 extension RecurrentModel {
     /// What a saved model records besides its tensors: the first layer's cell descriptor, the architecture
     /// and the library version.
@@ -32,7 +29,9 @@ extension RecurrentModel {
     /// training checkpoint (whose `model.*` tensors are used and whose optimizer state is ignored).
     ///
     /// ```swift
-    /// var model = try RecurrentModel<Float>(inputSize: 1, outputSize: 10) { i, _, _ in try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100) }
+    /// var model = try RecurrentModel(inputSize: 1, outputSize: 10) { i, _, _ in
+    ///     try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100)
+    /// }
     /// try model.loadWeights(from: "results/mnist-nprnn.ckpt.safetensors")
     /// ```
     /// - Parameter path: a safetensors file.
@@ -74,3 +73,15 @@ extension RecurrentModel {
     }
 }
 
+
+extension SafeTensors.Contents {
+    /// Whether the file is a training checkpoint (its `format` metadata says so, whatever its format version).
+    public var isCheckpoint: Bool { metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true }
+
+    /// A checkpoint's `model.*` tensors under the model's own names (its optimizer state and metadata left out).
+    public var checkpointModelPart: SafeTensors.Contents<Scalar> {
+        SafeTensors.Contents(
+            tensors: tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
+            metadata: [:], source: source)
+    }
+}

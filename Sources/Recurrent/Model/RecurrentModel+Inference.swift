@@ -1,0 +1,125 @@
+extension RecurrentModel {
+    /// What a unidirectional model carries from one ``step(_:state:)`` to the next: the state of every layer.
+    ///
+    /// Layer l's state is (B, S) with S its cell's state width: `h` for a simple RNN or a GRU, `[h, c]` for
+    /// an LSTM, `[h, s]` for an SCRN (the first columns are the layer's output).
+    public struct State: Sendable, Equatable {
+        /// The state of each layer, bottom first, each (B, S).
+        public var layers: [Tensor<Scalar>]
+
+        /// A state from given layer states.
+        /// - Parameter layers: one (B, S) tensor per layer, bottom first.
+        public init(layers: [Tensor<Scalar>]) { self.layers = layers }
+    }
+
+    /// The zero state of every layer for `batch` sequences: the state before the first ``step(_:state:)``, and
+    /// what ``predict(_:lengths:)`` starts from.
+    /// - Parameter batch: B > 0.
+    /// - Returns: one (B, S) zero tensor per layer.
+    /// - Throws: `RecurrentError.invalidSize` unless `batch` is positive.
+    public func zeroState(batch: Int) throws -> State {
+        State(layers: try layers.map { try $0.zeroState(batch: batch) })
+    }
+
+    /// Runs the model on whole sequences for inference: the readout's output, computed as
+    /// ``forward(_:initialStates:lengths:generator:)`` computes it without dropout, bit for bit — but nothing is
+    /// kept for a backward pass (each layer's memory is one step's, see `RecurrentLayer.infer`) and there is
+    /// no generator to pass.
+    ///
+    /// ```swift
+    /// let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2) { input, _, _ in
+    ///     try LSTMCell<Float>(inputSize: input, hiddenSize: 8, seed: 1)
+    /// }
+    /// let x = try Tensor<Float>(shape: [5, 4, 3], repeating: 0.5)       // (T, B, I)
+    /// let y = try model.predict(x)                                      // (B, K) = (4, 2)
+    /// ```
+    /// - Parameters:
+    ///   - input: (T, B, I).
+    ///   - lengths: optional per-row lengths (1...T) for a ragged batch.
+    /// - Returns: (B, K) for ``OutputMode/lastStep``; (T·B, K) for ``OutputMode/everyStep``, row t·B + b.
+    /// - Throws: `RecurrentError` for a wrong input shape, bad lengths or non-finite input.
+    /// - Complexity: O(L·D·T·B·P·(I + H)) for L layers of D directions, plus the readout.
+    public func predict(_ input: Tensor<Scalar>, lengths: [Int]? = nil) throws -> Tensor<Scalar> {
+        guard input.rank == 3, input.shape[2] == inputSize else {
+            throw RecurrentError.shapeMismatch(operation: "RecurrentModel.predict input", expected: "(T, B, \(inputSize))", got: "\(input.shape)")
+        }
+        if let lengths, let bad = lengths.firstIndex(where: { $0 < 1 }) {
+            throw RecurrentError.invalidArgument(what: "RecurrentModel.predict lengths[\(bad)]", reason: "must be at least 1, got \(lengths[bad])")
+        }
+        var x = input                           // (T, B, width) the current level's input
+        var finalStates: [Tensor<Scalar>] = []  // the current level's final state per direction, (B, S)
+        for l in layers.indices {
+            let forward = try layers[l].infer(x, lengths: lengths)
+            var outputs = forward.outputs       // (T, B, H)
+            finalStates = [forward.finalState]
+            if isBidirectional {
+                let reverse = try reverseLayers[l].infer(reverseTime(x, lengths: lengths), lengths: lengths)
+                outputs = try concatenateFeatures(outputs, reverseTime(reverse.outputs, lengths: lengths))  // (T, B, 2H)
+                finalStates.append(reverse.finalState)
+            }
+            x = outputs
+        }
+        let features: Tensor<Scalar>
+        switch outputMode {
+        case .lastStep:
+            let width = layers[layers.count - 1].cell.outputSize
+            let last = try firstColumns(finalStates[0], width)     // (B, H)
+            features = isBidirectional ? try concatenateRows(last, firstColumns(finalStates[1], width)) : last
+        case .everyStep:
+            features = try x.reshaped(to: [x.shape[0] * x.shape[1], x.shape[2]])  // (T·B, D·H)
+        }
+        return try readout.forward(features)
+    }
+
+    /// One step of a unidirectional model on one input per sequence: streaming, sample by sample.
+    ///
+    /// Feeding x₀, x₁, … one step at a time, starting from ``zeroState(batch:)``, gives at step t the readout
+    /// of the top layer's output at t — bit for bit the rows t·B ..< (t + 1)·B of ``predict(_:lengths:)`` on the
+    /// whole sequence with ``OutputMode/everyStep``, and after the last step its output with
+    /// ``OutputMode/lastStep``. Dropout is off.
+    ///
+    /// ```swift
+    /// let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2) { input, _, _ in
+    ///     try GRUCell<Double>(inputSize: input, hiddenSize: 8, seed: 1)
+    /// }
+    /// var state = try model.zeroState(batch: 1)
+    /// for t in 0..<4 {
+    ///     let x = try Tensor<Double>(shape: [1, 3], repeating: Double(t))   // (B, I), one sample
+    ///     let (y, next) = try model.step(x, state: state)                    // y: (B, K)
+    ///     state = next
+    ///     print(y.shape)                                                    // [1, 2]
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - input: (B, I), this step's input of each sequence.
+    ///   - state: the state returned by the previous step (or ``zeroState(batch:)``); `nil` means zeros.
+    /// - Returns: the readout output (B, K) and the state after this step.
+    /// - Throws: `RecurrentError.invalidArgument` for a bidirectional model (its reverse direction starts at
+    ///   the end of the sequence, so it cannot stream: use ``predict(_:lengths:)``); `RecurrentError` for an
+    ///   input or a state of the wrong shape or non-finite input.
+    public func step(_ input: Tensor<Scalar>, state: State? = nil) throws -> (output: Tensor<Scalar>, state: State) {
+        guard !isBidirectional else {
+            throw RecurrentError.invalidArgument(
+                what: "RecurrentModel.step",
+                reason: "a bidirectional model cannot stream: its reverse direction reads the sequence from the end; use predict(_:lengths:)")
+        }
+        guard input.rank == 2, input.shape[1] == inputSize else {
+            throw RecurrentError.shapeMismatch(operation: "RecurrentModel.step input", expected: "(B, \(inputSize))", got: "\(input.shape)")
+        }
+        let batch = input.shape[0]
+        let previous = try state ?? zeroState(batch: batch)
+        guard previous.layers.count == layers.count else {
+            throw RecurrentError.invalidArgument(what: "RecurrentModel.step state",
+                                                 reason: "has \(previous.layers.count) layer states for \(layers.count) layers")
+        }
+        var x = try input.reshaped(to: [1, batch, inputSize])   // (1, B, width)
+        var next: [Tensor<Scalar>] = []
+        for l in layers.indices {
+            let result = try layers[l].infer(x, initialState: previous.layers[l])
+            next.append(result.finalState)                      // (B, S)
+            x = result.outputs                                  // (1, B, H)
+        }
+        let output = try readout.forward(x.reshaped(to: [batch, x.shape[2]]))
+        return (output, State(layers: next))
+    }
+}
