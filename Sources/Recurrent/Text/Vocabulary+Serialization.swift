@@ -1,5 +1,3 @@
-import Recurrent
-
 extension Vocabulary {
     /// The vocabulary as one string for a model file's metadata: `{"level":"character","tokens":[…]}`
     /// (JSON; every token escaped, so any Unicode text survives).

@@ -1,5 +1,3 @@
-import Recurrent
-
 /// The tokens a language model reads and writes, and the map between text and token ids.
 ///
 /// Two levels:
