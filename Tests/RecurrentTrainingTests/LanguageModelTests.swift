@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Recurrent
 import RecurrentData
@@ -118,5 +119,43 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertThrowsError(try copy.setParameters(Array(model.parameters.dropLast())))
         try copy.setParameters(model.parameters)
         XCTAssertEqual(copy.parameterNames.last, "embedding.weight")
+    }
+}
+
+final class LanguageModelFileTests: XCTestCase {
+    func testSaveAndLoadKeepWeightsVocabularyAndArchitecture() throws {
+        let vocabulary = try Vocabulary.characters(of: "hello, world\n")
+        let model = try LanguageModel(vocabulary: vocabulary, embeddingSize: 5, layers: 2, seed: 4) { input, layer in
+            try GRUCell<Float>(inputSize: input, hiddenSize: 7, seed: 20 + UInt64(layer))
+        }
+        let path = NSTemporaryDirectory() + "lm-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).safetensors"
+        defer { unlink(path) }
+        try model.save(to: path)
+        let architecture = try LanguageModelFile.architecture(of: path)
+        XCTAssertEqual(architecture.vocabulary, vocabulary)
+        XCTAssertEqual(architecture.embeddingSize, 5)
+        XCTAssertEqual(architecture.layers, 2)
+        XCTAssertEqual(architecture.cell["cell"], "gru")
+        var fresh = try LanguageModel(vocabulary: vocabulary, embeddingSize: 5, layers: 2, seed: 99) { input, _ in
+            try GRUCell<Float>(inputSize: input, hiddenSize: 7, seed: 99)
+        }
+        XCTAssertNotEqual(fresh.parameters, model.parameters)
+        try fresh.loadWeights(from: path)
+        XCTAssertEqual(fresh.parameters, model.parameters)
+        XCTAssertEqual(try fresh.generate(prime: "he", length: 20, seed: 1), try model.generate(prime: "he", length: 20, seed: 1))
+        // Another vocabulary or architecture is refused, naming the setting.
+        var other = try LanguageModel(vocabulary: Vocabulary.characters(of: "hello, world!"), embeddingSize: 5, layers: 2) { input, _ in
+            try GRUCell<Float>(inputSize: input, hiddenSize: 7)
+        }
+        XCTAssertThrowsError(try other.loadWeights(from: path)) { XCTAssertTrue("\($0)".contains("another vocabulary"), "\($0)") }
+        var lstm = try LanguageModel(vocabulary: vocabulary, embeddingSize: 5, layers: 2) { input, _ in
+            try LSTMCell<Float>(inputSize: input, hiddenSize: 7)
+        }
+        XCTAssertThrowsError(try lstm.loadWeights(from: path)) { XCTAssertTrue("\($0)".contains("cell = gru"), "\($0)") }
+        // A plain model file is not a language model.
+        let plain = path + ".model"
+        defer { unlink(plain) }
+        try model.network.save(to: plain)
+        XCTAssertThrowsError(try LanguageModelFile.architecture(of: plain)) { XCTAssertTrue("\($0)".contains("not a saved language model"), "\($0)") }
     }
 }
