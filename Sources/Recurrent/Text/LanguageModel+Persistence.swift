@@ -1,0 +1,81 @@
+extension LanguageModel {
+    /// What a saved language model records besides its tensors: the network's metadata (cell, sizes, layers),
+    /// the embedding width, the vocabulary and a format tag.
+    public var metadata: [String: String] {
+        var m = network.metadata
+        m["format"] = LanguageModelFile.format
+        m["embedding_size"] = "\(embedding.embeddingSize)"
+        m["vocabulary"] = vocabulary.serialized
+        return m
+    }
+
+    /// Saves weights, architecture and vocabulary as safetensors (atomically): the network's tensors under
+    /// PyTorch names (`weight_ih_l0`, …, `readout.weight` for the output layer) and `embedding.weight`.
+    /// - Parameters:
+    ///   - path: destination file.
+    ///   - dtype: `.f32` or `.f64` (default: the model's scalar type).
+    public func save(to path: String, dtype: SafeTensors.DType? = nil) throws {
+        try SafeTensors.write(Array(zip(parameterNames, parameters)), metadata: metadata, dtype: dtype, to: path)
+    }
+
+    /// Replaces every parameter with the one saved in `path` by ``save(to:dtype:)``.
+    /// - Throws: naming the file and the setting when it records another architecture or vocabulary, and
+    ///   naming the tensor when one is missing, misshapen or not finite.
+    public mutating func loadWeights(from path: String) throws {
+        let contents = try SafeTensors.read(from: path, as: Scalar.self)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "dropout" && key != "library" {
+            guard let saved = contents.metadata[key] else { continue }
+            if saved != value {
+                let shown = key == "vocabulary" ? "another vocabulary" : "\(key) = \(saved)"
+                throw RecurrentError.invalidArgument(what: path, reason: "saved with \(shown), but the model has "
+                                                     + (key == "vocabulary" ? "\(vocabulary.count) other tokens" : "\(key) = \(value)"))
+            }
+        }
+        let names = parameterNames, current = parameters
+        var list: [Tensor<Scalar>] = []
+        for (name, old) in zip(names, current) {
+            let tensor = try contents.tensor(name)
+            try tensor.requireShape(old.shape, "\(path): tensor '\(name)'")
+            try tensor.requireFinite("\(path): tensor '\(name)'")
+            list.append(tensor)
+        }
+        let unexpected = contents.tensors.map(\.name).filter { !names.contains($0) }
+        guard unexpected.isEmpty else {
+            throw RecurrentError.invalidArgument(what: path, reason: "tensors the model does not have: \(unexpected.joined(separator: ", "))")
+        }
+        try setParameters(list)
+    }
+}
+
+/// Reading what a saved language model is, before building it (the command line builds any cell kind from it).
+public enum LanguageModelFile {
+    /// The `format` metadata of a saved language model.
+    public static let format = "swift-recurrent language model 1"
+
+    /// The architecture recorded in a saved language model.
+    public struct Architecture: Sendable, Equatable {
+        /// The vocabulary the model was trained with.
+        public var vocabulary: Vocabulary
+        /// Width E of a token vector.
+        public var embeddingSize: Int
+        /// Number of stacked layers.
+        public var layers: Int
+        /// The first layer's cell descriptor (`cell`, `hidden_size`, …), as saved.
+        public var cell: [String: String]
+    }
+
+    /// Reads the architecture of a file written by ``LanguageModel/save(to:dtype:)``.
+    /// - Throws: naming the file when it is not a saved language model or a setting is missing or malformed.
+    public static func architecture(of path: String) throws -> Architecture {
+        let contents = try SafeTensors.read(from: path, as: Float.self)
+        let m = contents.metadata
+        guard m["format"] == format else {
+            throw RecurrentError.invalidArgument(what: path, reason: "not a saved language model (format \(m["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(format)\")")
+        }
+        guard let text = m["vocabulary"], let e = m["embedding_size"].flatMap(Int.init), e > 0,
+              let layers = m["num_layers"].flatMap(Int.init), layers > 0 else {
+            throw RecurrentError.invalidArgument(what: path, reason: "the metadata lacks a valid vocabulary, embedding_size or num_layers")
+        }
+        return Architecture(vocabulary: try Vocabulary(serialized: text), embeddingSize: e, layers: layers, cell: m)
+    }
+}
