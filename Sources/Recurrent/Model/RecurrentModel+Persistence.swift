@@ -48,8 +48,8 @@ extension RecurrentModel {
     /// Replaces every parameter with the tensor of the same name in `contents`.
     /// - Parameter contents: a file read with `SafeTensors.read(from:as:)`, e.g. one written by ``save(to:dtype:)``
     ///   or by PyTorch's `safetensors.torch.save_file` with a readout added.
-    /// - Throws: naming the file and the tensor when one is missing or has the wrong shape, and listing
-    ///   tensors in the file that the model does not have.
+    /// - Throws: naming the file and the tensor when one is missing, has the wrong shape or holds a NaN or
+    ///   infinity (with its first bad index), and listing tensors in the file that the model does not have.
     public mutating func load(_ contents: SafeTensors.Contents<Scalar>) throws {
         let names = parameterNames, current = parameters
         var list: [Tensor<Scalar>] = []
@@ -59,6 +59,7 @@ extension RecurrentModel {
                 throw RecurrentError.shapeMismatch(operation: "\(contents.source): tensor '\(name)'",
                                                    expected: "\(old.shape)", got: "\(tensor.shape)")
             }
+            try tensor.requireFinite("\(contents.source): tensor '\(name)'")
             list.append(tensor)
         }
         let unexpected = contents.tensors.map(\.name).filter { !names.contains($0) }
