@@ -13,7 +13,7 @@ public struct PyTorchCellParameters<Scalar: RecurrentScalar>: CellParameters {
     /// b_hh (G·H)
     public var biasHH: Tensor<Scalar>
 
-    /// The four tensors, unchecked (the cells check them with ``sizes(gates:cell:)``).
+    /// The four tensors, unchecked (each cell checks their shapes for its number of gate blocks).
     @inlinable
     public init(weightIH: Tensor<Scalar>, biasIH: Tensor<Scalar>, weightHH: Tensor<Scalar>, biasHH: Tensor<Scalar>) {
         self.weightIH = weightIH

@@ -143,6 +143,9 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
+        // r = σ(x_r + W_hr·h + b_hr),  z = σ(x_z + W_hz·h + b_hz)      (x_· = the projected input blocks)
+        // n = tanh(x_n + r ⊙ (W_hn·h + b_hn))   or   tanh(x_n + W_hn·(r ⊙ h) + b_hn)
+        // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
         let hidden = workspace  // (B, 3H): the hidden-side products, b_hh added inside the kernels
         let packed = packedWeights(workspace, batch: batch)
         switch reset {
@@ -187,6 +190,9 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g3 = 3 * h, cw = 4 * h
+        // dn = dh_t ⊙ (1 − z) ⊙ (1 − n²);   dz = dh_t ⊙ (h_{t−1} − n) ⊙ z(1 − z);   dh_{t−1} = dh_t ⊙ z + …
+        // after:  dr = dn ⊙ (W_hn·h + b_hn) ⊙ r(1 − r), and the hidden side receives [dr, dz, dn ⊙ r]
+        // before: d(r ⊙ h) = dn · W_hn, dr = d(r ⊙ h) ⊙ h_{t−1} ⊙ r(1 − r), dh_{t−1} += d(r ⊙ h) ⊙ r
         let packed = packedWeights(workspace, batch: batch)
         switch reset {
         case .afterMatrix:

@@ -105,6 +105,8 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
+        // [i, f, g, o] = [σ, σ, tanh, σ](projected + b_hh + W_hh·h_{t−1})
+        // c_t = f ⊙ c_{t−1} + i ⊙ g;   h_t = o ⊙ tanh(c_t)
         // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
         // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ
         multiplyByPackedWeight(cache, ldc: cw, previous, lda: s, packed: workspace, m: batch, n: g4, k: h, beta: 0)
@@ -130,6 +132,9 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, g4 = 4 * h, s = 2 * h, cw = 5 * h
+        // dc = dh_t ⊙ o ⊙ (1 − tanh²c_t) + dc_t;   dc_{t−1} = dc ⊙ f
+        // di = dc ⊙ g ⊙ i(1 − i);  df = dc ⊙ c_{t−1} ⊙ f(1 − f);  dg = dc ⊙ i ⊙ (1 − g²);  do = dh_t ⊙ tanh c_t ⊙ o(1 − o)
+        // dh_{t−1} = [di, df, dg, do] · W_hh
         // dGates (B, 4H) and dc_{t−1}
         forEachRowBlock(batch: batch, width: g4) { rows in
             let r = rows.lowerBound

@@ -162,6 +162,7 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, c = contextSize, s = h + c
+        // s_t = (1 − α)·(B·x_t + b_s) + α·s_{t−1};   h_t = σ(A·x_t + b_h + R·h_{t−1} + P·s_t)
         // s_t and the α-gradient factor; next[:, 0..<H] starts as A·x_t + b_h.
         Scalar.scrnForwardContext(batch: batch, hidden: h, context: c, alpha: alpha, projected: projected, ldp: s,
                                   previous: previous, ldprev: s, next: next, ldn: s, cache: cache, ldc: c)
@@ -187,6 +188,8 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize, c = contextSize, s = h + c
+        // dA = dh_t ⊙ h_t(1 − h_t);  ds_t = ∂L/∂s_t (output and future) + dA · P;  ds_{t−1} = α·ds_t;  d(B·x_t + b_s) = (1 − α)·ds_t
+        // dh_{t−1} = dA · R
         // dA = dh ⊙ h(1 − h), kept in dRecurrent[:, 0..<H]; the context gradient starts from dNext's s part.
         Scalar.scrnBackwardHidden(batch: batch, hidden: h, context: c, dNext: dNext, lddn: s, next: next, ldn: s,
                                   dRecurrent: dRecurrent, lddr: s)

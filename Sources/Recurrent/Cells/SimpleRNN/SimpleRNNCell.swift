@@ -116,6 +116,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize
+        // h_t = f(projected + b_hh + W_hh·h_{t−1})
         // acc (B, H) = h_{t−1} (B, H) · W_hhᵀ, then next = f(acc + (projected + b_hh))
         multiplyByPackedWeight(next, ldc: h, previous, lda: h, packed: workspace, m: batch, n: h, k: h, beta: 0)
         biasHH.withPointer { bias in
@@ -135,6 +136,7 @@ public struct SimpleRNNCell<Scalar: RecurrentScalar>: RecurrentCell {
         batch: Int, workspace: UnsafeMutablePointer<Scalar>
     ) {
         let h = hiddenSize
+        // dA = dh_t ⊙ f′(A) (f′ = 1 − h_t² for tanh, [h_t > 0] for ReLU);   dh_{t−1} = dA · W_hh
         // dA = dh ⊙ f'(A); the pre-activation gradient is also ∂L/∂projected.
         Scalar.srnnBackward(relu: nonlinearity == .relu, batch: batch, hidden: h, dNext: dNext, lddn: h,
                             next: next, ldn: h, dProjected: dProjected, lddp: h)
