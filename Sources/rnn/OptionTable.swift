@@ -113,6 +113,13 @@ extension Option {
         }, json: nil)
     }
 
+    /// A required text value (a path).
+    static func required(_ name: String, _ placeholder: String, _ key: WritableKeyPath<Values, String>, _ help: String) -> Option {
+        Option(name: name, placeholder: placeholder, help: help, apply: { values, parsed in
+            values[keyPath: key] = try parsed.requiredString(name)
+        }, json: nil)
+    }
+
     /// A flag without a value.
     static func flag(_ name: String, _ key: WritableKeyPath<Values, Bool>, _ help: String) -> Option {
         Option(name: name, placeholder: nil, help: help, apply: { values, parsed in
