@@ -23,14 +23,7 @@ enum DynamicsCommand: Command {
         kept; (c) one = 1, one < 1 (1, 0.5, the np-RNN design): states collapse onto a line of fixed
         points; (d) one > 1 (1.1, 0.5): states grow along the expanding direction.
 
-        Options:
-          --eigenvalues A,B  the two eigenvalues of W (finite numbers)
-          --cases            the paper's four cases instead of --eigenvalues
-          --angle DEG        θ in degrees (default 30, so the eigenvectors are not the axes)
-          --steps T          time steps (default 50)
-          --grid K           starting states per axis (default 7: 49 trajectories)
-          --plot FILE.svg    the picture (default phase.svg, or cases.svg with --cases)
-          -h, --help         show this help
+        \(renderOptions(sections, column: 19))
 
         Examples:
           rnn dynamics --eigenvalues 1,0.5 --steps 50 --plot phase.svg
@@ -38,31 +31,46 @@ enum DynamicsCommand: Command {
         """
     }
 
+    /// The settings of `rnn dynamics`.
+    struct Settings {
+        var eigenvalues: String? = nil, cases = false, degrees = 0.0, steps = 0, grid = 0, plot: String? = nil
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            .string("--eigenvalues", "A,B", \.eigenvalues, "the two eigenvalues of W (finite numbers)"),
+            .flag("--cases", \.cases, "the paper's four cases instead of --eigenvalues"),
+            .double("--angle", "DEG", \.degrees, default: 30, "θ in degrees (default {default}, so the eigenvectors are not the axes)"),
+            Option(name: "--steps", placeholder: "T", help: "time steps (default 50)", apply: { settings, parsed in
+                settings.steps = 50
+                if let text = parsed.string("--steps") {
+                    guard let value = Int(text), value >= 0, value <= 1_000_000 else {
+                        throw UsageError("--steps expects an integer in 0 … 1000000, got '\(text)'")
+                    }
+                    settings.steps = value
+                }
+            }, json: nil),
+            .int("--grid", "K", \.grid, default: 7, "starting states per axis (default {default}: 49 trajectories)",
+                 require: .init(test: { $0 <= 101 }, message: "must be at most 101")),
+            .string("--plot", "FILE.svg", \.plot, "the picture (default phase.svg, or cases.svg with --cases)"),
+        ])]
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parser = FlagParser(valueOptions: ["--eigenvalues", "--angle", "--steps", "--grid", "--plot"], flags: ["--cases"])
-        let parsed = try parser.parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let cases = parsed.flags.contains("--cases")
-        let degrees = try parsed.finiteDouble("--angle") ?? 30
+        var settings = Settings()
+        for option in table { try option.apply(&settings, parsed) }
+        let cases = settings.cases, degrees = settings.degrees, steps = settings.steps, grid = settings.grid
         let angle = degrees * Double.pi / 180
-        let steps: Int
-        if let text = parsed.string("--steps") {
-            guard let value = Int(text), value >= 0, value <= 1_000_000 else {
-                throw UsageError("--steps expects an integer in 0 … 1000000, got '\(text)'")
-            }
-            steps = value
-        } else {
-            steps = 50
-        }
-        let grid = try parsed.positiveInt("--grid") ?? 7
-        guard grid <= 101 else { throw UsageError("--grid must be at most 101, got \(grid)") }
-        let plot = parsed.string("--plot") ?? (cases ? "cases.svg" : "phase.svg")
+        let plot = settings.plot ?? (cases ? "cases.svg" : "phase.svg")
         guard !plot.isEmpty else { throw UsageError("--plot needs a file name") }
         try Preflight.checkOutputs([("--plot", plot)])
 
         let svg: String
         if cases {
-            guard parsed.string("--eigenvalues") == nil else { throw UsageError("give --eigenvalues or --cases, not both") }
+            guard settings.eigenvalues == nil else { throw UsageError("give --eigenvalues or --cases, not both") }
             let (figure, portraits) = try ReLUDynamics.casesFigure(angle: angle, steps: steps, pointsPerAxis: grid)
             for (c, portrait) in zip(ReLUDynamics.paperCases, portraits) {
                 print(c.label)
@@ -70,7 +78,7 @@ enum DynamicsCommand: Command {
             }
             svg = figure.render()
         } else {
-            guard let text = parsed.string("--eigenvalues") else { throw UsageError("give --eigenvalues A,B or --cases") }
+            guard let text = settings.eigenvalues else { throw UsageError("give --eigenvalues A,B or --cases") }
             let parts = text.split(separator: ",", omittingEmptySubsequences: false)
             guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a.isFinite, b.isFinite else {
                 throw UsageError("--eigenvalues expects two finite numbers A,B, got '\(text)'")

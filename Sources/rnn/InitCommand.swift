@@ -31,15 +31,7 @@ enum InitCommand: Command {
             Kinds:
             \(kindLines.joined(separator: "\n"))
 
-            Options:
-              --size N         hidden size N, the number of rows (required)
-              --inputs M       number of columns M (required for nprnn-input; default N;
-                               not allowed for identity and nprnn, which are square)
-              --seed S         random seed, decimal or 0x-hexadecimal (default 0)
-              --gain G         scale factor, see the kinds above
-              --dtype f32|f64  element type of the file (default f64)
-              --out FILE.npy   output path (required)
-              -h, --help       show this help
+            \(renderOptions(sections, column: 17))
 
             Example:
               rnn init nprnn --size 100 --seed 3 --out w_hh.npy
@@ -47,12 +39,34 @@ enum InitCommand: Command {
             """
     }
 
+    /// The settings of `rnn init` besides its KIND.
+    struct Settings {
+        var size = 0, inputs: Int? = nil, seed: UInt64 = 0, gain: Double? = nil, dtype = DTypeName.f64, out = ""
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            Option(name: "--size", placeholder: "N", help: "hidden size N, the number of rows (required)", apply: { settings, parsed in
+                guard let size = try parsed.positiveInt("--size") else { throw UsageError("missing required option --size") }
+                settings.size = size
+            }, json: nil),
+            .int("--inputs", "M", \.inputs, """
+                number of columns M (required for nprnn-input; default N;
+                not allowed for identity and nprnn, which are square)
+                """),
+            .uint64("--seed", "S", \.seed, default: 0, "random seed, decimal or 0x-hexadecimal"),
+            .double("--gain", "G", \.gain, "scale factor, see the kinds above"),
+            .choice("--dtype", "f32|f64", \.dtype, default: .f64, from: DTypeName.allCases, "element type of the file"),
+            .required("--out", "FILE.npy", \.out, "output path (required)"),
+        ])]
+    }
+
     /// Largest matrix the command will build (2²⁷ elements = 1 GiB of Doubles).
     static let maxElements = 1 << 27
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parser = FlagParser(valueOptions: ["--size", "--inputs", "--seed", "--gain", "--dtype", "--out"])
-        let parsed = try parser.parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard parsed.positionals.count == 1 else {
             throw UsageError(parsed.positionals.isEmpty
                 ? "missing KIND (one of \(kinds.map(\.name).joined(separator: ", ")))"
@@ -62,12 +76,10 @@ enum InitCommand: Command {
         guard kinds.contains(where: { $0.name == kind }) else {
             throw UsageError("unknown KIND '\(kind)' (one of \(kinds.map(\.name).joined(separator: ", ")))")
         }
-        guard let size = try parsed.positiveInt("--size") else { throw UsageError("missing required option --size") }
-        let inputs = try parsed.positiveInt("--inputs")
-        let seed = try parsed.uint64("--seed") ?? 0
-        let gain = try parsed.finiteDouble("--gain")
-        let dtype = try parsed.choice("--dtype", from: ["f32", "f64"]) ?? "f64"
-        let out = try parsed.requiredString("--out")
+        var settings = Settings()
+        for option in table { try option.apply(&settings, parsed) }
+        let (size, inputs, seed, gain, dtype, out) = (settings.size, settings.inputs, settings.seed, settings.gain,
+                                                      settings.dtype.rawValue, settings.out)
 
         let square = kind == "identity" || kind == "nprnn"
         if square, let inputs {

@@ -113,6 +113,13 @@ extension Option {
         }, json: nil)
     }
 
+    /// A required text value (a path).
+    static func required(_ name: String, _ placeholder: String, _ key: WritableKeyPath<Values, String>, _ help: String) -> Option {
+        Option(name: name, placeholder: placeholder, help: help, apply: { values, parsed in
+            values[keyPath: key] = try parsed.requiredString(name)
+        }, json: nil)
+    }
+
     /// A flag without a value.
     static func flag(_ name: String, _ key: WritableKeyPath<Values, Bool>, _ help: String) -> Option {
         Option(name: name, placeholder: nil, help: help, apply: { values, parsed in
@@ -126,10 +133,9 @@ func shortNumber(_ x: Double) -> String {
     x == x.rounded() && x.magnitude < 1e15 ? "\(Int(x))" : "\(x)"
 }
 
-/// Renders option sections as the usage text does: two spaces, the synopsis padded to 18 columns (or followed
-/// by two spaces when longer), the help; continuation lines indented to the help column.
-func renderOptions<Values>(_ sections: [OptionSection<Values>], helpLine: Bool = true) -> String {
-    let column = 18
+/// Renders option sections as the usage text does: two spaces, the synopsis padded to `column` characters (or
+/// followed by two spaces when longer), the help; continuation lines indented to the help column.
+func renderOptions<Values>(_ sections: [OptionSection<Values>], helpLine: Bool = true, column: Int = 18) -> String {
     func row(_ left: String, _ help: String) -> String {
         let pad = left.count < column ? String(repeating: " ", count: column - left.count) : "  "
         let lines = help.split(separator: "\n", omittingEmptySubsequences: false)

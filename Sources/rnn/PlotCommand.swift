@@ -19,30 +19,43 @@ enum PlotCommand: Command {
         one curve, named LABEL or after the file; a file from `rnn compare --csv` (cell, step, …)
         gives one curve per cell.
 
-        Options:
-          --y WHAT          test: the held-out metric (default); train: the training metric
-                            (`rnn train --log` files only); loss: the training loss
-          --epoch-steps N   divide steps by N and label the axis in epochs (e.g. 1875 for MNIST
-                            with batch 32)
-          --log-y           logarithmic y axis (the default for loss)
-          --baseline V      a dashed reference line at V (e.g. 0.1 for chance on MNIST)
-          --title TEXT      the chart's title (default: the files' names)
-          --plot FILE.svg   output (default curves.svg)
+        \(renderOptions(sections, helpLine: false))
 
         Example:
           rnn plot results/mnist-nprnn.csv=np-RNN --epoch-steps 1875 --baseline 0.1 --plot mnist.svg
         """
     }
 
+    /// The settings of `rnn plot`.
+    struct Settings {
+        var column = "test", epochSteps: Int? = nil, logY = false, baseline: Double? = nil, title: String? = nil, plot: String? = nil
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            Option(name: "--y", placeholder: "WHAT", help: """
+                test: the held-out metric (default); train: the training metric
+                (`rnn train --log` files only); loss: the training loss
+                """, apply: { settings, parsed in settings.column = try parsed.choice("--y", from: columns) ?? "test" }, json: nil),
+            .int("--epoch-steps", "N", \.epochSteps, """
+                divide steps by N and label the axis in epochs (e.g. 1875 for MNIST
+                with batch 32)
+                """),
+            .flag("--log-y", \.logY, "logarithmic y axis (the default for loss)"),
+            .double("--baseline", "V", \.baseline, "a dashed reference line at V (e.g. 0.1 for chance on MNIST)"),
+            .string("--title", "TEXT", \.title, "the chart's title (default: the files' names)"),
+            .string("--plot", "FILE.svg", \.plot, "output (default curves.svg)"),
+        ])]
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parser = FlagParser(valueOptions: ["--y", "--epoch-steps", "--baseline", "--title", "--plot"],
-                                flags: ["--log-y"])
-        let parsed = try parser.parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard !parsed.positionals.isEmpty else { throw UsageError("give at least one CURVE.csv to draw") }
-        let column = try parsed.choice("--y", from: columns) ?? "test"
-        let epochSteps = try parsed.positiveInt("--epoch-steps")
-        let baseline = try parsed.finiteDouble("--baseline")
-        try Preflight.checkOutputs([("--plot", parsed.string("--plot") ?? "curves.svg")])
+        var settings = Settings()
+        for option in table { try option.apply(&settings, parsed) }
+        let column = settings.column, epochSteps = settings.epochSteps, baseline = settings.baseline
+        try Preflight.checkOutputs([("--plot", settings.plot ?? "curves.svg")])
         var series: [SVGChart.Series] = []
         for argument in parsed.positionals {
             let (path, label) = split(argument)
@@ -51,15 +64,15 @@ enum PlotCommand: Command {
                 series.append(.init(name: curve.name, points: curve.points.map { (Double($0.step) / scale, $0.value) }))
             }
         }
-        let logY = parsed.flags.contains("--log-y") || column == "loss"
+        let logY = settings.logY || column == "loss"
         if logY, let bad = series.first(where: { $0.points.contains { $0.y <= 0 } }) {
             throw UsageError("--log-y needs positive values; '\(bad.name)' has a value ≤ 0")
         }
         let yLabel = ["test": "held-out metric", "train": "training metric", "loss": "training loss"][column]!
-        let title = parsed.string("--title") ?? parsed.positionals.map { split($0).path }.joined(separator: ", ")
+        let title = settings.title ?? parsed.positionals.map { split($0).path }.joined(separator: ", ")
         let chart = SVGChart(title: title, xLabel: epochSteps == nil ? "training steps" : "epochs", yLabel: yLabel,
                              logY: logY, series: series, references: baseline.map { [($0, "baseline")] } ?? [])
-        let output = parsed.string("--plot") ?? "curves.svg"
+        let output = settings.plot ?? "curves.svg"
         try FileIO.writeAtomically(Array(chart.render().utf8), to: output)
         print("wrote \(output): \(series.count) curve(s), \(series.reduce(0) { $0 + $1.points.count }) points")
         return 0

@@ -18,12 +18,7 @@ enum RunCommand: Command {
         The number of layers and the direction are read from the file; --layers and
         --bidirectional, when given, must agree with it.
 
-        Options:
-          --cell C          lstm, gru (PyTorch's reset-after GRU), srnn (tanh) or srnn-relu
-          --weights FILE    safetensors file
-          --input FILE      .npy array (T, B, I), float32 or float64
-          --output FILE     .npy written atomically
-          --dtype f32|f64   compute type (default f32; f64 reproduces float64 PyTorch models)
+        \(renderOptions(sections, helpLine: false))
         Example (PyTorch side):
           torch.save -> safetensors.torch.save_file(lstm.state_dict(), "w.safetensors")
           rnn run --cell lstm --weights w.safetensors --input x.npy --output y.npy
@@ -33,22 +28,43 @@ enum RunCommand: Command {
     /// The cells with a PyTorch layer of the same weights (`nn.LSTM`, `nn.GRU`, `nn.RNN`).
     static let cells: [CellKind] = [.lstm, .gru, .srnn, .srnnReLU]
 
+    /// The settings of `rnn run`.
+    struct Settings {
+        var cell = CellKind.lstm, weights = "", input = "", output = "", layers: Int? = nil, bidirectional = false
+        var dtype = DTypeName.f32
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            Option(name: "--cell", placeholder: "C", help: "lstm, gru (PyTorch's reset-after GRU), srnn (tanh) or srnn-relu",
+                   apply: { settings, parsed in
+                       guard let name = try parsed.choice("--cell", from: cells.map(\.rawValue)), let cell = CellKind(rawValue: name) else {
+                           throw UsageError("missing required option --cell")
+                       }
+                       settings.cell = cell
+                   }, json: nil),
+            .required("--weights", "FILE", \.weights, "safetensors file"),
+            .required("--input", "FILE", \.input, ".npy array (T, B, I), float32 or float64"),
+            .required("--output", "FILE", \.output, ".npy written atomically"),
+            .int("--layers", "L", \.layers, "layers (default: as many as the file holds; must agree with it)"),
+            .flag("--bidirectional", \.bidirectional, "require the file's reverse direction (_reverse tensors)"),
+            .choice("--dtype", "f32|f64", \.dtype, default: .f32, from: DTypeName.allCases,
+                    "compute type (default {default}; f64 reproduces float64 PyTorch models)"),
+        ])]
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try FlagParser(valueOptions: ["--cell", "--weights", "--input", "--output", "--layers", "--dtype"],
-                                    flags: ["--bidirectional"]).parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        guard let name = try parsed.choice("--cell", from: cells.map(\.rawValue)), let cell = CellKind(rawValue: name) else {
-            throw UsageError("missing required option --cell")
-        }
-        let weights = try parsed.requiredString("--weights"), input = try parsed.requiredString("--input")
-        let output = try parsed.requiredString("--output")
-        let layers = try parsed.positiveInt("--layers")
-        let bidirectional = parsed.flags.contains("--bidirectional") ? true : nil
-        try Preflight.checkOutputs([("--output", output)])
-        if try parsed.choice("--dtype", from: ["f32", "f64"]) == "f64" {
-            try execute(Double.self, cell: cell, weights: weights, input: input, output: output, layers: layers, bidirectional: bidirectional)
+        var s = Settings()
+        for option in table { try option.apply(&s, parsed) }
+        try Preflight.checkOutputs([("--output", s.output)])
+        let bidirectional = s.bidirectional ? true : nil
+        if s.dtype == .f64 {
+            try execute(Double.self, cell: s.cell, weights: s.weights, input: s.input, output: s.output, layers: s.layers, bidirectional: bidirectional)
         } else {
-            try execute(Float.self, cell: cell, weights: weights, input: input, output: output, layers: layers, bidirectional: bidirectional)
+            try execute(Float.self, cell: s.cell, weights: s.weights, input: s.input, output: s.output, layers: s.layers, bidirectional: bidirectional)
         }
         return 0
     }

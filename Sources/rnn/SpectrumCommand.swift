@@ -94,7 +94,7 @@ enum SpectrumCommand: Command {
                         + "pass --gates G to split it into G square blocks anyway")
             }
             let parts = try Spectrum.gateBlocks(of: matrix, gates: gates)
-            let names = gateNames(gates: gates, cell: contents.metadata["cell"])
+            let names = gateNames(gates: gates, cell: (try? CellSpecification(descriptor: contents.metadata))?.kind)
             blocks = zip(names, parts).map { ($0, $1) }
             title = "\(path.split(separator: "/").last.map(String.init) ?? path): \(name)"
         }
@@ -134,11 +134,11 @@ enum SpectrumCommand: Command {
     }
 
     /// Names of the G gate blocks: PyTorch's gate order for LSTM (i, f, g, o) and GRU (r, z, n).
-    static func gateNames(gates: Int, cell: String?) -> [String] {
+    static func gateNames(gates: Int, cell: CellKind?) -> [String] {
         switch gates {
         case 1: return ["W_hh"]
-        case 3 where cell == nil || cell!.hasPrefix("gru"): return ["W_hr (reset)", "W_hz (update)", "W_hn (candidate)"]
-        case 4 where cell == nil || cell == "lstm": return ["W_hi (input)", "W_hf (forget)", "W_hg (cell)", "W_ho (output)"]
+        case 3 where cell == nil || cell == .gru || cell == .gruResetBefore: return ["W_hr (reset)", "W_hz (update)", "W_hn (candidate)"]
+        case 4 where cell == nil || cell == .lstm: return ["W_hi (input)", "W_hf (forget)", "W_hg (cell)", "W_ho (output)"]
         default: return (0..<gates).map { "gate \($0)" }
         }
     }
