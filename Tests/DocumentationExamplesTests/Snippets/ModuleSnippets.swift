@@ -67,3 +67,33 @@ import Testing
         }
     }
 }
+
+@Suite struct LanguageModelSnippets {
+    @Test func characterModel() throws {
+        try runSnippet("text-language-model") {
+            // snippet: text-language-model
+            let text = String(repeating: "to be or not to be, that is the question. ", count: 20)
+            let vocabulary = try Vocabulary.characters(of: text)
+            let model = try LanguageModel(vocabulary: vocabulary, embeddingSize: 16, layers: 2, seed: 1) { input, layer in
+                try LSTMCell<Float>(inputSize: input, hiddenSize: 32, forgetBias: 1, seed: 10 + UInt64(layer))
+            }
+            var trainer = try LanguageModelTrainer(model: model, optimizer: .init(name: "adam", learningRate: 0.01),
+                                                   schedule: StepDecay(initial: 0.01), seed: 2)
+            let stream = try TokenStream(tokens: vocabulary.encode(text), batch: 8, window: 16)
+            let before = LanguageModelMetrics.bits(fromNats: try trainer.evaluate(stream))
+            for _ in 0..<10 {                                          // epochs
+                var state: [[Tensor<Float>]]? = nil                    // carried from window to window
+                for k in 0..<stream.windowCount {
+                    let (inputs, targets) = stream.window(k)
+                    state = try trainer.trainStep(inputs: inputs, targets: targets, initialStates: state).finalStates
+                }
+            }
+            let after = LanguageModelMetrics.bits(fromNats: try trainer.evaluate(stream))
+            print(before > 3, after < 1)                               // prints true true
+            let sample = try trainer.model.generate(prime: "to be", length: 40, temperature: 0.5, seed: 3)
+            print(sample.unicodeScalars.count)                         // prints 45
+            // end-snippet
+            #expect(after < before)
+        }
+    }
+}
