@@ -32,7 +32,7 @@ extension Loss {
     ///   - features: F, (N, D) with D = the readout's input size.
     ///   - readout: W (V, D) and b (V).
     ///   - targets: N token ids in 0 ..< V.
-    ///   - readoutGradients: `[dW (V, D), db (V)]`; this call's gradients are added (the ``Linear`` convention).
+    ///   - readoutGradients: `[dW (V, D), db (V)]`; this call's gradients are added (the `Linear` convention).
     ///   - rowsPerChunk: rows per product (default 256).
     /// - Returns: the summed loss, the count, the correct predictions and ∂L/∂F for the mean loss.
     /// - Throws: on shape mismatches, a target outside the vocabulary (naming its row) or non-finite features.

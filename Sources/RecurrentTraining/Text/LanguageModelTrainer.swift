@@ -2,13 +2,13 @@ import Recurrent
 import RecurrentData
 import RecurrentInitializers
 
-/// Trains a ``LanguageModel`` on windows of a token stream (truncated BPTT).
+/// Trains a `LanguageModel` on windows of a token stream (truncated BPTT).
 ///
 /// One step: embed the window's ids, run the network from the given state, softmax cross-entropy against
 /// the next tokens at every step (mean over the T·B predictions, as `nn.CrossEntropyLoss`), backward through
 /// the window (the gradient stops at the window's start), clip by global norm, update. The window's final
-/// state comes back so the caller can carry it into the next contiguous window (``TokenStream/window(_:)``)
-/// or drop it (``TokenStream/randomWindow(using:)``).
+/// state comes back so the caller can carry it into the next contiguous window (`TokenStream.window(_:)`)
+/// or drop it (`TokenStream.randomWindow(using:)`).
 ///
 /// ```swift
 /// let vocabulary = try Vocabulary.characters(of: "abcabcabcabc")
@@ -60,7 +60,7 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
     }
 
     /// Loss and gradients of one window, without updating.
-    /// - Returns: mean nats per prediction, the gradients (order of ``LanguageModel/parameters``), the final states.
+    /// - Returns: mean nats per prediction, the gradients (order of `LanguageModel.parameters`), the final states.
     public func lossAndGradients(inputs: TokenIDs, targets: TokenIDs, initialStates: [[Tensor<Scalar>]]? = nil,
                                  dropoutGenerator: RandomGenerator? = nil) throws
         -> (loss: Double, gradients: [Tensor<Scalar>], finalStates: [[Tensor<Scalar>]]) {
