@@ -10,7 +10,7 @@ import Recurrent
 import RecurrentInitializers
 
 /// `rnn bench`: times a training step (forward over the whole sequence + BPTT of the sum of the last
-/// output) and an inference pass for each cell and size, like the peer table in the NOTES.
+/// output) and an inference pass for each cell and size, the shapes PyTorch is compared on in BENCHMARKS.md.
 enum BenchCommand: Command {
     static let name = "bench"
     static let summary = "time training steps and inference of SRNN, LSTM, GRU and SCRN layers"
@@ -33,7 +33,7 @@ enum BenchCommand: Command {
         var forwardFlops: Double { 2 * Double(steps * batch) * gates * Double(hidden) * Double(input + hidden) }
     }
 
-    /// The NOTES table's four sizes (PyTorch's reference) for LSTM, GRU and SRNN, and SCRN at two of them.
+    /// Four sizes (the paper-size model and hidden 128, 512, 1024) for LSTM, GRU and SRNN, and SCRN at two of them.
     static let standard: [Configuration] = [
         .init(cell: .lstm, input: 1, hidden: 100, batch: 16, steps: 784),
         .init(cell: .lstm, input: 32, hidden: 128, batch: 32, steps: 100),
@@ -59,13 +59,13 @@ enum BenchCommand: Command {
         output: parameter gradients, no input gradient) and one inference pass per configuration,
         in Float, and prints median
         milliseconds, GFLOP/s (2·T·B·G·H·(I+H) per forward pass, 3× that per training step,
-        as in the NOTES table), the BPTT cache size, the process's peak resident memory, and the step's own peak
+        the usual convention), the BPTT cache size, the process's peak resident memory, and the step's own peak
         (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
 
         Options:
           --only IDS     comma-separated configuration ids (see the table), e.g. lstm-i1-h100-b16-t784
           --repeats N    timed repetitions per configuration, median reported (default 5)
-          --threads N    GEMM threads (default: the library's default, min(2, CPUs))
+          --threads N    GEMM threads (default: the processors this process may use)
           --json         one JSON object per configuration instead of the table
           --quick        tiny sizes for a smoke test
           --sgemm N      instead: time our Float GEMM C = A·B on N×N matrices and the FMA peak

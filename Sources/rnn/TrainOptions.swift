@@ -147,7 +147,7 @@ struct TrainOptions {
                     start from the weights of a --save file or a checkpoint, with a fresh optimizer
                     and step 0 (fine-tuning, or changing optimizer mid-way); not with --resume
                     """),
-                .int("--threads", "N", \.threads, "compute threads (default min(2, CPUs))", json: "threads"),
+                .int("--threads", "N", \.threads, "compute threads (default: the processors this process may use)", json: "threads"),
                 .flag("--quiet", \.quiet, "no progress output (the JSON line still goes to stdout)"),
             ]),
         ]

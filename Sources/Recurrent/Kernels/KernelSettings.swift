@@ -34,7 +34,7 @@ public enum KernelSettings {
         }
     }
 
-    /// Threads (the caller included) that a large GEMM may use. Default: min(2, online CPUs), or the
+    /// Threads (the caller included) that a large GEMM may use. Default: the processors this process may run on (its affinity mask on Linux, the performance cores on Darwin), or the
     /// environment variable `RNN_NUM_THREADS`. Setting a value < 1 restores the default.
     public static var threadCount: Int {
         get { Int(rnn_thread_count()) }

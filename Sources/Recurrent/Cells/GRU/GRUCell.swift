@@ -16,7 +16,7 @@ public enum ResetPlacement: String, Sendable, CaseIterable {
 ///     n = tanh(W_in·x + b_in + W_hn·(r ⊙ h) + b_hn)        (reset before)
 ///     h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 ///
-/// `z` is the weight of the *old* state (PyTorch's convention). The seed article's
+/// `z` is the weight of the *old* state (PyTorch's convention). The form often written as
 /// `s_j = (1 − z) ⊙ s_{j−1} + z ⊙ h̃` uses the other labelling: its z is our 1 − z.
 /// State and output are `h` (width H). Parameter names and shapes are PyTorch's `nn.GRU` ones.
 ///

@@ -8,7 +8,7 @@ import RecurrentInitializers
 ///
 /// The state row and the output are both `[h, s]` (width H + C), so a readout sees both.
 /// Choices, made deliberately:
-/// - `P` reads the *new* context `s_t`, as in the paper and the seed article (the authors' code feeds `s_{t−1}`).
+/// - `P` reads the *new* context `s_t`, as in the paper's equations (Mikolov et al. 2014; the authors' code feeds `s_{t−1}`).
 /// - `α` is 0.95 and fixed by default, as in the authors' code; pass `trainableAlpha: true` to learn it.
 /// - The context has a bias `b_s` (zero at initialization); the paper has none, and keeping it at zero
 ///   reproduces the paper exactly. `b_h` plays the role of the hidden bias.
