@@ -9,12 +9,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-300}"
 if [ "${2:-}" = "--asan" ]; then
+    # The coverage kinds are spelled out: with --sanitize=address, the Swift modules were at times compiled
+    # without libFuzzer's counters (only the C target had them: "no interesting inputs ... instrumented for
+    # coverage?"); with them explicit every module is instrumented.
     swift build --scratch-path .build-fuzz-asan --sanitize=fuzzer --sanitize=address -Xswiftc -DFUZZING \
-        --product safetensors-fuzz
+        -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table --product safetensors-fuzz
     binary=.build-fuzz-asan/debug/safetensors-fuzz
 else
     swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -DFUZZING --product safetensors-fuzz
     binary=.build-fuzz/release/safetensors-fuzz
 fi
 mkdir -p Fuzz/crashes Fuzz/corpus-new
-"$binary" -max_total_time="$seconds" -max_len=4096 -artifact_prefix=Fuzz/crashes/ Fuzz/corpus-new Fuzz/corpus
+log=Fuzz/crashes/last-run.log
+"$binary" -max_total_time="$seconds" -max_len=4096 -artifact_prefix=Fuzz/crashes/ Fuzz/corpus-new Fuzz/corpus 2>&1 | tee "$log"
+# Coverage feedback must be on: without it libFuzzer only replays random bytes.
+if grep -q "no interesting inputs were found" "$log"; then echo "fuzz.sh: the build has no coverage instrumentation"; exit 1; fi
