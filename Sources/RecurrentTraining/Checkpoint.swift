@@ -91,15 +91,3 @@ extension Trainer {
         return settings
     }
 }
-
-extension SafeTensors.Contents {
-    /// Whether the file is a training checkpoint (its `format` metadata), whatever its format version.
-    var isCheckpoint: Bool { metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true }
-
-    /// A checkpoint's `model.*` tensors under the model's own names (its optimizer state left out).
-    var checkpointModelPart: SafeTensors.Contents<Scalar> {
-        SafeTensors.Contents(
-            tensors: tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) },
-            metadata: [:], source: source)
-    }
-}
