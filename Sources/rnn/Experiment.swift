@@ -80,7 +80,7 @@ struct Experiment<S: RecurrentScalar> {
             rmsprop.decay = rho
             optimizer = .rmsprop(rmsprop)
         }
-        let isRecurrent = model.parameterNames.map { $0.hasPrefix("weight_hh_") }   // the W_hh of every layer
+        let isRecurrent = model.isRecurrentMatrix   // the W_hh of every layer
         let recurrentIndices = isRecurrent.indices.filter { isRecurrent[$0] }
         if let scale = options.recurrentLRScale {
             optimizer.learningRateScales = isRecurrent.map { $0 ? scale : 1 }

@@ -204,3 +204,19 @@ final class ModelInferenceTests: XCTestCase {
             """)
     }
 }
+
+final class RecurrentMatrixFlagsTests: XCTestCase {
+    /// The flags name exactly the `weight_hh` tensors, for stacked and bidirectional models of every cell family.
+    func testFlagsMarkEveryLayersRecurrentMatrix() throws {
+        let lstm = try RecurrentModel(inputSize: 2, outputSize: 3, layers: 2, bidirectional: true) { i, _, _ in
+            try LSTMCell<Float>(inputSize: i, hiddenSize: 4)
+        }
+        XCTAssertEqual(zip(lstm.parameterNames, lstm.isRecurrentMatrix).filter(\.1).map(\.0),
+                       ["weight_hh_l0", "weight_hh_l0_reverse", "weight_hh_l1", "weight_hh_l1_reverse"])
+        let scrn = try RecurrentModel(inputSize: 2, outputSize: 3, layers: 1) { i, _, _ in
+            try SCRNCell<Float>(inputSize: i, hiddenSize: 4, contextSize: 2)
+        }
+        XCTAssertEqual(scrn.isRecurrentMatrix.count, scrn.parameters.count)
+        XCTAssertEqual(zip(scrn.parameterNames, scrn.isRecurrentMatrix).filter(\.1).map(\.0), ["weight_hh_l0"])
+    }
+}

@@ -134,6 +134,19 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
         readout = try Linear(weight: r[0], bias: r[1])
     }
 
+    /// For each of ``parameters``, whether it is a recurrent matrix (a cell's `recurrentWeightNames`, e.g. every
+    /// layer's `weight_hh`): what a per-parameter learning rate or a constraint on W_hh selects.
+    public var isRecurrentMatrix: [Bool] {
+        var flags: [Bool] = []
+        for l in layers.indices {
+            for cell in [layers[l].cell] + (isBidirectional ? [reverseLayers[l].cell] : []) {
+                let recurrent = Set(cell.recurrentWeightNames)
+                flags += cell.parameterNames.map { recurrent.contains($0) }
+            }
+        }
+        return flags + [false, false]   // readout weight and bias
+    }
+
     /// Zero gradients shaped like ``parameters``.
     public func zeroGradients() -> [Tensor<Scalar>] { parameters.map { try! Tensor(shape: $0.shape) } }
 }
