@@ -52,6 +52,7 @@ public struct PyTorchCellParameters<Scalar: RecurrentScalar>: CellParameters {
                                cell: String) throws -> Self {
         try requirePositive(inputSize, "\(cell) inputSize")
         try requirePositive(hiddenSize, "\(cell) hiddenSize")
+        try requireCellWeightsFit([[gates, hiddenSize, inputSize], [gates, hiddenSize, hiddenSize]], cell: cell)   // (G, H, I): no overflowing G·H
         var generator = RandomGenerator(seed: seed)
         let (g, h) = (gates * hiddenSize, hiddenSize)
         func matrix(_ columns: Int) throws -> Tensor<Scalar> {

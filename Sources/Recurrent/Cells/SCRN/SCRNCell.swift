@@ -52,6 +52,8 @@ public struct SCRNCell<Scalar: RecurrentScalar>: RecurrentCell {
         try requirePositive(inputSize, "SCRNCell inputSize")
         try requirePositive(hiddenSize, "SCRNCell hiddenSize")
         try requirePositive(contextSize, "SCRNCell contextSize")
+        try requireCellWeightsFit([[hiddenSize, inputSize], [hiddenSize, hiddenSize], [contextSize, inputSize], [hiddenSize, contextSize]],
+                                  cell: "SCRNCell")
         var generator = RandomGenerator(seed: seed)
         let (h, c) = (hiddenSize, contextSize)
         try self.init(

@@ -175,6 +175,7 @@ extension SimpleRNNCell {
                             inputStandardDeviation: Double = 0.001, seed: UInt64 = 0) throws -> SimpleRNNCell {
         try requirePositive(inputSize, "IRNN inputSize")
         try requirePositive(hiddenSize, "IRNN hiddenSize")
+        try requireCellWeightsFit([[hiddenSize, inputSize], [hiddenSize, hiddenSize]], cell: "IRNN")
         var generator = RandomGenerator(seed: seed)
         return try SimpleRNNCell(
             nonlinearity: .relu,
@@ -196,6 +197,7 @@ extension SimpleRNNCell {
     public static func npRNN(inputSize: Int, hiddenSize: Int, inputGain: Double? = nil, seed: UInt64 = 0) throws -> SimpleRNNCell {
         try requirePositive(inputSize, "np-RNN inputSize")
         try requirePositive(hiddenSize, "np-RNN hiddenSize")
+        try requireCellWeightsFit([[hiddenSize, inputSize], [hiddenSize, hiddenSize]], cell: "np-RNN")
         var generator = RandomGenerator(seed: seed)
         let recurrent = try Initializers.normalizedPositiveDefinite(size: hiddenSize, using: &generator)
         let input = try Initializers.npRNNInput(hiddenSize: hiddenSize, inputSize: inputSize, gain: inputGain, using: &generator)
@@ -218,6 +220,7 @@ extension SimpleRNNCell {
     public static func npTanhRNN(inputSize: Int, hiddenSize: Int, inputGain: Double? = nil, seed: UInt64 = 0) throws -> SimpleRNNCell {
         try requirePositive(inputSize, "np-tanhRNN inputSize")
         try requirePositive(hiddenSize, "np-tanhRNN hiddenSize")
+        try requireCellWeightsFit([[hiddenSize, inputSize], [hiddenSize, hiddenSize]], cell: "np-tanhRNN")
         var generator = RandomGenerator(seed: seed)
         let gain = inputGain ?? Initializers.npRNNInputGain(hiddenSize: hiddenSize) / 2.0.squareRoot()
         let recurrent = try Initializers.normalizedPositiveDefinite(size: hiddenSize, using: &generator)
