@@ -204,5 +204,21 @@ expect 0 "model.weight_hh_l0" -- "$rnn" spectrum --weights "$work/a.ckpt"
 expect 0 "" -- "$rnn" dynamics --cases --steps 10 --plot "$work/d.svg"
 expect 2 "" -- "$rnn" dynamics --eigenvalues 1 --plot "$work/d.svg"
 
+# Time series (--task ts) on the small GunPoint pair of the UEA/UCR archive, when the shared data is present.
+uea="${RNN_SHARED_DIR:-../shared}/data/uea"
+if [ -f "$uea/GunPoint_TRAIN.ts" ] && [ -f "$uea/GunPoint_TEST.ts" ]; then
+    expect 0 '"test_accuracy":' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" \
+        --epochs 2 --hidden 8 --quiet
+    expect 0 '"best_epoch":' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" \
+        --epochs 2 --hidden 4 --cell lstm --bidirectional --layers 2 --validation 0.3 --batch 8 --patience 1 --quiet
+    expect 2 "has 6 dimensions per step" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/BasicMotions_TEST.ts" --quiet
+else
+    echo "cli-smoke: skipping --task ts: no GunPoint_TRAIN.ts / GunPoint_TEST.ts in $uea"
+fi
+printf '@problemName bad\n@classLabel true a b\n@data\n1,2,x:a\n' > "$work/bad.ts"
+expect 2 "bad.ts:4" -- "$rnn" train --task ts --train "$work/bad.ts" --test "$work/bad.ts" --quiet
+expect 2 "cannot open" -- "$rnn" train --task ts --train "$work/none.ts" --test "$work/none.ts" --quiet
+expect 2 "needs --train" -- "$rnn" train --task ts --quiet
+
 if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
 echo "cli-smoke: OK"

@@ -39,6 +39,8 @@ struct Experiment<S: RecurrentScalar> {
             let mnist = try MNIST.load(directory: directory)
             return PixelMNISTTask(mnist: mnist, permuted: options.task == .pmnist, seed: options.seed,
                                   trainLimit: options.trainLimit, testLimit: options.testLimit)
+        case .ts:
+            throw UsageError("--task ts is trained by TimeSeriesTraining, not as a SequenceTask")
         }
     }
 

@@ -26,6 +26,13 @@ enum TrainCommand: Command {
         try Preflight.checkOutputs(options.outputs)
         try options.checkSizes()
         if let threads = options.threads { KernelSettings.threadCount = threads }
+        if options.task == .ts {
+            let given = (cell: parsed.string("--cell") != nil, batch: parsed.string("--batch") != nil)
+            print(options.dtype == .f64
+                  ? try TimeSeriesTraining<Double>(options: options, cellGiven: given.cell, batchGiven: given.batch).run()
+                  : try TimeSeriesTraining<Float>(options: options, cellGiven: given.cell, batchGiven: given.batch).run())
+            return 0
+        }
         let result = options.dtype == .f64 ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
         print(result.json)
         return 0

@@ -3,6 +3,8 @@ import Recurrent
 /// The tasks of `rnn train`.
 enum TrainTask: String, CaseIterable {
     case addition, multiplication, mnist, pmnist
+    /// Sequence classification on a pair of `.ts` files (`--train`, `--test`), see ``TimeSeriesTraining``.
+    case ts
     var isMNIST: Bool { self == .mnist || self == .pmnist }
 }
 
@@ -41,6 +43,7 @@ struct TrainOptions {
     var bidirectional = false, quiet = false
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
     var gradientFlow: String? = nil
+    var trainFile: String? = nil, testFile: String? = nil, validation: Double? = nil, patience: Int? = nil
 
     var isMNIST: Bool { task.isMNIST }
 
@@ -128,6 +131,14 @@ struct TrainOptions {
                 .double("--clip-value", "V", \.clipValue, "clip every gradient element to [-V, V] (default off)", require: .positive),
                 .uint64("--seed", "S", \.seed, default: 1, "seed of weights, data and dropout", json: "seed"),
             ]),
+            OptionSection(title: "Time series (--task ts):", options: [
+                .string("--train", "FILE.ts", \.trainFile, "training cases (.ts, UEA/UCR archive format); validation is split off them"),
+                .string("--test", "FILE.ts", \.testFile, "test cases, evaluated once with the model chosen on validation"),
+                .double("--validation", "F", \.validation, "share of --train held out to choose the epoch (default 0.2)",
+                        require: .init(test: { $0 > 0 && $0 < 1 }, message: "must be in (0, 1)")),
+                .int("--patience", "N", \.patience,
+                     "stop after N epochs without a better validation score (default \(TimeSeriesTraining<Float>.defaultPatience))"),
+            ]),
             OptionSection(title: "Data and output:", options: [
                 .string("--data", "DIR", \.data, "MNIST directory (default $RNN_MNIST_DIR, then ../shared/data/mnist)"),
                 .int("--train-limit", "N", \.trainLimit, "use only the first N MNIST training images"),
@@ -180,7 +191,9 @@ struct TrainOptions {
             throw UsageError("--schedule piecewise and --milestones go together")
         }
         if resume != nil && weights != nil { throw UsageError("--weights and --resume exclude each other: a checkpoint already holds the weights") }
-        if epochs != nil && !isMNIST { throw UsageError("--epochs applies to mnist and pmnist; use --steps") }
+        if task == .ts && steps != nil { throw UsageError("--task ts trains by --epochs, not --steps") }
+        if task != .ts && [trainFile, testFile].contains(where: { $0 != nil }) { throw UsageError("--train and --test apply to --task ts") }
+        if epochs != nil && !isMNIST && task != .ts { throw UsageError("--epochs applies to mnist and pmnist; use --steps") }
     }
 }
 

@@ -1,0 +1,109 @@
+import Recurrent
+import RecurrentData
+import RecurrentInitializers
+import RecurrentTraining
+
+/// `rnn train --task ts`: a classifier (or regressor) on a pair of `.ts` files of the UEA/UCR archive.
+///
+/// The recipe: the validation part is split off TRAIN (stratified by class), the per-feature standardization is
+/// fitted on the rest of TRAIN only, the model is trained epoch by epoch with padded, length-bucketed batches,
+/// and the epoch kept is the best on the validation part (early stopping with `--patience`). TEST is read once,
+/// at the end, by the model so chosen: it never takes part in any choice.
+struct TimeSeriesTraining<S: RecurrentScalar> {
+    var options: TrainOptions
+    /// Whether `--cell` and `--batch` were given (otherwise the recipe's GRU and batch 16 are used).
+    var cellGiven: Bool, batchGiven: Bool
+
+    /// Epochs when `--epochs` is not given.
+    static var defaultEpochs: Int { 150 }
+    /// Patience when `--patience` is not given.
+    static var defaultPatience: Int { 40 }
+
+    /// Loads both files and the split, or says in one line which file is wrong and where.
+    func loadData() throws -> (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>) {
+        guard let trainPath = options.trainFile, let testPath = options.testFile else {
+            throw UsageError("--task ts needs --train NAME_TRAIN.ts and --test NAME_TEST.ts")
+        }
+        do {
+            let (trainFile, testFile) = try TimeSeriesFile.loadPair(train: trainPath, test: testPath)
+            let all = try SequenceDataset<S>(trainFile)
+            let test = try SequenceDataset<S>(testFile)
+            let (train, validation) = try all.split(validationFraction: options.validation ?? 0.2, seed: options.seed)
+            // Standardization fitted on the training part only, applied to every part.
+            let scaler = FeatureStandardization(fitting: train)
+            return (try scaler.apply(to: train), try scaler.apply(to: validation), try scaler.apply(to: test))
+        } catch let error as TimeSeriesFileError {
+            throw UsageError(error.description)
+        } catch let error as SequenceDatasetError {
+            throw UsageError("\(trainPath): \(error.description)")
+        }
+    }
+
+    func run() throws -> String {
+        let data = try loadData()
+        let cell = cellGiven ? options.cell : .gru
+        let specification = CellSpecification(kind: cell, inputSize: data.train.featureCount, hiddenSize: options.hidden,
+                                              contextSize: options.context, inputGain: options.inputGain, seed: options.seed)
+        return try specification.visit(Runner(run: self, data: data, cell: cell))
+    }
+
+    /// Trains with the concrete cell type of the chosen kind.
+    struct Runner: CellVisitor {
+        typealias Scalar = S
+        let run: TimeSeriesTraining<S>
+        let data: (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>)
+        let cell: CellKind
+
+        func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == S {
+            try run.train(data, cell: cell, makeCell: makeCell)
+        }
+    }
+
+    func train<Cell: RecurrentCell>(_ data: (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>),
+                                    cell: CellKind, makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == S {
+        let outputs = data.train.classCount ?? {
+            if case let .sequenceTargets(_, width) = data.train.targets { return width }
+            return 1
+        }()
+        let model = try RecurrentModel(inputSize: data.train.featureCount, outputSize: outputs, layers: options.layers,
+                                       bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
+                                       makeCell: makeCell)
+        let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: options.lr, weightDecay: options.weightDecay)
+        var trainer = Trainer(model: model, optimizer: optimizer, seed: options.seed &+ 0xDA7A)
+        let batch = batchGiven ? options.batch : 16
+        let epochs = options.epochs ?? Self.defaultEpochs
+        let settings = DatasetTrainingSettings(epochs: epochs, batchSize: batch, learningRate: options.lr,
+                                               clipNorm: options.clip > 0 ? options.clip : nil,
+                                               patience: options.patience ?? Self.defaultPatience,
+                                               bucketing: LengthBucketing(batchesPerChunk: 8), seed: options.seed)
+        let start = monotonicSeconds()
+        let result = try trainer.fit(data.train, validation: data.validation, settings: settings) { record in
+            guard !options.quiet else { return }
+            printError("epoch \(record.epoch): train loss \(format3(record.trainLoss)), validation "
+                       + "\(format3(record.validationMetric ?? .nan))\(record.isBest ? " *" : "")")
+        }
+        let seconds = monotonicSeconds() - start
+        if let save = options.save { try trainer.model.save(to: save) }
+        let test = try trainer.evaluate(data.test)
+        let best = result.epochs[result.bestEpoch - 1]
+        let classification = data.train.labels != nil
+        let metric = classification ? "accuracy" : "mse"
+        let fields: [(String, String)] = [
+            ("task", quoted("ts")), ("train", quoted(jsonEscaped(options.trainFile ?? ""))),
+            ("test", quoted(jsonEscaped(options.testFile ?? ""))), ("cell", quoted(cell.rawValue)),
+            ("hidden", "\(options.hidden)"), ("layers", "\(options.layers)"), ("bidirectional", "\(options.bidirectional)"),
+            ("dtype", quoted(options.dtype.rawValue)), ("batch", "\(batch)"), ("lr", "\(options.lr)"), ("seed", "\(options.seed)"),
+            ("validation_fraction", "\(options.validation ?? 0.2)"), ("train_cases", "\(data.train.count)"),
+            ("validation_cases", "\(data.validation.count)"), ("test_cases", "\(data.test.count)"),
+            ("epochs", "\(result.epochs.count)"), ("best_epoch", "\(result.bestEpoch)"),
+            ("stopped_early", "\(result.stoppedEarly)"), ("seconds", "\(format3(seconds))"),
+            ("validation_\(metric)", jsonNumber(best.validationMetric)), ("test_\(metric)", jsonNumber(test.metric)),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+}
+
+/// `text` with `\` and `"` escaped for a JSON string.
+func jsonEscaped(_ text: String) -> String {
+    text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+}
