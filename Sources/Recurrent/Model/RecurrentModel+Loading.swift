@@ -61,7 +61,7 @@ public enum ModelFile {
             do {
                 cell = try CellSpecification(descriptor: m)
             } catch let RecurrentError.invalidArgument(_, reason) {
-                throw failure("not a saved model: its metadata's \(reason)")
+                throw failure("not a saved model (its metadata does not describe the cell: \(reason))")
             }
             let weights = contents.isCheckpoint ? contents.checkpointModelPart : contents
             let names = weights.tensors.map(\.name)
