@@ -128,4 +128,15 @@ final class ModelLoadingTests: XCTestCase {
         XCTAssertTrue(refusal({ $0["output_mode"] = "sideways" }, name: "bad-mode.safetensors").contains("'output_mode'"))
         XCTAssertTrue(refusal({ $0["hidden_size"] = "4" }, name: "wrong-size.safetensors").contains("weight_ih_l0"))
     }
+
+    /// A saved language model is not a sequence model (it reads token ids through an embedding): refused by name.
+    func testLanguageModelFileIsRefused() throws {
+        let vocabulary = try Vocabulary(level: .character, tokens: ["a", "b", "c"])
+        let model = try LanguageModel(vocabulary: vocabulary, embeddingSize: 2) { i, _ in try GRUCell<Float>(inputSize: i, hiddenSize: 3, seed: 1) }
+        let path = directory + "/language.safetensors"
+        try model.save(to: path)
+        XCTAssertThrowsError(try ModelFile.load(from: path)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(path): a language model"), "\(error)")
+        }
+    }
 }
