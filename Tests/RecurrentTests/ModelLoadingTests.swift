@@ -139,4 +139,33 @@ final class ModelLoadingTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("\(path): a language model"), "\(error)")
         }
     }
+
+    /// A loaded model streams: step by step from zeros, each step's output is that step's rows of `predict` on
+    /// the whole sequence (every-step mode), bit for bit; a bidirectional one refuses.
+    func testLoadedModelStreamsAsItPredicts() throws {
+        let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2, outputMode: .everyStep) { i, _, _ in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 4, seed: 2)
+        }
+        let path = directory + "/stream.safetensors"
+        try model.save(to: path)
+        let loaded = try ModelFile.load(from: path, as: Double.self)
+        let (steps, batch) = (6, 2)
+        let x = try input(Double.self, steps: steps, batch: batch, width: 3)
+        let whole = try loaded.predict(x, lengths: nil).scalars    // (T·B, K)
+        var states: [Tensor<Double>]? = nil
+        for t in 0..<steps {
+            let sample = try Tensor(shape: [batch, 3], scalars: Array(x.scalars[t * batch * 3..<(t + 1) * batch * 3]))
+            let (y, next) = try loaded.step(sample, layerStates: states)
+            XCTAssertEqual(y.scalars, Array(whole[t * batch * 2..<(t + 1) * batch * 2]), "step \(t)")
+            XCTAssertEqual(next.map(\.shape), [[batch, 8], [batch, 8]])   // an LSTM layer's state is [h, c]
+            states = next
+        }
+        let bidirectional = try RecurrentModel(inputSize: 3, outputSize: 2, bidirectional: true) { i, _, _ in
+            try GRUCell<Double>(inputSize: i, hiddenSize: 4, seed: 2)
+        }
+        try bidirectional.save(to: path)
+        XCTAssertThrowsError(try ModelFile.load(from: path, as: Double.self).step(try Tensor(shape: [1, 3], repeating: 0), layerStates: nil)) {
+            XCTAssertTrue("\($0)".contains("cannot stream"), "\($0)")
+        }
+    }
 }

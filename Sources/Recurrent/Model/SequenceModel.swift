@@ -41,6 +41,14 @@ public protocol SequenceModel<Scalar>: Sendable, CustomStringConvertible {
     ///   - input: (T, B, I).
     ///   - lengths: optional per-row lengths (1...T); padded steps are zero.
     func hiddenStates(_ input: Tensor<Scalar>, lengths: [Int]?) throws -> Tensor<Scalar>
+    /// One step of a unidirectional model, streaming sample by sample (see ``RecurrentModel/step(_:state:)``):
+    /// the same outputs, bit for bit, with the state of each layer, bottom first, as a plain list.
+    /// - Parameters:
+    ///   - input: (B, I), this step's input of each sequence.
+    ///   - layerStates: what the previous step returned; `nil` means zeros.
+    /// - Returns: the readout output (B, K) and each layer's state (B, S) after this step.
+    /// - Throws: `RecurrentError.invalidArgument` for a bidirectional model, which cannot stream.
+    func step(_ input: Tensor<Scalar>, layerStates: [Tensor<Scalar>]?) throws -> (output: Tensor<Scalar>, layerStates: [Tensor<Scalar>])
     /// Saves weights and architecture as safetensors (atomically), readable by ``ModelFile/load(from:as:)``.
     /// - Parameters:
     ///   - path: destination file.
@@ -69,5 +77,17 @@ extension RecurrentModel: SequenceModel {
                                                got: "\(input.shape)")
         }
         return try topOutputs(of: forward(input, lengths: lengths))
+    }
+
+    /// ``step(_:state:)`` with the state as a list of layer states (B, S), bottom first: the streaming entry of
+    /// ``SequenceModel``, for a model whose cell type is not known at compile time.
+    /// - Parameters:
+    ///   - input: (B, I).
+    ///   - layerStates: what the previous step returned; `nil` means zeros.
+    /// - Throws: as ``step(_:state:)``.
+    public func step(_ input: Tensor<Scalar>, layerStates: [Tensor<Scalar>]?) throws
+        -> (output: Tensor<Scalar>, layerStates: [Tensor<Scalar>]) {
+        let (output, next) = try step(input, state: layerStates.map(State.init(layers:)))
+        return (output, next.layers)
     }
 }
