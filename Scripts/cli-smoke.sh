@@ -219,6 +219,30 @@ printf '@problemName bad\n@classLabel true a b\n@data\n1,2,x:a\n' > "$work/bad.t
 expect 2 "bad.ts:4" -- "$rnn" train --task ts --train "$work/bad.ts" --test "$work/bad.ts" --quiet
 expect 2 "cannot open" -- "$rnn" train --task ts --train "$work/none.ts" --test "$work/none.ts" --quiet
 expect 2 "needs --train" -- "$rnn" train --task ts --quiet
+# rnn run --model / rnn info: a saved model or checkpoint is enough (no --cell), readout included.
+"$rnn" train "${small[@]}" --steps 10 --cell gru --layers 2 --bidirectional --save "$work/m.safetensors" --checkpoint "$work/m.ckpt" > /dev/null
+python3 -c 'import struct, sys; h = "{\x27descr\x27: \x27<f4\x27, \x27fortran_order\x27: False, \x27shape\x27: (5, 4, 2), }"; h += " " * (-(11 + len(h)) % 64) + "\n"; open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack("<40f", *[0.025 * i for i in range(40)]))' "$work/x2.npy"
+expect 0 "x2.npy (5, 4, 2) -> .*ym.npy (4, 1) in [0-9]* ms" -- "$rnn" run --model "$work/m.safetensors" --input "$work/x2.npy" --output "$work/ym.npy"
+expect 0 "(4, 1) in" -- "$rnn" run --model "$work/m.ckpt" --input "$work/x2.npy" --output "$work/yc.npy"
+cmp -s "$work/ym.npy" "$work/yc.npy" || { echo "FAIL: rnn run --model: the saved model and its checkpoint differ"; failures=$((failures + 1)); }
+expect 0 "(5, 4, 16) in" -- "$rnn" run --model "$work/m.safetensors" --input "$work/x2.npy" --output "$work/hm.npy" --hidden-states
+expect 0 "(5, 4, 8) in" -- "$rnn" run --cell srnn-relu --weights "$work/a.safetensors" --input "$work/x2.npy" --output "$work/ha.npy"
+expect 1 "bad.safetensors" -- "$rnn" run --model "$work/bad.safetensors" --input "$work/x2.npy" --output "$work/y.npy"
+expect 1 "expected shape (T, B, 2)" -- "$rnn" run --model "$work/m.safetensors" --input "$work/x.npy" --output "$work/y.npy"
+expect 2 "--cell applies to a PyTorch state_dict" -- "$rnn" run --model "$work/m.safetensors" --cell gru --input "$work/x2.npy" --output "$work/y.npy"
+expect 2 "missing required option --model" -- "$rnn" run --input "$work/x2.npy" --output "$work/y.npy"
+expect 0 "1 reverse  GRUCell<Float>" -- "$rnn" info "$work/m.safetensors"
+expect 0 "training checkpoint at step 10, cell gru" -- "$rnn" info "$work/m.ckpt"
+expect 0 "total  *11310" -- "$rnn" info results/mnist-nprnn.ckpt.safetensors
+for bad in "$work/bad.safetensors" "$work/nan.safetensors" "$work/missing.safetensors"; do
+    out="$("$rnn" info "$bad" 2>&1)"; code=$?
+    if [ "$code" = 2 ] && [ "$(wc -l <<<"$out")" = 1 ] && grep -q "^rnn info: error: $bad" <<<"$out"; then
+        echo "ok: rnn info $bad -> one line, exit 2"
+    else
+        echo "FAIL: rnn info $bad (exit $code):"; head -n 3 <<<"$out"; failures=$((failures + 1))
+    fi
+done
+expect 2 "not a saved model" -- "$rnn" info "$work/nan.safetensors"
 
 if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
 echo "cli-smoke: OK"

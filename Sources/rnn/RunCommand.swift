@@ -1,22 +1,30 @@
 import Recurrent
 import RecurrentTraining
 
-/// `rnn run`: runs a model stored under PyTorch's `state_dict` names over a NumPy input.
+/// `rnn run`: runs a saved model (``ModelFile``), or a stack stored under PyTorch's `state_dict` names, over a
+/// NumPy input. Both paths run one model type, `RecurrentModel`.
 enum RunCommand: Command {
     static let name = "run"
-    static let summary = "run a PyTorch-named RNN/LSTM/GRU from safetensors over a .npy input"
+    static let summary = "run a saved model, or a PyTorch-named RNN/LSTM/GRU from safetensors, over a .npy input"
 
     static var usage: String {
         """
-        usage: rnn run --cell lstm|gru|srnn|srnn-relu --weights W.safetensors --input X.npy --output Y.npy
+        usage: rnn run --model MODEL.safetensors --input X.npy --output Y.npy [--hidden-states] [--dtype f32|f64]
+               rnn run --cell lstm|gru|srnn|srnn-relu --weights W.safetensors --input X.npy --output Y.npy
                        [--layers L] [--bidirectional] [--dtype f32|f64]
 
-        Runs a recurrent model whose weights use PyTorch's names (weight_ih_l{k}, weight_hh_l{k},
-        bias_ih_l{k}, bias_hh_l{k}, with _reverse for the backward direction), as written by
-        `safetensors.torch.save_file(model.state_dict(), path)`, over an input of shape (T, B, I),
-        and writes the outputs (T, B, D·H) like PyTorch's `output` (zero initial state).
-        The number of layers and the direction are read from the file; --layers and
-        --bidirectional, when given, must agree with it.
+        With --model: applies a model saved by `rnn train --save` (or the model of a --checkpoint file), readout
+        included, to an input of shape (T, B, I); the file alone says which cell, sizes and layers. The output is
+        (B, K) for a sequence-to-one model, (T·B, K) for a sequence-to-sequence one; with --hidden-states, the top
+        layer's states (T, B, D·H) instead.
+
+        With --cell and --weights: runs a recurrent model whose weights use PyTorch's names (weight_ih_l{k},
+        weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k}, with _reverse for the backward direction), as written by
+        `safetensors.torch.save_file(model.state_dict(), path)`, and writes the outputs (T, B, D·H) like
+        PyTorch's `output` (zero initial state). The number of layers and the direction are read from the
+        file; --layers and --bidirectional, when given, must agree with it.
+
+        On success, one line: the input and output shapes and the time taken.
 
         \(renderOptions(sections, helpLine: false))
         Example (PyTorch side):
@@ -30,22 +38,22 @@ enum RunCommand: Command {
 
     /// The settings of `rnn run`.
     struct Settings {
-        var cell = CellKind.lstm, weights = "", input = "", output = "", layers: Int? = nil, bidirectional = false
+        var model: String? = nil, cell: CellKind? = nil, weights: String? = nil, input = "", output = ""
+        var layers: Int? = nil, bidirectional = false, hiddenStates = false
         var dtype = DTypeName.f32
     }
 
     static var sections: [OptionSection<Settings>] {
         [OptionSection(title: "Options:", options: [
-            Option(name: "--cell", placeholder: "C", help: "lstm, gru (PyTorch's reset-after GRU), srnn (tanh) or srnn-relu",
-                   apply: { settings, parsed in
-                       guard let name = try parsed.choice("--cell", from: cells.map(\.rawValue)), let cell = CellKind(rawValue: name) else {
-                           throw UsageError("missing required option --cell")
-                       }
-                       settings.cell = cell
-                   }, json: nil),
-            .required("--weights", "FILE", \.weights, "safetensors file"),
+            .string("--model", "FILE", \.model, "a model saved by `rnn train --save` or a --checkpoint file"),
             .required("--input", "FILE", \.input, ".npy array (T, B, I), float32 or float64"),
             .required("--output", "FILE", \.output, ".npy written atomically"),
+            .flag("--hidden-states", \.hiddenStates, "with --model: write the top layer's states (T, B, D·H), not the readout"),
+            Option(name: "--cell", placeholder: "C", help: "lstm, gru (PyTorch's reset-after GRU), srnn (tanh) or srnn-relu",
+                   apply: { settings, parsed in
+                       settings.cell = try parsed.choice("--cell", from: cells.map(\.rawValue)).flatMap(CellKind.init(rawValue:))
+                   }, json: nil),
+            .string("--weights", "FILE", \.weights, "PyTorch state_dict as safetensors (with --cell)"),
             .int("--layers", "L", \.layers, "layers (default: as many as the file holds; must agree with it)"),
             .flag("--bidirectional", \.bidirectional, "require the file's reverse direction (_reverse tensors)"),
             .choice("--dtype", "f32|f64", \.dtype, default: .f32, from: DTypeName.allCases,
@@ -59,47 +67,78 @@ enum RunCommand: Command {
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         var s = Settings()
         for option in table { try option.apply(&s, parsed) }
-        try Preflight.checkOutputs([("--output", s.output)])
-        let bidirectional = s.bidirectional ? true : nil
-        if s.dtype == .f64 {
-            try execute(Double.self, cell: s.cell, weights: s.weights, input: s.input, output: s.output, layers: s.layers, bidirectional: bidirectional)
+        if s.model != nil {
+            for (flag, given) in [("--cell", s.cell != nil), ("--weights", s.weights != nil), ("--layers", s.layers != nil),
+                                  ("--bidirectional", s.bidirectional)] where given {
+                throw UsageError("\(flag) applies to a PyTorch state_dict (--weights), not to --model, whose file records the architecture")
+            }
         } else {
-            try execute(Float.self, cell: s.cell, weights: s.weights, input: s.input, output: s.output, layers: s.layers, bidirectional: bidirectional)
+            guard s.cell != nil else {
+                throw UsageError("missing required option --model (a saved model), or --cell with --weights (a PyTorch state_dict)")
+            }
+            guard s.weights != nil else { throw UsageError("missing required option --weights") }
         }
+        try Preflight.checkOutputs([("--output", s.output)])
+        let line = s.dtype == .f64 ? try execute(Double.self, s) : try execute(Float.self, s)
+        print(line)
         return 0
     }
 
-    static func execute<S: RecurrentScalar>(_: S.Type, cell: CellKind, weights: String, input: String, output: String,
-                                            layers: Int?, bidirectional: Bool?) throws {
-        let file = try SafeTensors.read(from: weights, as: S.self)
-        try file.requireFinite()
-        let x = try NPY.read(from: input, as: S.self)
-        let result: Tensor<S>
-        switch cell {
-        case .lstm:
-            result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
-                try LSTMCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
+    /// Runs the model the settings name and writes its output; returns the line to print.
+    static func execute<S: RecurrentScalar>(_: S.Type, _ s: Settings) throws -> String {
+        let clock = ContinuousClock(), start = clock.now
+        let x: Tensor<S>, result: Tensor<S>
+        if let path = s.model {
+            let model = try ModelFile.load(from: path, as: S.self)
+            x = try NPY.read(from: s.input, as: S.self)
+            result = try s.hiddenStates ? model.hiddenStates(x, lengths: nil) : model.predict(x, lengths: nil)
+        } else if let cell = s.cell, let weights = s.weights {
+            let file = try SafeTensors.read(from: weights, as: S.self)
+            try file.requireFinite()
+            x = try NPY.read(from: s.input, as: S.self)
+            let bidirectional = s.bidirectional ? true : nil
+            let model: any SequenceModel<S>
+            switch cell {
+            case .lstm:
+                model = try PyTorchStack.model(file, inputSize: x, layers: s.layers, bidirectional: bidirectional) {
+                    try LSTMCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
+                }
+            case .gru:
+                model = try PyTorchStack.model(file, inputSize: x, layers: s.layers, bidirectional: bidirectional) {
+                    try GRUCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
+                }
+            default:
+                let f: Nonlinearity = cell == .srnnReLU ? .relu : .tanh
+                model = try PyTorchStack.model(file, inputSize: x, layers: s.layers, bidirectional: bidirectional) {
+                    try SimpleRNNCell(nonlinearity: f, weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
+                }
             }
-        case .gru:
-            result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
-                try GRUCell(weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
-            }
-        default:
-            let f: Nonlinearity = cell == .srnnReLU ? .relu : .tanh
-            result = try PyTorchStack.run(file, x, layers: layers, bidirectional: bidirectional) {
-                try SimpleRNNCell(nonlinearity: f, weightIH: $0, biasIH: $1, weightHH: $2, biasHH: $3)
-            }
+            result = try model.hiddenStates(x, lengths: nil)
+        } else {
+            throw UsageError("missing required option --model")
         }
-        try NPY.write(result, to: output)
+        try NPY.write(result, to: s.output)
+        let elapsed = start.duration(to: clock.now).components
+        let milliseconds = (Double(elapsed.seconds) * 1e3 + Double(elapsed.attoseconds) * 1e-15).rounded()
+        func shape(_ t: Tensor<S>) -> String { "(" + t.shape.map(String.init).joined(separator: ", ") + ")" }
+        return "rnn run: \(s.input) \(shape(x)) -> \(s.output) \(shape(result)) in \(Int(milliseconds)) ms"
     }
 }
 
-/// A stack of recurrent layers described by a PyTorch `state_dict`, forward only.
+/// A stack of recurrent layers described by a PyTorch `state_dict`, built as a `RecurrentModel` (its readout,
+/// which the file does not hold, is left unused: `rnn run` writes the top layer's states).
 enum PyTorchStack {
-    static func run<S: RecurrentScalar, Cell: RecurrentCell>(
-        _ file: SafeTensors.Contents<S>, _ x: Tensor<S>, layers: Int?, bidirectional: Bool?,
+    /// The model of a `state_dict`: its layer count and direction read from the tensor names.
+    /// - Parameters:
+    ///   - file: the state_dict.
+    ///   - input: the input (T, B, I), whose width the first layer must read.
+    ///   - layers: when given, must equal the file's layer count.
+    ///   - bidirectional: when `true`, the file must hold `_reverse` tensors.
+    ///   - makeCell: a cell from `(weight_ih, bias_ih, weight_hh, bias_hh)`.
+    static func model<S: RecurrentScalar, Cell: RecurrentCell>(
+        _ file: SafeTensors.Contents<S>, inputSize input: Tensor<S>, layers: Int?, bidirectional: Bool?,
         makeCell: (Tensor<S>, Tensor<S>, Tensor<S>, Tensor<S>) throws -> Cell
-    ) throws -> Tensor<S> where Cell.Scalar == S {
+    ) throws -> RecurrentModel<Cell> where Cell.Scalar == S {
         let names = Set(file.tensors.map(\.name))
         var count = 0
         while names.contains("weight_ih_l\(count)") { count += 1 }
@@ -113,30 +152,23 @@ enum PyTorchStack {
         if bidirectional == true && !reverse {
             throw UsageError("--bidirectional given but \(file.source) has no '_reverse' tensors")
         }
-        var h = x
-        for l in 0..<count {
-            var directionOutputs: [Tensor<S>] = []
-            for suffix in reverse ? ["", "_reverse"] : [""] {
-                let t = { (kind: String) in try file.tensor("\(kind)_l\(l)\(suffix)") }
-                let cell: Cell
-                do {
-                    cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
-                } catch {
-                    throw RecurrentError.invalidArgument(what: "\(file.source): layer \(l)\(suffix)", reason: "\(error)")
-                }
-                guard h.rank == 3, h.shape[2] == cell.inputSize else {
-                    throw RecurrentError.shapeMismatch(operation: "layer \(l)\(suffix) input (from \(file.source))",
-                                                       expected: "(T, B, \(cell.inputSize))", got: "\(h.shape)")
-                }
-                let layer = RecurrentLayer(cell: cell)
-                if suffix.isEmpty {
-                    directionOutputs.append(try layer.forward(h).outputs)
-                } else {
-                    directionOutputs.append(try reverseTime(layer.forward(reverseTime(h, lengths: nil)).outputs, lengths: nil))
-                }
-            }
-            h = directionOutputs.count == 1 ? directionOutputs[0] : try concatenateFeatures(directionOutputs[0], directionOutputs[1])
+        guard input.rank == 3 else {
+            throw RecurrentError.shapeMismatch(operation: "layer 0 input (from \(file.source))", expected: "(T, B, I)", got: "\(input.shape)")
         }
-        return h
+        return try RecurrentModel(inputSize: input.shape[2], outputSize: 1, layers: count, bidirectional: reverse) { width, l, direction in
+            let suffix = direction == 0 ? "" : "_reverse"
+            let t = { (kind: String) in try file.tensor("\(kind)_l\(l)\(suffix)") }
+            let cell: Cell
+            do {
+                cell = try makeCell(t("weight_ih"), t("bias_ih"), t("weight_hh"), t("bias_hh"))
+            } catch {
+                throw RecurrentError.invalidArgument(what: "\(file.source): layer \(l)\(suffix)", reason: "\(error)")
+            }
+            guard cell.inputSize == width else {
+                throw RecurrentError.shapeMismatch(operation: "layer \(l)\(suffix) input (from \(file.source))",
+                                                   expected: "(T, B, \(cell.inputSize))", got: "(T, B, \(width))")
+            }
+            return cell
+        }
     }
 }

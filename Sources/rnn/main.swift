@@ -16,6 +16,7 @@ enum Commands {
             CompareCommand.self,
             PlotCommand.self,
             RunCommand.self,
+            InfoCommand.self,
             BenchCommand.self,
             SpectrumCommand.self,
             DynamicsCommand.self,
