@@ -96,14 +96,7 @@ extension Trainer {
         let loss = try Self.loss(pass.output, batch)
         var gradients = model.zeroGradients()
         try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient, into: &gradients)
-        if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
-        let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
-                                                         names: model.parameterNames)
-        optimizer.learningRate = configuration.schedule.rate(atStep: step)
-        var parameters = model.parameters
-        try optimizer.update(&parameters, gradients: gradients)
-        try model.setParameters(parameters)
-        step += 1
+        let norm = try update(with: &gradients, configuration: configuration)
         let metric = batch.labels != nil ? Double(loss.correct) / Double(batch.size) : loss.value
         return (loss.value, metric, norm)
     }

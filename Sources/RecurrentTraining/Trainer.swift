@@ -195,6 +195,16 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         var gradients = model.zeroGradients()
         try model.backwardWithoutInputGradient(pass, outputGradient: loss.gradient,
                                                topOutputGradient: normStabilizer > 0 ? stateGradient : nil, into: &gradients)
+        let norm = try update(with: &gradients, configuration: configuration)
+        let metric = classification ? Double(loss.correct) / Double(batch.inputs.shape[1]) : loss.value
+        return (loss.value, metric, norm)
+    }
+
+    /// What every training step does once the loss gradients are known: the orthogonality penalty's gradient,
+    /// clipping, the schedule's rate, the optimizer update, the spectral limit on W_hh, and the step count.
+    /// - Returns: the global gradient norm before clipping.
+    /// - Throws: when a gradient is not finite (the model is then left unchanged).
+    mutating func update(with gradients: inout [Tensor<Scalar>], configuration: TrainingConfiguration) throws -> Double {
         if let penalty = orthogonalityPenalty { try penalty.addGradient(of: model.parameters, to: &gradients) }
         if let limit = configuration.clipValue { GradientClipping.clipByValue(&gradients, limit: limit) }
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: configuration.clipNorm ?? .infinity,
@@ -205,8 +215,7 @@ public struct Trainer<Cell: RecurrentCell>: Sendable {
         if let limit = spectralNormLimit, (step + 1) % limit.interval == 0 { try limit.apply(to: &parameters) }
         try model.setParameters(parameters)
         step += 1
-        let metric = classification ? Double(loss.correct) / Double(batch.inputs.shape[1]) : loss.value
-        return (loss.value, metric, norm)
+        return norm
     }
 
     /// Held-out metric: MSE for regression, accuracy for classification, over at most `limit` rows.
