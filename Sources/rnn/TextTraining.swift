@@ -105,7 +105,7 @@ struct TextExperiment {
         var windows = RandomGenerator(seed: o.seed &+ 0xDA7A)
         var carried: [[Tensor<Float>]]? = nil
         var nextWindow = 0
-        var trainSeconds = 0.0, recentLoss = 0.0, validLoss = Double.nan
+        var trainSeconds = 0.0, trainedTokens = 0, recentLoss = 0.0, validLoss = Double.nan
         let isChar = o.level == .char
         let progress = Progress(enabled: !o.quiet && isatty(2) == 1, quiet: o.quiet, total: o.steps, start: 0)
         while trainer.step < o.steps {
@@ -121,6 +121,7 @@ struct TextExperiment {
             let began = monotonicSeconds()
             let result = try trainer.trainStep(inputs: inputs, targets: targets, initialStates: carried)
             trainSeconds += monotonicSeconds() - began
+            trainedTokens += inputs.steps * inputs.batch
             if o.windows == .sequential { carried = result.finalStates }
             recentLoss = recentLoss == 0 ? result.loss : 0.9 * recentLoss + 0.1 * result.loss
             progress.update(step: trainer.step, loss: result.loss)
@@ -140,7 +141,7 @@ struct TextExperiment {
         if let save = o.save { try trainer.model.save(to: save) }
         var report = o
         report.threads = KernelSettings.threadCount
-        let tokensPerSecond = Double(o.steps * o.batch * o.bptt) / max(trainSeconds, 1e-9)
+        let tokensPerSecond = Double(trainedTokens) / max(trainSeconds, 1e-9)
         var fields = jsonFields(TextOptions.table, report) + [
             ("vocabulary_size", "\(data.vocabulary.count)"), ("train_tokens", "\(data.train.count)"),
             ("valid_tokens", "\(data.validation.count)"), ("val_loss", jsonNumber(validLoss)),
