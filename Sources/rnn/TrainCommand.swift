@@ -14,12 +14,16 @@ enum TrainCommand: Command {
 
         \(renderOptions(TrainOptions.sections))
 
+        \(renderOptions(TextOptions.sections, helpLine: false))
+
         Example:
           rnn train --task addition --cell nprnn --length 150 --steps 3000 --log addition.csv
+          rnn train --task text --data input.txt --layers 2 --hidden 512 --dropout 0.2 --save char.safetensors
         """
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
+        if TextOptions.isRequested(arguments) { return try runText(arguments) }
         let parsed = try FlagParser(TrainOptions.table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
         let options = try TrainOptions(parsed)
@@ -35,6 +39,16 @@ enum TrainCommand: Command {
         }
         let result = options.dtype == .f64 ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()
         print(result.json)
+        return 0
+    }
+
+    /// `--task text`: a language model, with the options of ``TextOptions``.
+    static func runText(_ arguments: [String]) throws -> Int32 {
+        let parsed = try FlagParser(TextOptions.table).parse(arguments)
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+        let options = try TextOptions(parsed)
+        if let threads = options.threads { KernelSettings.threadCount = threads }
+        print(try TextExperiment(options: options).run())
         return 0
     }
 }

@@ -13,6 +13,7 @@ enum Commands {
         [
             InitCommand.self,
             TrainCommand.self,
+            GenerateCommand.self,
             CompareCommand.self,
             PlotCommand.self,
             RunCommand.self,

@@ -1,0 +1,166 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Recurrent
+import RecurrentData
+import RecurrentInitializers
+import RecurrentTraining
+
+/// The text of a language-model run as token ids, checked before any model is built: a bad file is a usage
+/// error (exit status 2) and nothing is written.
+struct TextData {
+    var vocabulary: Vocabulary
+    var train: [Int32], validation: [Int32]
+
+    /// Reads `--data` (and `--valid-data`), splits, builds the vocabulary and encodes both parts.
+    /// Character level: every character of both parts (a validation character unseen in training still has an
+    /// id). Word level: the training text's most frequent words; other words become `<unk>`.
+    init(_ options: TextOptions) throws {
+        func load(_ flag: String, _ path: String) throws -> TextCorpus {
+            do { return try TextCorpus.load(path: path) } catch { throw UsageError("\(flag): \(error)") }
+        }
+        let corpus = try load("--data", options.data)
+        let trainText: String, validText: String
+        if let path = options.validData {
+            (trainText, validText) = (corpus.text, try load("--valid-data", path).text)
+        } else {
+            do { (trainText, validText) = try corpus.split(validationFraction: options.validFraction) } catch {
+                throw UsageError("--data \(options.data): \(error)")
+            }
+        }
+        do {
+            switch options.level {
+            case .char: vocabulary = try Vocabulary.characters(of: trainText + validText)
+            case .word: vocabulary = try Vocabulary.words(of: trainText, maximumSize: options.vocabularySize, minimumCount: options.minCount)
+            }
+            train = try vocabulary.encode(trainText)
+            validation = try vocabulary.encode(validText)
+        } catch {
+            throw UsageError("--data \(options.data): \(error)")
+        }
+        let unit = options.level == .char ? "characters" : "words"
+        guard train.count >= options.batch * (options.bptt + 1) else {
+            throw UsageError("--data \(options.data): the training text holds \(train.count) \(unit), fewer than one window "
+                             + "for each of --batch \(options.batch) streams (\(options.batch) × (--bptt \(options.bptt) + 1))")
+        }
+        guard validation.count >= 2 else {
+            throw UsageError("\(options.validData.map { "--valid-data \($0)" } ?? "--data \(options.data)"): the validation text "
+                             + "holds \(validation.count) \(unit); at least 2 are needed")
+        }
+    }
+
+    /// The training stream: B parallel streams, windows of T.
+    func trainStream(_ options: TextOptions) throws -> TokenStream {
+        try TokenStream(tokens: train, batch: options.batch, window: options.bptt)
+    }
+
+    /// The validation stream for ``LanguageModelTrainer/evaluate(_:)``: up to B parallel streams (fewer when the text
+    /// is short), windows of up to T; the state is carried, so the window only sets the chunk size.
+    func validationStream(_ options: TextOptions) throws -> TokenStream {
+        let batch = max(1, min(options.batch, validation.count / (options.bptt + 1)))
+        let window = min(options.bptt, validation.count / batch - 1)
+        return try TokenStream(tokens: validation, batch: batch, window: window)
+    }
+}
+
+/// `rnn train --task text`: a language model trained on windows of a text, validated with the carried state.
+struct TextExperiment {
+    var options: TextOptions
+
+    /// Checks the options and the data, then trains with the cell of `--cell`; returns the JSON line.
+    func run() throws -> String {
+        try Preflight.checkOutputs([("--save", options.save)])
+        let data = try TextData(options)
+        try Preflight.checkSize("--hidden \(options.hidden) with --layers \(options.layers) and \(data.vocabulary.count) tokens",
+                                "the weights with their gradients and optimizer state",
+                                shapes: [[4, options.layers, 4, options.hidden, options.embedding + 2 * options.hidden],
+                                         [4, data.vocabulary.count, options.hidden + options.embedding]], elementSize: 4)
+        let specification = CellSpecification(kind: options.cell, inputSize: options.embedding, hiddenSize: options.hidden,
+                                              contextSize: options.context, seed: options.seed)
+        return try specification.visit(Runner(experiment: self, data: data))
+    }
+
+    /// Opens the concrete cell type of the specification.
+    struct Runner: CellVisitor {
+        typealias Scalar = Float
+        let experiment: TextExperiment
+        let data: TextData
+        func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
+            try experiment.train(data) { input, layer in try makeCell(input, layer, 0) }
+        }
+    }
+
+    func train<Cell: RecurrentCell>(_ data: TextData, makeCell: (Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
+        let o = options
+        let model = try LanguageModel(vocabulary: data.vocabulary, embeddingSize: o.embedding, layers: o.layers,
+                                      dropout: o.dropout, seed: o.seed, makeCell: makeCell)
+        var trainer = try LanguageModelTrainer(model: model, optimizer: AnyOptimizer<Float>(name: o.optimizer.rawValue, learningRate: o.lr),
+                                               schedule: StepDecay(initial: o.lr), clipNorm: o.clip > 0 ? o.clip : nil,
+                                               seed: o.seed &+ 0xD70)
+        let stream = try data.trainStream(o), validation = try data.validationStream(o)
+        var windows = RandomGenerator(seed: o.seed &+ 0xDA7A)
+        var carried: [[Tensor<Float>]]? = nil
+        var nextWindow = 0
+        var trainSeconds = 0.0, trainedTokens = 0, recentLoss = 0.0, validLoss = Double.nan
+        let isChar = o.level == .char
+        let progress = Progress(enabled: !o.quiet && isatty(2) == 1, quiet: o.quiet, total: o.steps, start: 0)
+        while trainer.step < o.steps {
+            let (inputs, targets): (TokenIDs, TokenIDs)
+            switch o.windows {
+            case .random:
+                (inputs, targets) = stream.randomWindow(using: &windows)
+            case .sequential:
+                if nextWindow == stream.windowCount { nextWindow = 0; carried = nil }   // a new pass starts from zeros
+                (inputs, targets) = stream.window(nextWindow)
+                nextWindow += 1
+            }
+            let began = monotonicSeconds()
+            let result = try trainer.trainStep(inputs: inputs, targets: targets, initialStates: carried)
+            trainSeconds += monotonicSeconds() - began
+            trainedTokens += inputs.steps * inputs.batch
+            if o.windows == .sequential { carried = result.finalStates }
+            recentLoss = recentLoss == 0 ? result.loss : 0.9 * recentLoss + 0.1 * result.loss
+            progress.update(step: trainer.step, loss: result.loss)
+            if trainer.step % o.evalEvery == 0 || trainer.step == o.steps {
+                validLoss = try trainer.evaluate(validation)
+                if !o.quiet {
+                    let metric = isChar ? "bpc \(progress.short(LanguageModelMetrics.bits(fromNats: validLoss)))"
+                        : "perplexity \(progress.short(LanguageModelMetrics.perplexity(fromNats: validLoss)))"
+                    progress.finish()
+                    printError("step \(trainer.step)  train_loss \(progress.short(recentLoss))  val_loss \(progress.short(validLoss))  "
+                               + "\(metric)  \(progress.short(trainSeconds / Double(trainer.step))) s/step")
+                    printError("  sample: " + (try sample(trainer.model, seed: o.seed &+ UInt64(trainer.step))))
+                }
+            }
+        }
+        progress.finish()
+        if let save = o.save { try trainer.model.save(to: save) }
+        var report = o
+        report.threads = KernelSettings.threadCount
+        let tokensPerSecond = Double(trainedTokens) / max(trainSeconds, 1e-9)
+        var fields = jsonFields(TextOptions.table, report) + [
+            ("vocabulary_size", "\(data.vocabulary.count)"), ("train_tokens", "\(data.train.count)"),
+            ("valid_tokens", "\(data.validation.count)"), ("val_loss", jsonNumber(validLoss)),
+        ]
+        fields.append(isChar ? ("bpc", jsonNumber(LanguageModelMetrics.bits(fromNats: validLoss)))
+                             : ("perplexity", jsonNumber(LanguageModelMetrics.perplexity(fromNats: validLoss))))
+        fields += [("tokens_per_second", jsonNumber(tokensPerSecond.rounded())),
+                   ("seconds_per_step", jsonNumber(format3(trainSeconds / Double(o.steps)))),
+                   ("seconds", jsonNumber(format3(trainSeconds)))]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// A short sample for the progress output, on one line (newlines shown as ⏎): primed with a newline at
+    /// character level (or the first character), with the most frequent word at word level.
+    func sample<Cell: RecurrentCell>(_ model: LanguageModel<Cell>, seed: UInt64) throws -> String {
+        let vocabulary = model.vocabulary
+        let prime = vocabulary.level == .character ? (vocabulary.id(of: "\n") != nil ? "\n" : vocabulary.tokens[0])
+            : (vocabulary.tokens.count > 1 ? vocabulary.tokens[1] : vocabulary.tokens[0])
+        let text = try model.generate(prime: prime, length: options.sampleLength, temperature: 0.8, seed: seed)
+        return String(text.map { $0 == "\n" ? "⏎" : $0 }.dropFirst(vocabulary.level == .character ? prime.count : 0))
+    }
+}
