@@ -2,7 +2,7 @@ import Recurrent
 import RecurrentInitializers
 import RecurrentData
 
-/// Settings of epoch-based training on a ``SequenceDataset`` (``Trainer/fit(_:validation:settings:onEpoch:)``).
+/// Settings of epoch-based training on a `SequenceDataset` (``Trainer/fit(_:validation:settings:onEpoch:)``).
 ///
 /// ```swift
 /// let settings = DatasetTrainingSettings(epochs: 100, batchSize: 16, learningRate: 1e-3, patience: 20)
