@@ -197,6 +197,7 @@ printf 'step,train_loss\n10,x\n' > "$work/bad.csv"
 expect 1 "no 'test_metric' column" -- "$rnn" plot "$work/bad.csv"
 expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
+expect 0 '"cell":"srnn-relu"' -- "$rnn" bench --quick --repeats 1 --json --only srnn-relu-i1-h16-b4-t10
 expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
 expect 2 "see 'rnn bench --help'" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"

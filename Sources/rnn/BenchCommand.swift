@@ -62,44 +62,58 @@ enum BenchCommand: Command {
         the usual convention), the BPTT cache size, the process's peak resident memory, and the step's own peak
         (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
 
-        Options:
-          --only IDS     comma-separated configuration ids (see the table), e.g. lstm-i1-h100-b16-t784
-          --repeats N    timed repetitions per configuration, median reported (default 5)
-          --threads N    GEMM threads (default: the processors this process may use)
-          --json         one JSON object per configuration instead of the table
-          --quick        tiny sizes for a smoke test
-          --sgemm N      instead: time our Float GEMM C = A·B on N×N matrices and the FMA peak
-                         (independent fused multiply-add chains on every thread): the ceilings to
-                         set the step rates against
-          -h, --help     show this help
+        \(renderOptions(sections, column: 15))
         Build with: swift run -c release rnn bench
         """
     }
 
+    /// The settings of `rnn bench`.
+    struct Settings {
+        var only: String? = nil, repeats = 0, threads: Int? = nil, json = false, quick = false, sgemm: Int? = nil
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Options:", options: [
+            .string("--only", "IDS", \.only, "comma-separated configuration ids (see the table), e.g. lstm-i1-h100-b16-t784"),
+            .int("--repeats", "N", \.repeats, default: 5, "timed repetitions per configuration, median reported"),
+            .int("--threads", "N", \.threads, "GEMM threads (default: the processors this process may use)"),
+            .flag("--json", \.json, "one JSON object per configuration instead of the table"),
+            .flag("--quick", \.quick, "tiny sizes for a smoke test"),
+            .int("--sgemm", "N", \.sgemm, """
+                instead: time our Float GEMM C = A·B on N×N matrices and the FMA peak
+                (independent fused multiply-add chains on every thread): the ceilings to
+                set the step rates against
+                """),
+        ])]
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try FlagParser(valueOptions: ["--only", "--repeats", "--threads", "--sgemm"], flags: ["--json", "--quick"]).parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let repeats = try parsed.positiveInt("--repeats") ?? 5
-        if let threads = try parsed.positiveInt("--threads") { KernelSettings.threadCount = threads }
-        if let n = try parsed.positiveInt("--sgemm") {
+        var settings = Settings()
+        for option in table { try option.apply(&settings, parsed) }
+        let repeats = settings.repeats
+        if let threads = settings.threads { KernelSettings.threadCount = threads }
+        if let n = settings.sgemm {
             let gflops = sgemmRate(n: n, repeats: repeats), peak = fmaPeak(repeats: repeats)
-            print(parsed.flags.contains("--json")
+            print(settings.json
                   ? "{\"sgemm_n\":\(n),\"threads\":\(KernelSettings.threadCount),\"sgemm_gflops\":\(gflops),\"fma_peak_gflops\":\(peak)}"
                   : "sgemm \(n)³ on \(KernelSettings.threadCount) thread(s), kernel \(KernelSettings.kernelName): \(format(gflops)) GFLOP/s; "
                     + "FMA peak (independent chains): \(format(peak)) GFLOP/s")
             return 0
         }
-        var configurations = parsed.flags.contains("--quick")
+        var configurations = settings.quick
             ? standard.map { Configuration(cell: $0.cell, input: min($0.input, 8), hidden: 16, batch: 4, steps: 10) }
             : standard
-        if let only = parsed.string("--only") {
+        if let only = settings.only {
             let ids = only.split(separator: ",").map(String.init)
             for id in ids where !configurations.contains(where: { $0.id == id }) {
                 throw UsageError("unknown configuration '\(id)'; known: \(configurations.map(\.id).joined(separator: ", "))")
             }
             configurations = configurations.filter { ids.contains($0.id) }
         }
-        let json = parsed.flags.contains("--json")
+        let json = settings.json
         if !json {
             print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats)")
             print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("infer ms", 10) + pad("GFLOP/s", 9)
@@ -108,7 +122,7 @@ enum BenchCommand: Command {
         for configuration in configurations {
             let result = try measure(configuration, repeats: repeats)
             if json {
-                print("{\"id\":\"\(configuration.id)\",\"cell\":\"\(configuration.cell)\",\"input\":\(configuration.input),"
+                print("{\"id\":\"\(configuration.id)\",\"cell\":\"\(configuration.cell.rawValue)\",\"input\":\(configuration.input),"
                       + "\"hidden\":\(configuration.hidden),\"batch\":\(configuration.batch),\"steps\":\(configuration.steps),"
                       + "\"threads\":\(KernelSettings.threadCount),\"train_ms\":\(result.trainMs),\"infer_ms\":\(result.inferMs),"
                       + "\"train_gflops\":\(result.trainGflops),\"infer_gflops\":\(result.inferGflops),"

@@ -20,25 +20,7 @@ enum SpectrumCommand: Command {
         singular values, the condition number σ₁/σₙ and how many singular values exceed 1; optionally
         draws the eigenvalues in the complex plane with the unit circle |λ| = 1.
 
-        Matrix (one of):
-          --init KIND      an initial recurrent matrix, generated exactly as `rnn init KIND` does:
-                             identity    I (IRNN)
-                             nprnn       (RᵀR/N + I)/λmax (np-RNN): real eigenvalues in (0, 1]
-                             orthogonal  Haar-random orthogonal: all |λ| = 1
-                             uniform     U(±1/√N), PyTorch's default (tanh SRNN): a disc of radius ≈ 1/√3
-                             glorot      Glorot uniform U(±√(6/2N)): a disc of radius ≈ 1
-          --size N         hidden size (with --init)
-          --seed S         random seed (with --init, default 0)
-          --weights FILE   a safetensors file, e.g. from `rnn train --save`
-          --tensor NAME    the tensor in FILE (default weight_hh_l0; model.weight_hh_l0 in a --checkpoint
-                           file); shape (G·H, H)
-          --gates G        gate blocks stacked in the tensor (default: rows / columns, so 4 for LSTM,
-                           3 for GRU, 1 for SRNN); each H × H block is analysed and drawn in its own colour
-                           (LSTM blocks i, f, g, o; GRU blocks r, z, n)
-        Output:
-          --plot FILE.svg  draw the eigenvalues in the complex plane
-          --list           also print every eigenvalue, one per line
-          -h, --help       show this help
+        \(renderOptions(sections, column: 17))
 
         Examples:
           rnn spectrum --init nprnn --size 100 --seed 1 --plot nprnn.svg
@@ -46,14 +28,50 @@ enum SpectrumCommand: Command {
         """
     }
 
+    /// The settings of `rnn spectrum`.
+    struct Settings {
+        var kind: String? = nil, size: Int? = nil, seed: UInt64? = nil, weights: String? = nil, tensor: String? = nil
+        var gates: Int? = nil, plot: String? = nil, list = false
+    }
+
+    static var sections: [OptionSection<Settings>] {
+        [OptionSection(title: "Matrix (one of):", options: [
+            Option(name: "--init", placeholder: "KIND", help: """
+                an initial recurrent matrix, generated exactly as `rnn init KIND` does:
+                  identity    I (IRNN)
+                  nprnn       (RᵀR/N + I)/λmax (np-RNN): real eigenvalues in (0, 1]
+                  orthogonal  Haar-random orthogonal: all |λ| = 1
+                  uniform     U(±1/√N), PyTorch's default (tanh SRNN): a disc of radius ≈ 1/√3
+                  glorot      Glorot uniform U(±√(6/2N)): a disc of radius ≈ 1
+                """, apply: { settings, parsed in settings.kind = try parsed.choice("--init", from: kinds) }, json: nil),
+            .int("--size", "N", \.size, "hidden size (with --init)"),
+            Option(name: "--seed", placeholder: "S", help: "random seed (with --init, default 0)",
+                   apply: { settings, parsed in settings.seed = try parsed.uint64("--seed") }, json: nil),
+            .string("--weights", "FILE", \.weights, "a safetensors file, e.g. from `rnn train --save`"),
+            .string("--tensor", "NAME", \.tensor, """
+                the tensor in FILE (default weight_hh_l0; model.weight_hh_l0 in a --checkpoint
+                file); shape (G·H, H)
+                """),
+            .int("--gates", "G", \.gates, """
+                gate blocks stacked in the tensor (default: rows / columns, so 4 for LSTM,
+                3 for GRU, 1 for SRNN); each H × H block is analysed and drawn in its own colour
+                (LSTM blocks i, f, g, o; GRU blocks r, z, n)
+                """),
+        ]), OptionSection(title: "Output:", options: [
+            .string("--plot", "FILE.svg", \.plot, "draw the eigenvalues in the complex plane"),
+            .flag("--list", \.list, "also print every eigenvalue, one per line"),
+        ])]
+    }
+
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parser = FlagParser(valueOptions: ["--init", "--size", "--seed", "--weights", "--tensor", "--gates", "--plot"],
-                                flags: ["--list"])
-        let parsed = try parser.parse(arguments)
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
         guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let kind = try parsed.choice("--init", from: kinds)
-        let weights = parsed.string("--weights")
-        if let plot = parsed.string("--plot"), !plot.isEmpty { try Preflight.checkOutputs([("--plot", plot)]) }
+        var settings = Settings()
+        for option in table { try option.apply(&settings, parsed) }
+        let kind = settings.kind
+        let weights = settings.weights
+        if let plot = settings.plot, !plot.isEmpty { try Preflight.checkOutputs([("--plot", plot)]) }
         var blocks: [(name: String, matrix: Matrix)] = []
         var title: String
         switch (kind, weights) {
@@ -62,24 +80,24 @@ enum SpectrumCommand: Command {
         case (.some, .some):
             throw UsageError("give --init or --weights, not both")
         case let (.some(kind), nil):
-            for flag in ["--tensor", "--gates"] where parsed.string(flag) != nil {
+            for (flag, given) in [("--tensor", settings.tensor != nil), ("--gates", settings.gates != nil)] where given {
                 throw UsageError("\(flag) applies to --weights only")
             }
-            guard let size = try parsed.positiveInt("--size") else { throw UsageError("--init needs --size N") }
+            guard let size = settings.size else { throw UsageError("--init needs --size N") }
             guard size <= 4096 else { throw UsageError("--size must be at most 4096 (O(N³) work), got \(size)") }
-            let seed = try parsed.uint64("--seed") ?? 0
+            let seed = settings.seed ?? 0
             blocks = [("W", try initialMatrix(kind: kind, size: size, seed: seed))]
             let labels = ["identity": "IRNN (identity)", "nprnn": "np-RNN", "orthogonal": "orthogonal",
                           "uniform": "tanh SRNN (PyTorch U(±1/√N))", "glorot": "Glorot uniform"]
             title = "\(labels[kind] ?? kind) init, N = \(size)" + (kind == "identity" ? "" : ", seed \(seed)")
         case let (nil, .some(path)):
-            for flag in ["--size", "--seed"] where parsed.string(flag) != nil {
+            for (flag, given) in [("--size", settings.size != nil), ("--seed", settings.seed != nil)] where given {
                 throw UsageError("\(flag) applies to --init only")
             }
             let contents = try SafeTensors.read(from: path, as: Double.self)
             // A training checkpoint stores the model's tensors under `model.`.
             let isCheckpoint = contents.metadata["format"]?.hasPrefix("swift-recurrent checkpoint") == true
-            let name = parsed.string("--tensor") ?? (isCheckpoint ? "model.weight_hh_l0" : "weight_hh_l0")
+            let name = settings.tensor ?? (isCheckpoint ? "model.weight_hh_l0" : "weight_hh_l0")
             let tensor = try contents.tensor(name)
             let matrix = try Matrix(tensor)
             guard matrix.columns > 0, matrix.rows % matrix.columns == 0 else {
@@ -87,7 +105,7 @@ enum SpectrumCommand: Command {
                     what: "\(path): \(name)", reason: "expected a (G·H, H) recurrent matrix, got \(matrix.rows) × \(matrix.columns)")
             }
             let ratio = matrix.rows / matrix.columns
-            guard let gates = try parsed.positiveInt("--gates") ?? ([1, 3, 4].contains(ratio) ? ratio : nil) else {
+            guard let gates = settings.gates ?? ([1, 3, 4].contains(ratio) ? ratio : nil) else {
                 throw RecurrentError.invalidArgument(
                     what: "\(path): \(name)",
                     reason: "\(matrix.rows) × \(matrix.columns) is not a recurrent matrix (H, H), (3H, H) or (4H, H); "
@@ -105,13 +123,13 @@ enum SpectrumCommand: Command {
             let summary = try Spectrum.summary(of: block.matrix)
             if blocks.count > 1 { print("\n[\(block.name)]") }
             for line in summary.lines { print(line) }
-            if parsed.flags.contains("--list") {
+            if settings.list {
                 print("eigenvalues:")
                 for λ in summary.eigenvalues { print("  \(λ)") }
             }
             sets.append(.init(name: block.name, eigenvalues: summary.eigenvalues))
         }
-        if let plot = parsed.string("--plot") {
+        if let plot = settings.plot {
             guard !plot.isEmpty else { throw UsageError("--plot needs a file name") }
             let chartTitle = blocks.count > 1 ? "Eigenvalues of " + title : "Eigenvalues of W: " + title
             let chart = Spectrum.chart(title: chartTitle, sets: sets)
