@@ -78,4 +78,12 @@ for fn in exp_s_neon sigmoid_s_neon tanh_s_neon lstm_forward_s_neon exp_d_neon t
     if [ "$count" -lt 5 ]; then echo "FAIL: $fn is not vectorized ($count fmla on .$lanes)"; exit 1; fi
     echo "$fn: $count vector fmla (.$lanes): vectorized"
 done
+# The portable level's tile broadcasts A for real (dup / fmla by element). A splat written `(VT){0} + a[r]`
+# compiles to one scalar fadd of a zero register per row and k step (x + 0.0 cannot be folded because of
+# −0.0); the portable GEMM has no other scalar fadd, so there must be none.
+# shellcheck disable=SC2086
+$primary -O2 -I Sources/CRecurrentKernels/include -c Sources/CRecurrentKernels/gemm_portable.c -o "$out/portable.o"
+scalar_adds="$("$objdump_bin" -d --no-show-raw-insn "$out/portable.o" | grep -cE "\sfadd\s+[sd][0-9]+, " || true)"
+if [ "$scalar_adds" -ne 0 ]; then echo "FAIL: the portable GEMM has $scalar_adds scalar fadd (a splat written as x + 0?)"; exit 1; fi
+echo "portable GEMM: no scalar fadd (the broadcast of A is a real one)"
 echo "arm64 checks passed (under emulation: correctness only, no speed measured)"
