@@ -3,7 +3,7 @@ import Recurrent
 /// `rnn train`: trains one cell on one task and ends with one JSON line of results.
 enum TrainCommand: Command {
     static let name = "train"
-    static let summary = "train a cell on the addition/multiplication problem or (permuted) pixel MNIST"
+    static let summary = "train a cell on a built-in task, (permuted) pixel MNIST, a UEA/UCR .ts pair or a text file"
 
     static var usage: String {
         """
