@@ -23,27 +23,20 @@ extension LanguageModel {
     ///   naming the tensor when one is missing, misshapen or not finite.
     public mutating func loadWeights(from path: String) throws {
         let contents = try SafeTensors.read(from: path, as: Scalar.self)
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) where key != "dropout" && key != "library" {
-            guard let saved = contents.metadata[key] else { continue }
-            if saved != value {
-                let shown = key == "vocabulary" ? "another vocabulary" : "\(key) = \(saved)"
-                throw RecurrentError.invalidArgument(what: path, reason: "saved with \(shown), but the model has "
-                                                     + (key == "vocabulary" ? "\(vocabulary.count) other tokens" : "\(key) = \(value)"))
-            }
+        if let saved = contents.metadata["vocabulary"], saved != vocabulary.serialized {
+            throw RecurrentError.invalidArgument(what: path, reason: "saved with another vocabulary, but the model has \(vocabulary.count) other tokens")
         }
-        let names = parameterNames, current = parameters
-        var list: [Tensor<Scalar>] = []
-        for (name, old) in zip(names, current) {
-            let tensor = try contents.tensor(name)
-            try tensor.requireShape(old.shape, "\(path): tensor '\(name)'")
-            try tensor.requireFinite("\(path): tensor '\(name)'")
-            list.append(tensor)
-        }
-        let unexpected = contents.tensors.map(\.name).filter { !names.contains($0) }
-        guard unexpected.isEmpty else {
-            throw RecurrentError.invalidArgument(what: path, reason: "tensors the model does not have: \(unexpected.joined(separator: ", "))")
-        }
-        try setParameters(list)
+        try contents.requireRecorded(metadata.filter { !["dropout", "library", "vocabulary"].contains($0.key) }, subject: "the model")
+        // The network's tensors go through the model's own loading (names, shapes, finiteness, unexpected
+        // tensors); the embedding is the one tensor it does not know.
+        var loaded = network
+        try loaded.load(SafeTensors.Contents(tensors: contents.tensors.filter { $0.name != "embedding.weight" },
+                                             metadata: [:], source: contents.source))
+        let weight = try contents.tensor("embedding.weight")
+        try weight.requireShape(embedding.weight.shape, "\(path): tensor 'embedding.weight'")
+        try weight.requireFinite("\(path): tensor 'embedding.weight'")
+        network = loaded
+        embedding = try Embedding(weight: weight)
     }
 }
 
