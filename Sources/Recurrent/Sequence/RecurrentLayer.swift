@@ -101,10 +101,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         }
     }
 
-    // Performance: `forward` and `backward` are `@inlinable`, so a caller that knows its concrete cell
-    // type gets a specialized copy; the `@_specialize` list makes the library's own generic entry point
-    // dispatch the built-in cells (in Float and Double) to specialized code, so generic callers such as
-    // `RecurrentModel<Cell>` in another module never run the time loop through protocol witnesses.
+    // Performance: every pass goes through `run(_:gradients:)` (RecurrentLayer+Specialization.swift), whose
+    // one `@_specialize` list dispatches generic callers to code specialized for the built-in cells; a caller
+    // that knows its concrete cell type inlines these `@inlinable` entry points and specializes them itself.
     // Inside the loop nothing is allocated: every buffer is created before it, and the per-element work
     // goes to the fused gate kernels of `RecurrentScalar` (C for Float and Double).
 
@@ -118,15 +117,17 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// - Complexity: O(T·B·P·(I + H)) time; O(T·B·(S + cacheSize)) memory kept for the backward pass, plus
     ///   O(T·B·P) for the projections of cells whose backward step reads them (``RecurrentCell/backwardReadsProjection``).
     @inlinable
-    @_specialize(where Cell == LSTMCell<Float>)
-    @_specialize(where Cell == LSTMCell<Double>)
-    @_specialize(where Cell == GRUCell<Float>)
-    @_specialize(where Cell == GRUCell<Double>)
-    @_specialize(where Cell == SimpleRNNCell<Float>)
-    @_specialize(where Cell == SimpleRNNCell<Double>)
-    @_specialize(where Cell == SCRNCell<Float>)
-    @_specialize(where Cell == SCRNCell<Double>)
     public func forward(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws -> Pass {
+        var unused: [Tensor<Scalar>] = []
+        guard case .forward(let pass) = try run(.forward(input, initialState, lengths), gradients: &unused) else {
+            preconditionFailure("a forward job returns a pass")
+        }
+        return pass
+    }
+
+    /// The forward pass itself (reached through `run`).
+    @inlinable
+    func forwardPass(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, lengths: [Int]?) throws -> Pass {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
         let rows = steps * batch
@@ -167,15 +168,18 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// - Returns: the outputs (T, B, O), zero at padded steps, and the state after each row's last step (B, S).
     /// - Throws: ``RecurrentError`` for a wrong shape, an empty sequence, non-finite values or bad lengths.
     @inlinable
-    @_specialize(where Cell == LSTMCell<Float>)
-    @_specialize(where Cell == LSTMCell<Double>)
-    @_specialize(where Cell == GRUCell<Float>)
-    @_specialize(where Cell == GRUCell<Double>)
-    @_specialize(where Cell == SimpleRNNCell<Float>)
-    @_specialize(where Cell == SimpleRNNCell<Double>)
-    @_specialize(where Cell == SCRNCell<Float>)
-    @_specialize(where Cell == SCRNCell<Double>)
     public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
+        -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
+        var unused: [Tensor<Scalar>] = []
+        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths), gradients: &unused) else {
+            preconditionFailure("an inference job returns outputs")
+        }
+        return (outputs, finalState)
+    }
+
+    /// The inference pass itself (reached through `run`).
+    @inlinable
+    func inferencePass(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, lengths: [Int]?) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
@@ -213,14 +217,6 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// - Returns: ∂L/∂input (T, B, I) and ∂L/∂initialState (B, S).
     /// - Throws: ``RecurrentError/shapeMismatch(operation:expected:got:)`` for mismatched gradients.
     @inlinable
-    @_specialize(where Cell == LSTMCell<Float>)
-    @_specialize(where Cell == LSTMCell<Double>)
-    @_specialize(where Cell == GRUCell<Float>)
-    @_specialize(where Cell == GRUCell<Double>)
-    @_specialize(where Cell == SimpleRNNCell<Float>)
-    @_specialize(where Cell == SimpleRNNCell<Double>)
-    @_specialize(where Cell == SCRNCell<Float>)
-    @_specialize(where Cell == SCRNCell<Double>)
     public func backward(
         _ pass: Pass, outputGradient: Tensor<Scalar>? = nil, finalStateGradient: Tensor<Scalar>? = nil,
         into gradients: inout [Tensor<Scalar>]
@@ -275,20 +271,26 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                      stateGradientNorms: nil, inputGradient: false).initialState
     }
 
-    /// The reverse loop; `stateGradientNorms`, when given, receives T norms (a nil check per step when not).
+    /// The backward entry of the public variants (through `run`).
     @inlinable
-    @_specialize(where Cell == LSTMCell<Float>)
-    @_specialize(where Cell == LSTMCell<Double>)
-    @_specialize(where Cell == GRUCell<Float>)
-    @_specialize(where Cell == GRUCell<Double>)
-    @_specialize(where Cell == SimpleRNNCell<Float>)
-    @_specialize(where Cell == SimpleRNNCell<Double>)
-    @_specialize(where Cell == SCRNCell<Float>)
-    @_specialize(where Cell == SCRNCell<Double>)
     func backward(
         _ pass: Pass, outputGradient: Tensor<Scalar>?, finalStateGradient: Tensor<Scalar>?,
         into gradients: inout [Tensor<Scalar>], stateGradientNorms: UnsafeMutablePointer<Double>?,
         inputGradient: Bool = true
+    ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
+        let job = Job.backward(pass, outputGradient, finalStateGradient, stateGradientNorms, inputGradient: inputGradient)
+        guard case let .backward(dInput, dInitial) = try run(job, gradients: &gradients) else {
+            preconditionFailure("a backward job returns gradients")
+        }
+        return (dInput, dInitial)
+    }
+
+    /// The reverse loop; `stateGradientNorms`, when given, receives T norms (a nil check per step when not).
+    @inlinable
+    func backwardPass(
+        _ pass: Pass, outputGradient: Tensor<Scalar>?, finalStateGradient: Tensor<Scalar>?,
+        into gradients: inout [Tensor<Scalar>], stateGradientNorms: UnsafeMutablePointer<Double>?,
+        inputGradient: Bool
     ) throws -> (input: Tensor<Scalar>, initialState: Tensor<Scalar>) {
         try validateBackward(pass, outputGradient, finalStateGradient, gradients)
         let (steps, batch) = (pass.steps, pass.batch)

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Summarizes runs written by Scripts/uea-runs.sh: test accuracy mean ± sample sd per data set and recipe,
+beside the 1-NN DTW and MiniRocket references measured by Scripts/reference/aeon_uea.py.
+
+    python3 Scripts/uea-summary.py results/uea/default.jsonl [more.jsonl ...] [--markdown]
+"""
+import json, os, statistics, sys
+
+files = [a for a in sys.argv[1:] if not a.startswith("--")]
+# --validation-only: hide test accuracy (for choosing a recipe without looking at TEST).
+validation_only = "--validation-only" in sys.argv
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+reference = json.load(open(os.path.join(root, "results", "uea-reference.json")))["sets"]
+
+def name(path):
+    return os.path.basename(path).split("_TRAIN")[0]
+
+print(f"| data set | recipe | runs | {'validation' if validation_only else 'test'} accuracy (mean ± sd) | validation | best epochs | 1-NN DTW | MiniRocket |")
+print("|---|---|---|---|---|---|---|---|")
+for f in files:
+    runs = [json.loads(line) for line in open(f) if line.strip()]
+    recipe = os.path.splitext(os.path.basename(f))[0]
+    by_set = {}
+    for r in runs:
+        by_set.setdefault(name(r["train"]), []).append(r)
+    for s, rs in by_set.items():
+        acc = [r["validation_accuracy" if validation_only else "test_accuracy"] for r in rs]
+        val = [r["validation_accuracy"] for r in rs]
+        sd = statistics.stdev(acc) if len(acc) > 1 else float("nan")
+        ref = reference.get(s, {})
+        dtw, mr = ref.get("dtw_1nn_accuracy"), ref.get("minirocket_accuracy_mean")
+        if validation_only: dtw = mr = None
+        fmt = lambda x: f"{x:.3f}" if isinstance(x, (int, float)) else "?"
+        print(f"| {s} | {recipe} | {len(rs)} | {statistics.mean(acc):.3f} ± {sd:.3f} | {statistics.mean(val):.3f} "
+              f"| {','.join(str(r['best_epoch']) for r in rs)} | {fmt(dtw)} | {fmt(mr)} |")
