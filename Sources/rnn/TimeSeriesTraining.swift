@@ -66,8 +66,8 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
             return 1
         }()
         let model = try RecurrentModel(inputSize: data.train.featureCount, outputSize: outputs, layers: options.layers,
-                                       bidirectional: options.bidirectional, dropout: options.dropout, seed: options.seed,
-                                       makeCell: makeCell)
+                                       bidirectional: options.bidirectional, dropout: options.dropout,
+                                       outputMode: options.readout.outputMode, seed: options.seed, makeCell: makeCell)
         let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: options.lr, weightDecay: options.weightDecay)
         var trainer = Trainer(model: model, optimizer: optimizer, seed: options.seed &+ 0xDA7A)
         let batch = batchGiven ? options.batch : 16
@@ -92,6 +92,7 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
             ("task", quoted("ts")), ("train", quoted(jsonEscaped(options.trainFile ?? ""))),
             ("test", quoted(jsonEscaped(options.testFile ?? ""))), ("cell", quoted(cell.rawValue)),
             ("hidden", "\(options.hidden)"), ("layers", "\(options.layers)"), ("bidirectional", "\(options.bidirectional)"),
+            ("readout", quoted(options.readout.rawValue)),
             ("dtype", quoted(options.dtype.rawValue)), ("batch", "\(batch)"), ("lr", "\(options.lr)"), ("seed", "\(options.seed)"),
             ("validation_fraction", "\(options.validation ?? 0.2)"), ("train_cases", "\(data.train.count)"),
             ("validation_cases", "\(data.validation.count)"), ("test_cases", "\(data.test.count)"),

@@ -20,6 +20,11 @@ enum ScheduleName: String, CaseIterable { case step, cosine, piecewise }
 
 /// Scalar types of `rnn train`.
 enum DTypeName: String, CaseIterable { case f32, f64 }
+/// What a time-series classifier's readout sees: the last real step, or the mean over the real steps.
+enum ReadoutName: String, CaseIterable {
+    case last, mean
+    var outputMode: OutputMode { self == .last ? .lastStep : .meanOverTime }
+}
 
 /// The validated flags of `rnn train` (also used by `rnn compare`). Every flag, with its default, help text and
 /// JSON key, is defined once in ``table``; the initial values here are placeholders that parsing replaces.
@@ -44,6 +49,7 @@ struct TrainOptions {
     var data: String? = nil, log: String? = nil, save: String? = nil, checkpoint: String? = nil, resume: String? = nil, weights: String? = nil
     var gradientFlow: String? = nil
     var trainFile: String? = nil, testFile: String? = nil, validation: Double? = nil, patience: Int? = nil
+    var readout: ReadoutName = .last
 
     var isMNIST: Bool { task.isMNIST }
 
@@ -138,6 +144,8 @@ struct TrainOptions {
                         require: .init(test: { $0 > 0 && $0 < 1 }, message: "must be in (0, 1)")),
                 .int("--patience", "N", \.patience,
                      "stop after N epochs without a better validation score (default \(TimeSeriesTraining<Float>.defaultPatience))"),
+                .choice("--readout", "last|mean", \.readout, default: .last, from: ReadoutName.allCases,
+                        "the classifier reads the last real step, or the mean of the top layer's outputs over the real steps"),
             ]),
             OptionSection(title: "Data and output:", options: [
                 .string("--data", "DIR", \.data, "MNIST directory (default $RNN_MNIST_DIR, then ../shared/data/mnist)"),

@@ -50,6 +50,8 @@ final class ModelInferenceTests: XCTestCase {
                 XCTAssertEqual(streamed[steps - 1], predicted.scalars, "\(label): streaming equals predict")
             case .everyStep:
                 for t in 0..<steps { XCTAssertEqual(streamed[t], rows(predicted, step: t), "\(label): step \(t)") }
+            case .meanOverTime:
+                XCTFail("a mean-over-time model does not stream (tested in testRaggedAndBidirectional)")
             }
             // `nil` means the zero state.
             let first = try Tensor(shape: [batch, inputSize], scalars: Array(x.scalars[0..<batch * inputSize]))
@@ -140,7 +142,7 @@ final class ModelInferenceTests: XCTestCase {
     /// refused with a message that says why and what to use instead.
     func testRaggedAndBidirectional() throws {
         let x = try sequence(Double.self, seed: 12), lengths = [7, 2, 5]
-        for mode in [OutputMode.lastStep, .everyStep] {
+        for mode in [OutputMode.lastStep, .everyStep, .meanOverTime] {
             for bidirectional in [false, true] {
                 let model = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, layers: 2, bidirectional: bidirectional,
                                                outputMode: mode, seed: 3) { i, _, d in
@@ -149,13 +151,40 @@ final class ModelInferenceTests: XCTestCase {
                 var none: RandomGenerator? = nil
                 XCTAssertEqual(try model.predict(x, lengths: lengths).scalars,
                                try model.forward(x, lengths: lengths, generator: &none).output.scalars, "\(mode), bidirectional \(bidirectional)")
-                if bidirectional {
+                if mode == .meanOverTime {
+                    XCTAssertThrowsError(try model.step(Tensor(shape: [batch, inputSize], repeating: 0))) { error in
+                        XCTAssertTrue("\(error)".contains("mean over the whole sequence") && "\(error)".contains("predict"), "\(error)")
+                    }
+                } else if bidirectional {
                     XCTAssertThrowsError(try model.step(Tensor(shape: [batch, inputSize], repeating: 0))) { error in
                         XCTAssertTrue("\(error)".contains("bidirectional model cannot stream") && "\(error)".contains("predict"), "\(error)")
                     }
                 }
             }
         }
+    }
+
+    /// A `.meanOverTime` model's output is its readout applied to the mean of the top layer's outputs over each
+    /// row's real steps, computed here by hand from `hiddenStates` (a ragged batch: padded steps must not count).
+    func testMeanOverTimeAveragesTheRealSteps() throws {
+        let x = try sequence(Double.self, seed: 13), lengths = [7, 1, 4]
+        let model = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, layers: 2, bidirectional: true,
+                                       outputMode: .meanOverTime, seed: 4) { i, _, d in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 3, seed: UInt64(2 + d))
+        }
+        let states = try model.hiddenStates(x, lengths: lengths), width = states.shape[2]   // (T, B, 2H)
+        var means = [Double](repeating: 0, count: batch * width)
+        for b in 0..<batch {
+            for j in 0..<width {
+                let values = (0..<lengths[b]).map { states.scalars[($0 * batch + b) * width + j] }
+                means[b * width + j] = values.reduce(0, +) / Double(lengths[b])
+            }
+        }
+        let expected = try model.readout.forward(Tensor(shape: [batch, width], scalars: means))
+        let got = try model.predict(x, lengths: lengths)
+        XCTAssertEqual(got.shape, [batch, outputSize])
+        // The same sums in the same order, but `x / n` here against `x · (1/n)` in the model: a few ulps.
+        for (a, b) in zip(got.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-14) }
     }
 
     func testBadInputIsRefused() throws {

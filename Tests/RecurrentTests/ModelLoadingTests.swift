@@ -59,6 +59,7 @@ final class ModelLoadingTests: XCTestCase {
             try roundTrip(Float.self, kind: kind, layers: 1, bidirectional: false, mode: .lastStep)
             try roundTrip(Double.self, kind: kind, layers: 2, bidirectional: false, mode: .everyStep)
         }
+        try roundTrip(Float.self, kind: .gru, layers: 1, bidirectional: true, mode: .meanOverTime)
     }
 
     func testStackedBidirectionalModelsRoundTrip() throws {

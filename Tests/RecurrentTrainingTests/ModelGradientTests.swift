@@ -93,6 +93,20 @@ final class ModelGradientTests: XCTestCase {
         try check(model)
     }
 
+    /// The mean-over-time readout: ragged rows average over their own lengths only, and the reverse direction's
+    /// outputs are averaged after re-alignment, so a wrong length or a missed padded step shows here.
+    func testMeanOverTimeRaggedBidirectionalWithDropout() throws {
+        let model = try RecurrentModel(inputSize: 2, outputSize: 3, layers: 2, bidirectional: true, dropout: 0.25,
+                                       outputMode: .meanOverTime, seed: 8) { i, l, d in
+            try LSTMCell<Double>(inputSize: i, hiddenSize: 3, seed: UInt64(10 * l + d))
+        }
+        try check(model, batch: 3, lengths: [5, 1, 3], dropoutSeed: 11)
+        let plain = try RecurrentModel(inputSize: 2, outputSize: 2, outputMode: .meanOverTime, seed: 9) { i, _, _ in
+            try GRUCell<Double>(inputSize: i, hiddenSize: 4, seed: 2)
+        }
+        try check(plain)
+    }
+
     func testNpRNNEveryStepRaggedWithDropout() throws {
         let model = try RecurrentModel(inputSize: 2, outputSize: 1, layers: 2, dropout: 0.2, outputMode: .everyStep, seed: 4) { i, l, _ in
             try SimpleRNNCell<Double>.npRNN(inputSize: i, hiddenSize: 4, seed: UInt64(l))

@@ -31,7 +31,7 @@ extension RecurrentModel: CustomStringConvertible {
                 return column < 2 ? text + pad : pad + text
             }.joined(separator: "  ").replacingTrailingSpaces()
         }
-        let mode = outputMode == .lastStep ? "last step" : "every step"
+        let mode = switch outputMode { case .lastStep: "last step"; case .everyStep: "every step"; case .meanOverTime: "mean over time" }
         let header = "RecurrentModel: \(layers.count) layer\(layers.count == 1 ? "" : "s")\(isBidirectional ? ", bidirectional" : ""), "
             + "\(mode) → \(readout.outputSize), dropout \(dropout)"
         return ([header] + lines).joined(separator: "\n")

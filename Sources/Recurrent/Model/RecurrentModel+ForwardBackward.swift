@@ -65,7 +65,7 @@ extension RecurrentModel {
             passes.append(levelPasses)
             // Every step's output is read only by a layer above or an every-step readout (the sequence-to-one
             // readout takes the final states): `Pass.outputs` is a copy made on access.
-            let needsOutputs = l < layers.count - 1 || outputMode == .everyStep
+            let needsOutputs = l < layers.count - 1 || outputMode != .lastStep
             var out = needsOutputs ? try levelOutputs(levelPasses, lengths: lengths) : x
             if l < layers.count - 1 {
                 let mask = try dropoutMask(like: out, generator: &generator)
@@ -82,6 +82,8 @@ extension RecurrentModel {
             if isBidirectional { features = try concatenateRows(features, firstColumns(top[1].finalState, width)) }
         case .everyStep:
             features = try x.reshaped(to: [steps * batch, x.shape[2]])
+        case .meanOverTime:
+            features = try meanOverTime(x, lengths: lengths)            // (B, D·H)
         }
         let readoutMask = try dropoutMask(like: features, generator: &generator)
         if let readoutMask { features = try features.multiplying(readoutMask) }
@@ -169,6 +171,8 @@ extension RecurrentModel {
         switch outputMode {
         case .everyStep:
             dOutputs = try dFeatures.reshaped(to: [steps, batch, topWidth * directions])
+        case .meanOverTime:
+            dOutputs = try meanOverTimeBackward(dFeatures, steps: steps, lengths: pass.lengths)  // (T, B, D·H)
         case .lastStep:
             for d in 0..<directions {
                 let s = pass.layerPasses[layers.count - 1][d].finalState.shape[1]

@@ -67,6 +67,8 @@ extension RecurrentModel {
             features = isBidirectional ? try concatenateRows(last, firstColumns(finalStates[1], width)) : last
         case .everyStep:
             features = try x.reshaped(to: [x.shape[0] * x.shape[1], x.shape[2]])  // (T·B, D·H)
+        case .meanOverTime:
+            features = try meanOverTime(x, lengths: lengths)                       // (B, D·H)
         }
         return try readout.forward(features)
     }
@@ -98,6 +100,11 @@ extension RecurrentModel {
     ///   the end of the sequence, so it cannot stream: use ``predict(_:lengths:)``); `RecurrentError` for an
     ///   input or a state of the wrong shape or non-finite input.
     public func step(_ input: Tensor<Scalar>, state: State? = nil) throws -> (output: Tensor<Scalar>, state: State) {
+        guard outputMode != .meanOverTime else {
+            throw RecurrentError.invalidArgument(
+                what: "RecurrentModel.step",
+                reason: "a meanOverTime model's output is a mean over the whole sequence; use predict(_:lengths:)")
+        }
         guard !isBidirectional else {
             throw RecurrentError.invalidArgument(
                 what: "RecurrentModel.step",

@@ -92,7 +92,7 @@ public enum ModelFile {
             case nil: outputMode = .lastStep
             case let text?:
                 guard let mode = OutputMode(rawValue: text) else {
-                    throw failure("the metadata's 'output_mode' must be lastStep or everyStep, got '\(text)'")
+                    throw failure("the metadata's 'output_mode' must be lastStep, everyStep or meanOverTime, got '\(text)'")
                 }
                 outputMode = mode
             }

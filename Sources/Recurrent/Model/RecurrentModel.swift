@@ -6,6 +6,10 @@ public enum OutputMode: String, Sendable {
     case lastStep
     /// Sequence to sequence: every step; logits are (T·B, K), row t·B + b.
     case everyStep
+    /// Sequence to one: the mean of the top layer's outputs over each row's real steps (Keras's
+    /// `GlobalAveragePooling1D` after `return_sequences=True`; in PyTorch `output.mean(dim=0)` over the real steps).
+    /// Every step reaches the readout directly, which helps on long recordings with few cases.
+    case meanOverTime
 }
 
 /// Stacked, optionally bidirectional recurrent layers with a linear readout.

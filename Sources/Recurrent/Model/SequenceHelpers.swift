@@ -85,3 +85,48 @@ func embedColumns<S: RecurrentScalar>(_ m: Tensor<S>, width: Int) throws -> Tens
     for r in 0..<rows { for j in 0..<k { values[r * width + j] = m.scalars[r * k + j] } }
     return try Tensor(shape: [rows, width], scalars: values)
 }
+
+/// The mean over each row's real steps of a (T, B, F) sequence: the features of ``OutputMode/meanOverTime``.
+///
+///     features[b] = (1 / n_b) · Σ_{t < n_b} x[t, b]          n_b = lengths[b] (T without lengths)
+/// - Parameters:
+///   - x: (T, B, F).
+///   - lengths: B per-row lengths in 1...T, or `nil` for T.
+/// - Returns: (B, F).
+func meanOverTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) throws -> Tensor<S> {
+    let (steps, batch, width) = (x.shape[0], x.shape[1], x.shape[2])
+    var sums = [S](repeating: 0, count: batch * width)                 // (B, F)
+    x.withPointer { xp in
+        for b in 0..<batch {
+            let n = lengths?[b] ?? steps
+            for t in 0..<n {
+                let row = xp + (t * batch + b) * width
+                for j in 0..<width { sums[b * width + j] += row[j] }
+            }
+            let scale = 1 / S(n)
+            for j in 0..<width { sums[b * width + j] *= scale }
+        }
+    }
+    return try Tensor(shape: [batch, width], scalars: sums)
+}
+
+/// The backward of ``meanOverTime(_:lengths:)``: each real step of row b receives dFeatures[b] / n_b, padded
+/// steps receive zero.
+/// - Parameters:
+///   - dFeatures: ∂L/∂features, (B, F).
+///   - steps: T.
+///   - lengths: as given to the forward.
+/// - Returns: ∂L/∂x, (T, B, F).
+func meanOverTimeBackward<S: RecurrentScalar>(_ dFeatures: Tensor<S>, steps: Int, lengths: [Int]?) throws -> Tensor<S> {
+    let (batch, width) = (dFeatures.shape[0], dFeatures.shape[1])
+    var dx = [S](repeating: 0, count: steps * batch * width)           // (T, B, F)
+    dFeatures.withPointer { dp in
+        for b in 0..<batch {
+            let n = lengths?[b] ?? steps, scale = 1 / S(n)
+            for t in 0..<n {
+                for j in 0..<width { dx[(t * batch + b) * width + j] = dp[b * width + j] * scale }
+            }
+        }
+    }
+    return try Tensor(shape: [steps, batch, width], scalars: dx)
+}
