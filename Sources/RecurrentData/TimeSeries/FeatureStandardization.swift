@@ -213,3 +213,36 @@ public struct FeatureStandardization: Sendable, Equatable {
         try self.init(mean: mean, standardDeviation: deviation)
     }
 }
+
+extension FeatureStandardization {
+    /// The statistics rounded to a model's scalar type, as a model carries them (`RecurrentModel.inputNormalization`):
+    /// μ_d as the mean, σ_d as the scale. A model with it takes raw input in `predict`, `step` and training alike.
+    ///
+    /// - Parameters:
+    ///   - scalar: the model's scalar type.
+    /// - Returns: the normalization (μ, σ) in `S`.
+    /// - Throws: `RecurrentError` when a statistic does not fit `S` (a mean beyond `Float`'s range, or a σ that
+    ///   rounds to zero).
+    ///
+    /// ```swift
+    /// model.inputNormalization = try FeatureStandardization(fitting: train).inputNormalization(as: Float.self)
+    /// ```
+    public func inputNormalization<S: RecurrentScalar>(as scalar: S.Type = S.self) throws -> InputNormalization<S> {
+        try InputNormalization(mean: mean.map { S($0) }, scale: standardDeviation.map { S($0) })
+    }
+
+    /// The standardization a model carries, with its statistics widened to `Double`: applying it to data gives,
+    /// value for value, what the model's normalization gives.
+    ///
+    /// - Parameters:
+    ///   - normalization: a model's input normalization.
+    ///
+    /// ```swift
+    /// let scaler = FeatureStandardization(normalization)
+    /// ```
+    public init<S: RecurrentScalar>(_ normalization: InputNormalization<S>) {
+        // InputNormalization guarantees finite means and finite positive scales; widening keeps both.
+        self.mean = normalization.mean.map(Double.init)
+        self.standardDeviation = normalization.scale.map(Double.init)
+    }
+}
