@@ -6,7 +6,9 @@ import Recurrent
 /// all N real (unpadded) steps of all training cases, computed in `Double` in two passes. A feature that is
 /// constant in the training data gets σ_d = 1, so it maps to 0 and nothing is divided by zero. Fit it on the
 /// training part only — never on validation or test data — and apply the same value to every part and, later,
-/// to the inputs of `predict`; ``array`` and ``dictionary`` are the forms a model file can store.
+/// to the inputs of `predict`. The simplest way is to let the model carry it: ``inputNormalization(as:)`` gives
+/// the `InputNormalization` a `RecurrentModel` applies to its raw input in training and prediction alike and
+/// saves with its weights. ``array`` and ``dictionary`` are plain forms for other storage.
 ///
 /// ```swift
 /// let data = try SequenceDataset<Float>(cases: [[[1, 5], [3, 5]], [[5, 5]]], labels: [0, 1], classCount: 2)
