@@ -173,6 +173,19 @@ final class InputNormalizationTests: XCTestCase {
         }
     }
 
+    /// The example in the documentation of `RecurrentModel.loadWeights(from:)`, as written (its relative path
+    /// resolved from the package root), and a checkpoint without a normalization leaves none.
+    func testLoadWeightsDocumentationExample() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var model = try RecurrentModel(inputSize: 1, outputSize: 10) { i, _, _ in
+            try SimpleRNNCell<Float>.npRNN(inputSize: i, hiddenSize: 100)
+        }
+        model.inputNormalization = try InputNormalization(mean: [0.5], scale: [0.25])
+        try model.loadWeights(from: root.appendingPathComponent("results/mnist-nprnn.ckpt.safetensors").path)
+        XCTAssertNil(model.inputNormalization)
+        XCTAssertEqual(model.parameterCount, 11_310)
+    }
+
     /// A file whose normalization is broken is refused, naming the file and the tensor, and the model is unchanged.
     func testBrokenNormalizationIsRefusedNamingFileAndTensor() throws {
         let model = try makeModel(Float.self, bidirectional: false, mode: .lastStep)
