@@ -220,6 +220,50 @@ printf '@problemName bad\n@classLabel true a b\n@data\n1,2,x:a\n' > "$work/bad.t
 expect 2 "bad.ts:4" -- "$rnn" train --task ts --train "$work/bad.ts" --test "$work/bad.ts" --quiet
 expect 2 "cannot open" -- "$rnn" train --task ts --train "$work/none.ts" --test "$work/none.ts" --quiet
 expect 2 "needs --train" -- "$rnn" train --task ts --quiet
+# The saved ts model carries the standardization fitted on TRAIN: `rnn run --model` on the raw TEST values
+# predicts exactly what test_accuracy was computed from (raw values far from standardized: feature 0 around 40
+# or 60 by class, feature 1 around -0.2; the class is easy once standardized, so the accuracy must also be high).
+python3 - "$work" <<'PY'
+import random, struct, sys
+work = sys.argv[1]
+def cases(n, seed):
+    r = random.Random(seed); out = []
+    for _ in range(n):
+        c = r.randrange(2)
+        out.append(([50 + 10 * (2 * c - 1) + 4 * r.uniform(-1, 1) for _ in range(6)], [-0.2 + 0.01 * r.uniform(-1, 1) for _ in range(6)], c))
+    return out
+for name, data in (("toy_TRAIN.ts", cases(40, 1)), ("toy_TEST.ts", cases(12, 2))):
+    with open(f"{work}/{name}", "w") as f:
+        f.write("@problemName toy\n@univariate false\n@dimensions 2\n@equalLength true\n@seriesLength 6\n@classLabel true 0 1\n@data\n")
+        for a, b, c in data:
+            f.write(",".join(repr(v) for v in a) + ":" + ",".join(repr(v) for v in b) + f":{c}\n")
+test = cases(12, 2)
+values = [v for t in range(6) for a, b, c in test for v in (a[t], b[t])]   # (T, B, I) = (6, 12, 2), float64
+h = "{'descr': '<f8', 'fortran_order': False, 'shape': (6, 12, 2), }"; h += " " * (-(11 + len(h)) % 64) + "\n"
+open(f"{work}/toy_x.npy", "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack(f"<{len(values)}d", *values))
+open(f"{work}/toy_labels", "w").write(" ".join(str(c) for a, b, c in test))
+PY
+for dtype in f32 f64; do
+    json="$("$rnn" train --task ts --train "$work/toy_TRAIN.ts" --test "$work/toy_TEST.ts" --epochs 8 --lr 0.01 --hidden 6 --dtype $dtype \
+        --quiet --save "$work/toy-$dtype.safetensors" 2>&1)"
+    expect 0 "input normalization: (x − mean) / scale per feature" -- "$rnn" info "$work/toy-$dtype.safetensors"
+    expect 0 "(6, 12, 2) -> .*(12, 2)" -- "$rnn" run --model "$work/toy-$dtype.safetensors" --input "$work/toy_x.npy" --output "$work/toy_y.npy" --dtype $dtype
+    if python3 - "$work" "$json" <<'PY'
+import json, struct, sys
+work, line = sys.argv[1], sys.argv[2]
+data = open(f"{work}/toy_y.npy", "rb").read()
+n = struct.unpack("<H", data[8:10])[0]; header = data[10:10 + n].decode(); body = data[10 + n:]
+fmt = "<24f" if "<f4" in header else "<24d"
+y = struct.unpack(fmt, body[:struct.calcsize(fmt)])
+labels = [int(c) for c in open(f"{work}/toy_labels").read().split()]
+accuracy = sum((1 if y[2 * i + 1] > y[2 * i] else 0) == c for i, c in enumerate(labels)) / len(labels)
+expected = json.loads(line)["test_accuracy"]
+print(f"rnn run accuracy {accuracy}, rnn train test_accuracy {expected}")
+sys.exit(0 if accuracy == expected and accuracy >= 0.75 else 1)
+PY
+    then echo "ok: $dtype: rnn run --model on raw TEST values reproduces test_accuracy"
+    else echo "FAIL: $dtype: rnn run --model on raw TEST values does not reproduce test_accuracy ($json)"; failures=$((failures + 1)); fi
+done
 # rnn run --model / rnn info: a saved model or checkpoint is enough (no --cell), readout included.
 "$rnn" train "${small[@]}" --steps 10 --cell gru --layers 2 --bidirectional --save "$work/m.safetensors" --checkpoint "$work/m.ckpt" > /dev/null
 python3 -c 'import struct, sys; h = "{\x27descr\x27: \x27<f4\x27, \x27fortran_order\x27: False, \x27shape\x27: (5, 4, 2), }"; h += " " * (-(11 + len(h)) % 64) + "\n"; open(sys.argv[1], "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack("<40f", *[0.025 * i for i in range(40)]))' "$work/x2.npy"

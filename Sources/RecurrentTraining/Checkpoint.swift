@@ -11,7 +11,7 @@ extension Trainer {
     ///   - settings: extra metadata, e.g. the command line that started the run.
     /// - Throws: `RecurrentError.invalidArgument` naming the path on an I/O failure.
     public func saveCheckpoint(to path: String, settings: [String: String] = [:]) throws {
-        var tensors = model.namedParameters.map { ("model.\($0.0)", $0.1) }
+        var tensors = try model.savedTensors().map { ("model.\($0.0)", $0.1) }
         tensors += optimizer.state.enumerated().map { ("optimizer.\($0.offset)", $0.element) }
         var metadata = model.metadata
         for (key, value) in settings { metadata["setting.\(key)"] = value }

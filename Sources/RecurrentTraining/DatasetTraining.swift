@@ -127,7 +127,8 @@ extension Trainer {
     /// without a better one. With validation data the model ends holding the best epoch's weights exactly; the
     /// optimizer state and the step count stay those of the last epoch run.
     /// - Parameters:
-    ///   - training: the training cases (standardize them first, e.g. with `FeatureStandardization`).
+    ///   - training: the training cases: raw when the model carries the standardization as its
+    ///     `inputNormalization` (then saved with it), otherwise standardized first (`FeatureStandardization`).
     ///   - validation: held-out cases from the training data (`SequenceDataset.split(validationFraction:seed:)`), or nil.
     ///   - settings: epochs, batch size, learning rate, patience, bucketing.
     ///   - onEpoch: called after every epoch with its record.

@@ -11,8 +11,8 @@ enum InfoCommand: Command {
 
         Prints the summary of a model saved by `rnn train --save` (or the model of a --checkpoint file), built
         from the file alone: one row per layer and direction (cell, input, state and output widths, parameter
-        count), the readout, and the total number of parameters. A file that is not a saved model is one line
-        on standard error and exit status 2.
+        count), the readout, the total number of parameters, and the input standardization the file stores, if
+        any. A file that is not a saved model is one line on standard error and exit status 2.
 
         Example:
           rnn info results/mnist-nprnn.ckpt.safetensors

@@ -14,7 +14,8 @@ enum RunCommand: Command {
                        [--layers L] [--bidirectional] [--dtype f32|f64]
 
         With --model: applies a model saved by `rnn train --save` (or the model of a --checkpoint file), readout
-        included, to an input of shape (T, B, I); the file alone says which cell, sizes and layers. The output is
+        included, to a raw input of shape (T, B, I); the file alone says which cell, sizes and layers, and the
+        input standardization it stores (`rnn train --task ts` saves the one fitted on TRAIN) is applied first. The output is
         (B, K) for a sequence-to-one model, (T·B, K) for a sequence-to-sequence one; with --hidden-states, the top
         layer's states (T, B, D·H) instead.
 

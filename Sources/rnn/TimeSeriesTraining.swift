@@ -6,9 +6,11 @@ import RecurrentTraining
 /// `rnn train --task ts`: a classifier (or regressor) on a pair of `.ts` files of the UEA/UCR archive.
 ///
 /// The recipe: the validation part is split off TRAIN (stratified by class), the per-feature standardization is
-/// fitted on the rest of TRAIN only, the model is trained epoch by epoch with padded, length-bucketed batches,
-/// and the epoch kept is the best on the validation part (early stopping with `--patience`). TEST is read once,
-/// at the end, by the model so chosen: it never takes part in any choice.
+/// fitted on the rest of TRAIN only and becomes the model's input normalization (so the model reads raw values
+/// in training, evaluation and `rnn run --model` alike, and the saved file carries it), the model is trained
+/// epoch by epoch with padded, length-bucketed batches, and the epoch kept is the best on the validation part
+/// (early stopping with `--patience`). TEST is read once, at the end, by the model so chosen: it never takes
+/// part in any choice.
 struct TimeSeriesTraining<S: RecurrentScalar> {
     var options: TrainOptions
     /// Whether `--cell` and `--batch` were given (otherwise the recipe's GRU and batch 16 are used).
@@ -19,8 +21,12 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
     /// Patience when `--patience` is not given.
     static var defaultPatience: Int { 40 }
 
+    /// The three parts, raw, and the standardization fitted on the training part (in the model's scalar type).
+    typealias Data = (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>,
+                      normalization: InputNormalization<S>)
+
     /// Loads both files and the split, or says in one line which file is wrong and where.
-    func loadData() throws -> (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>) {
+    func loadData() throws -> Data {
         guard let trainPath = options.trainFile, let testPath = options.testFile else {
             throw UsageError("--task ts needs --train NAME_TRAIN.ts and --test NAME_TEST.ts")
         }
@@ -29,9 +35,14 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
             let all = try SequenceDataset<S>(trainFile)
             let test = try SequenceDataset<S>(testFile)
             let (train, validation) = try all.split(validationFraction: options.validation ?? 0.2, seed: options.seed)
-            // Standardization fitted on the training part only, applied to every part.
-            let scaler = FeatureStandardization(fitting: train)
-            return (try scaler.apply(to: train), try scaler.apply(to: validation), try scaler.apply(to: test))
+            // Standardization fitted on the training part only; the model applies it to every part.
+            let normalization: InputNormalization<S>
+            do {
+                normalization = try FeatureStandardization(fitting: train).inputNormalization(as: S.self)
+            } catch {
+                throw UsageError("\(trainPath): the standardization of its features does not fit \(S.self): \(error)")
+            }
+            return (train, validation, test, normalization)
         } catch let error as TimeSeriesFileError {
             throw UsageError(error.description)
         } catch let error as SequenceDatasetError {
@@ -51,7 +62,7 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
     struct Runner: CellVisitor {
         typealias Scalar = S
         let run: TimeSeriesTraining<S>
-        let data: (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>)
+        let data: Data
         let cell: CellKind
 
         func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == S {
@@ -59,15 +70,15 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
         }
     }
 
-    func train<Cell: RecurrentCell>(_ data: (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>),
-                                    cell: CellKind, makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == S {
+    func train<Cell: RecurrentCell>(_ data: Data, cell: CellKind, makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == S {
         let outputs = data.train.classCount ?? {
             if case let .sequenceTargets(_, width) = data.train.targets { return width }
             return 1
         }()
-        let model = try RecurrentModel(inputSize: data.train.featureCount, outputSize: outputs, layers: options.layers,
+        var model = try RecurrentModel(inputSize: data.train.featureCount, outputSize: outputs, layers: options.layers,
                                        bidirectional: options.bidirectional, dropout: options.dropout,
                                        outputMode: options.readout.outputMode, seed: options.seed, makeCell: makeCell)
+        model.inputNormalization = data.normalization
         let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: options.lr, weightDecay: options.weightDecay)
         var trainer = Trainer(model: model, optimizer: optimizer, seed: options.seed &+ 0xDA7A)
         let batch = batchGiven ? options.batch : 16

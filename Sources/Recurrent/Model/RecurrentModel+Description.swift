@@ -1,6 +1,7 @@
 extension RecurrentModel: CustomStringConvertible {
     /// A summary table: one row per layer and direction (its cell, input, state and output widths and
-    /// parameter count), the readout, and the total number of parameters.
+    /// parameter count), the readout, and the total number of parameters; with an ``inputNormalization``, a last
+    /// line with its first means and scales.
     ///
     ///     RecurrentModel: 2 layers, last step → 10, dropout 0.0
     ///     layer    cell             input  state  output  parameters
@@ -34,7 +35,14 @@ extension RecurrentModel: CustomStringConvertible {
         let mode = switch outputMode { case .lastStep: "last step"; case .everyStep: "every step"; case .meanOverTime: "mean over time" }
         let header = "RecurrentModel: \(layers.count) layer\(layers.count == 1 ? "" : "s")\(isBidirectional ? ", bidirectional" : ""), "
             + "\(mode) → \(readout.outputSize), dropout \(dropout)"
-        return ([header] + lines).joined(separator: "\n")
+        var footer: [String] = []
+        if let n = inputNormalization {
+            func list(_ values: [Scalar]) -> String {
+                "[" + values.prefix(4).map { "\($0)" }.joined(separator: ", ") + (values.count > 4 ? ", …" : "") + "]"
+            }
+            footer.append("input normalization: (x − mean) / scale per feature, mean \(list(n.mean)), scale \(list(n.scale))")
+        }
+        return ([header] + lines + footer).joined(separator: "\n")
     }
 }
 

@@ -32,6 +32,9 @@ extension RecurrentModel {
     }
 
     /// Runs the model.
+    ///
+    /// The input is raw: the ``inputNormalization``, if any, is applied first (to the real steps only), and the
+    /// backward pass returns the gradient with respect to the raw input.
     /// - Parameters:
     ///   - input: (T, B, I).
     ///   - initialStates: optional `[layer][direction]` states (B, S); `nil` means zeros.
@@ -53,7 +56,7 @@ extension RecurrentModel {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.forward initialStates",
                                                  reason: "expected \(layers.count) layers × \(directions) directions")
         }
-        var x = input
+        var x = try inputNormalization?.apply(to: input, lengths: lengths) ?? input   // (T, B, I), standardized
         var passes: [[RecurrentLayer<Cell>.Pass]] = [], inputs: [Tensor<Scalar>] = [], masks: [Tensor<Scalar>?] = []
         for l in layers.indices {
             inputs.append(x)
@@ -213,7 +216,8 @@ extension RecurrentModel {
                 if needsInput { try dLayerInput.add(d == 0 ? dx : reverseTime(dx, lengths: pass.lengths)) }
             }
             if l == 0 {
-                dInput = dLayerInput
+                // x′ = (x − μ) / σ before the first layer: ∂L/∂x = ∂L/∂x′ / σ (skipped when no input gradient is wanted).
+                dInput = inputGradient ? try inputNormalization?.inputGradient(dLayerInput) ?? dLayerInput : dLayerInput
             } else {
                 if let mask = pass.dropoutMasks[l - 1] { dLayerInput = try dLayerInput.multiplying(mask) }
                 dOutputs = dLayerInput

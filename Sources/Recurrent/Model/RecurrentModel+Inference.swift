@@ -24,7 +24,8 @@ extension RecurrentModel {
     /// Runs the model on whole sequences for inference: the readout's output, computed as
     /// ``forward(_:initialStates:lengths:generator:)`` computes it without dropout, bit for bit — but nothing is
     /// kept for a backward pass (each layer's memory is one step's, see `RecurrentLayer.infer`) and there is
-    /// no generator to pass.
+    /// no generator to pass. The input is raw: the ``inputNormalization``, if any, is applied first (to the real
+    /// steps only).
     ///
     /// ```swift
     /// let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2) { input, _, _ in
@@ -46,7 +47,7 @@ extension RecurrentModel {
         if let lengths, let bad = lengths.firstIndex(where: { $0 < 1 }) {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.predict lengths[\(bad)]", reason: "must be at least 1, got \(lengths[bad])")
         }
-        var x = input                           // (T, B, width) the current level's input
+        var x = try inputNormalization?.apply(to: input, lengths: lengths) ?? input   // (T, B, width) the current level's input
         var finalStates: [Tensor<Scalar>] = []  // the current level's final state per direction, (B, S)
         for l in layers.indices {
             let forward = try layers[l].infer(x, lengths: lengths)
@@ -78,7 +79,7 @@ extension RecurrentModel {
     /// Feeding x₀, x₁, … one step at a time, starting from ``zeroState(batch:)``, gives at step t the readout
     /// of the top layer's output at t — bit for bit the rows t·B ..< (t + 1)·B of ``predict(_:lengths:)`` on the
     /// whole sequence with ``OutputMode/everyStep``, and after the last step its output with
-    /// ``OutputMode/lastStep``. Dropout is off.
+    /// ``OutputMode/lastStep``. Dropout is off; the raw input is normalized by ``inputNormalization``, if any.
     ///
     /// ```swift
     /// let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2) { input, _, _ in
@@ -119,7 +120,8 @@ extension RecurrentModel {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.step state",
                                                  reason: "has \(previous.layers.count) layer states for \(layers.count) layers")
         }
-        var x = try input.reshaped(to: [1, batch, inputSize])   // (1, B, width)
+        let standardized = try inputNormalization?.apply(to: input) ?? input
+        var x = try standardized.reshaped(to: [1, batch, inputSize])   // (1, B, width)
         var next: [Tensor<Scalar>] = []
         for l in layers.indices {
             let result = try layers[l].infer(x, initialState: previous.layers[l])

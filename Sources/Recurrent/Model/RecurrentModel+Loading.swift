@@ -14,6 +14,9 @@ public enum ModelFile {
     /// - `output_mode`: default `lastStep` (sequence to one);
     /// - `dropout`: default 0 (it has no effect on ``SequenceModel/predict(_:lengths:)``).
     ///
+    /// The tensors `input_normalization.mean` and `.scale`, when present, become the model's
+    /// ``RecurrentModel/inputNormalization`` (absent: none, as in files written before it existed).
+    ///
     /// - Parameters:
     ///   - path: a safetensors file.
     ///   - scalar: the compute type (`Float` by default); a file saved in the other type is converted.

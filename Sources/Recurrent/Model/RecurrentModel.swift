@@ -52,6 +52,10 @@ public struct RecurrentModel<Cell: RecurrentCell>: Sendable {
     public var dropout: Double
     /// Whether the readout sees the last step (sequence to one) or every step (sequence to sequence).
     public var outputMode: OutputMode
+    /// The per-feature standardization of the raw input, applied before the first layer by ``predict(_:lengths:)``,
+    /// ``step(_:state:)`` and ``forward(_:initialStates:lengths:generator:)`` alike, and saved with the model;
+    /// `nil` (the default, and what a file written without one loads as) is the identity. Not trained.
+    public var inputNormalization: InputNormalization<Scalar>? = nil
 
     /// Whether every level has a reverse-direction layer.
     public var isBidirectional: Bool { !reverseLayers.isEmpty }

@@ -27,6 +27,9 @@ public protocol SequenceModel<Scalar>: Sendable, CustomStringConvertible {
     var outputMode: OutputMode { get }
     /// Number of trainable scalars: every layer's cell and the readout.
     var parameterCount: Int { get }
+    /// The standardization applied to the raw input before the first layer, `nil` for none (see
+    /// ``RecurrentModel/inputNormalization``).
+    var inputNormalization: InputNormalization<Scalar>? { get }
     /// The architecture as a saved file records it (see ``RecurrentModel/metadata``).
     var metadata: [String: String] { get }
     /// The readout's output for whole sequences, dropout off (see ``RecurrentModel/predict(_:lengths:)``).

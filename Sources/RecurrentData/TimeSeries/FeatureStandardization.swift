@@ -6,7 +6,9 @@ import Recurrent
 /// all N real (unpadded) steps of all training cases, computed in `Double` in two passes. A feature that is
 /// constant in the training data gets σ_d = 1, so it maps to 0 and nothing is divided by zero. Fit it on the
 /// training part only — never on validation or test data — and apply the same value to every part and, later,
-/// to the inputs of `predict`; ``array`` and ``dictionary`` are the forms a model file can store.
+/// to the inputs of `predict`. The simplest way is to let the model carry it: ``inputNormalization(as:)`` gives
+/// the `InputNormalization` a `RecurrentModel` applies to its raw input in training and prediction alike and
+/// saves with its weights. ``array`` and ``dictionary`` are plain forms for other storage.
 ///
 /// ```swift
 /// let data = try SequenceDataset<Float>(cases: [[[1, 5], [3, 5]], [[5, 5]]], labels: [0, 1], classCount: 2)
@@ -211,5 +213,38 @@ public struct FeatureStandardization: Sendable, Equatable {
                                        + dictionary.keys.sorted().joined(separator: ", "))
         }
         try self.init(mean: mean, standardDeviation: deviation)
+    }
+}
+
+extension FeatureStandardization {
+    /// The statistics rounded to a model's scalar type, as a model carries them (`RecurrentModel.inputNormalization`):
+    /// μ_d as the mean, σ_d as the scale. A model with it takes raw input in `predict`, `step` and training alike.
+    ///
+    /// - Parameters:
+    ///   - scalar: the model's scalar type.
+    /// - Returns: the normalization (μ, σ) in `S`.
+    /// - Throws: `RecurrentError` when a statistic does not fit `S` (a mean beyond `Float`'s range, or a σ that
+    ///   rounds to zero).
+    ///
+    /// ```swift
+    /// model.inputNormalization = try FeatureStandardization(fitting: train).inputNormalization(as: Float.self)
+    /// ```
+    public func inputNormalization<S: RecurrentScalar>(as scalar: S.Type = S.self) throws -> InputNormalization<S> {
+        try InputNormalization(mean: mean.map { S($0) }, scale: standardDeviation.map { S($0) })
+    }
+
+    /// The standardization a model carries, with its statistics widened to `Double`: applying it to data gives,
+    /// value for value, what the model's normalization gives.
+    ///
+    /// - Parameters:
+    ///   - normalization: a model's input normalization.
+    ///
+    /// ```swift
+    /// let scaler = FeatureStandardization(normalization)
+    /// ```
+    public init<S: RecurrentScalar>(_ normalization: InputNormalization<S>) {
+        // InputNormalization guarantees finite means and finite positive scales; widening keeps both.
+        self.mean = normalization.mean.map(Double.init)
+        self.standardDeviation = normalization.scale.map(Double.init)
     }
 }
