@@ -187,6 +187,35 @@ final class ModelInferenceTests: XCTestCase {
         for (a, b) in zip(got.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-14) }
     }
 
+    /// A sequence run in two parts with the state carried equals one pass, bit for bit (LSTM and GRU stacks,
+    /// Float and Double); a bidirectional model refuses to continue a sequence.
+    func testTopOutputsContinueASequence() throws {
+        func check<Cell: RecurrentCell>(_ label: String, _ make: @escaping (Int) throws -> Cell) throws {
+            typealias S = Cell.Scalar
+            let model = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, layers: 2, outputMode: .everyStep,
+                                           seed: 2) { i, _, _ in try make(i) }
+            let x = try sequence(S.self, seed: 21), split = 3, width = batch * inputSize
+            let first = try Tensor(shape: [split, batch, inputSize], scalars: Array(x.scalars[..<(split * width)]))
+            let second = try Tensor(shape: [steps - split, batch, inputSize], scalars: Array(x.scalars[(split * width)...]))
+            let (h1, state) = try model.topOutputs(first, from: nil)
+            let (h2, end) = try model.topOutputs(second, from: state)
+            let whole = try model.topOutputs(x, from: model.zeroState(batch: batch))
+            XCTAssertEqual(h1.scalars + h2.scalars, whole.outputs.scalars, label)
+            XCTAssertEqual(end, whole.state, label)
+            XCTAssertEqual(whole.outputs.scalars, try model.hiddenStates(x).scalars, "\(label): the training forward's states")
+        }
+        try check("LSTM Float") { try LSTMCell<Float>(inputSize: $0, hiddenSize: 6, seed: 3) }
+        try check("LSTM Double") { try LSTMCell<Double>(inputSize: $0, hiddenSize: 6, seed: 3) }
+        try check("GRU Float") { try GRUCell<Float>(inputSize: $0, hiddenSize: 6, seed: 3) }
+        try check("GRU Double") { try GRUCell<Double>(inputSize: $0, hiddenSize: 6, seed: 3) }
+        let bidirectional = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, bidirectional: true) { i, _, _ in
+            try GRUCell<Float>(inputSize: i, hiddenSize: 4, seed: 1)
+        }
+        XCTAssertThrowsError(try bidirectional.topOutputs(sequence(Float.self, seed: 1), from: nil)) { error in
+            XCTAssertTrue("\(error)".contains("cannot continue a sequence"), "\(error)")
+        }
+    }
+
     func testBadInputIsRefused() throws {
         let model = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, layers: 2) { i, _, _ in
             try SimpleRNNCell<Double>(inputSize: i, hiddenSize: 6, seed: 1)

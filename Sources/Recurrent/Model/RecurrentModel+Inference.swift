@@ -115,20 +115,57 @@ extension RecurrentModel {
             throw RecurrentError.shapeMismatch(operation: "RecurrentModel.step input", expected: "(B, \(inputSize))", got: "\(input.shape)")
         }
         let batch = input.shape[0]
-        let previous = try state ?? zeroState(batch: batch)
+        let (outputs, next) = try topOutputs(input.reshaped(to: [1, batch, inputSize]), from: state, caller: "RecurrentModel.step")
+        let output = try readout.forward(outputs.reshaped(to: [batch, outputs.shape[2]]))
+        return (output, next)
+    }
+
+    /// Runs a unidirectional model over the next part of a longer sequence, from the state the previous part
+    /// ended in: the top layer's outputs at every step (before the readout) and the state after the last step —
+    /// PyTorch's `output, state = rnn(x, state)`. Part by part, the outputs and states equal those of one pass over
+    /// the whole sequence bit for bit; ``step(_:state:)`` is this on a part of one step, followed by the readout.
+    /// A language model carries its state through the windows of a long text this way.
+    ///
+    /// ```swift
+    /// let model = try RecurrentModel(inputSize: 3, outputSize: 2, layers: 2) { input, _, _ in
+    ///     try LSTMCell<Double>(inputSize: input, hiddenSize: 8, seed: 1)
+    /// }
+    /// let first = try Tensor<Double>(shape: [4, 1, 3], repeating: 0.5)          // (T, B, I), steps 0..<4
+    /// let (h1, state) = try model.topOutputs(first, from: nil)                  // (4, 1, 8)
+    /// let (h2, _) = try model.topOutputs(first, from: state)                    // steps 4..<8
+    /// print(h1.shape, h2.shape)
+    /// ```
+    /// - Parameters:
+    ///   - input: (T, B, I), raw input (the model's ``inputNormalization`` is applied).
+    ///   - state: the state the previous part ended in; `nil` means zeros.
+    /// - Returns: the top layer's outputs (T, B, H) and the state after step T − 1.
+    /// - Throws: `RecurrentError.invalidArgument` for a bidirectional model; `RecurrentError` for an input or a
+    ///   state of the wrong shape or non-finite input.
+    public func topOutputs(_ input: Tensor<Scalar>, from state: State?) throws -> (outputs: Tensor<Scalar>, state: State) {
+        try topOutputs(input, from: state, caller: "RecurrentModel.topOutputs")
+    }
+
+    func topOutputs(_ input: Tensor<Scalar>, from state: State?, caller: String) throws -> (outputs: Tensor<Scalar>, state: State) {
+        guard !isBidirectional else {
+            throw RecurrentError.invalidArgument(
+                what: caller,
+                reason: "a bidirectional model cannot continue a sequence: its reverse direction reads it from the end; use predict(_:lengths:)")
+        }
+        guard input.rank == 3, input.shape[2] == inputSize else {
+            throw RecurrentError.shapeMismatch(operation: "\(caller) input", expected: "(T, B, \(inputSize))", got: "\(input.shape)")
+        }
+        let previous = try state ?? zeroState(batch: input.shape[1])
         guard previous.layers.count == layers.count else {
-            throw RecurrentError.invalidArgument(what: "RecurrentModel.step state",
+            throw RecurrentError.invalidArgument(what: "\(caller) state",
                                                  reason: "has \(previous.layers.count) layer states for \(layers.count) layers")
         }
-        let standardized = try inputNormalization?.apply(to: input) ?? input
-        var x = try standardized.reshaped(to: [1, batch, inputSize])   // (1, B, width)
+        var x = try inputNormalization?.apply(to: input) ?? input   // (T, B, width) the current level's input
         var next: [Tensor<Scalar>] = []
         for l in layers.indices {
             let result = try layers[l].infer(x, initialState: previous.layers[l])
-            next.append(result.finalState)                      // (B, S)
-            x = result.outputs                                  // (1, B, H)
+            next.append(result.finalState)                          // (B, S)
+            x = result.outputs                                      // (T, B, H)
         }
-        let output = try readout.forward(x.reshaped(to: [batch, x.shape[2]]))
-        return (output, State(layers: next))
+        return (x, State(layers: next))
     }
 }
