@@ -93,6 +93,8 @@ func embedColumns<S: RecurrentScalar>(_ m: Tensor<S>, width: Int) throws -> Tens
 ///   - x: (T, B, F).
 ///   - lengths: B per-row lengths in 1...T, or `nil` for T.
 /// - Returns: (B, F).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
 func meanOverTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) throws -> Tensor<S> {
     let (steps, batch, width) = (x.shape[0], x.shape[1], x.shape[2])
     var sums = [S](repeating: 0, count: batch * width)                 // (B, F)
@@ -117,6 +119,8 @@ func meanOverTime<S: RecurrentScalar>(_ x: Tensor<S>, lengths: [Int]?) throws ->
 ///   - steps: T.
 ///   - lengths: as given to the forward.
 /// - Returns: ∂L/∂x, (T, B, F).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
 func meanOverTimeBackward<S: RecurrentScalar>(_ dFeatures: Tensor<S>, steps: Int, lengths: [Int]?) throws -> Tensor<S> {
     let (batch, width) = (dFeatures.shape[0], dFeatures.shape[1])
     var dx = [S](repeating: 0, count: steps * batch * width)           // (T, B, F)
