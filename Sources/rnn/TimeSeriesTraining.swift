@@ -3,6 +3,11 @@ import RecurrentData
 import RecurrentInitializers
 import RecurrentTraining
 
+/// The options whose default differs for `--task ts`; those not given take the recipe's value.
+struct TimeSeriesOptionsGiven {
+    var cell = false, batch = false, lr = false, readout = false
+}
+
 /// `rnn train --task ts`: a classifier (or regressor) on a pair of `.ts` files of the UEA/UCR archive.
 ///
 /// The recipe: the validation part is split off TRAIN (stratified by class), the per-feature standardization is
@@ -13,13 +18,23 @@ import RecurrentTraining
 /// part in any choice.
 struct TimeSeriesTraining<S: RecurrentScalar> {
     var options: TrainOptions
-    /// Whether `--cell` and `--batch` were given (otherwise the recipe's GRU and batch 16 are used).
-    var cellGiven: Bool, batchGiven: Bool
+    /// Which of the options that have a recipe default of their own were given.
+    var given: TimeSeriesOptionsGiven
 
+    /// The recipe's cell, batch size, learning rate and readout (chosen on validation splits of TRAIN).
+    static var defaultCell: CellKind { .gru }
+    static var defaultBatch: Int { 16 }
+    static var defaultLearningRate: Double { 3e-3 }
+    static var defaultReadout: ReadoutName { .mean }
     /// Epochs when `--epochs` is not given.
-    static var defaultEpochs: Int { 150 }
+    static var defaultEpochs: Int { 300 }
     /// Patience when `--patience` is not given.
-    static var defaultPatience: Int { 40 }
+    static var defaultPatience: Int { 100 }
+
+    var cell: CellKind { given.cell ? options.cell : Self.defaultCell }
+    var batch: Int { given.batch ? options.batch : Self.defaultBatch }
+    var learningRate: Double { given.lr ? options.lr : Self.defaultLearningRate }
+    var readout: ReadoutName { given.readout ? options.readout : Self.defaultReadout }
 
     /// The three parts, raw, and the standardization fitted on the training part (in the model's scalar type).
     typealias Data = (train: SequenceDataset<S>, validation: SequenceDataset<S>, test: SequenceDataset<S>,
@@ -52,7 +67,6 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
 
     func run() throws -> String {
         let data = try loadData()
-        let cell = cellGiven ? options.cell : .gru
         let specification = CellSpecification(kind: cell, inputSize: data.train.featureCount, hiddenSize: options.hidden,
                                               contextSize: options.context, inputGain: options.inputGain, seed: options.seed)
         return try specification.visit(Runner(run: self, data: data, cell: cell))
@@ -77,13 +91,12 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
         }()
         var model = try RecurrentModel(inputSize: data.train.featureCount, outputSize: outputs, layers: options.layers,
                                        bidirectional: options.bidirectional, dropout: options.dropout,
-                                       outputMode: options.readout.outputMode, seed: options.seed, makeCell: makeCell)
+                                       outputMode: readout.outputMode, seed: options.seed, makeCell: makeCell)
         model.inputNormalization = data.normalization
-        let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: options.lr, weightDecay: options.weightDecay)
+        let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: learningRate, weightDecay: options.weightDecay)
         var trainer = Trainer(model: model, optimizer: optimizer, seed: options.seed &+ 0xDA7A)
-        let batch = batchGiven ? options.batch : 16
         let epochs = options.epochs ?? Self.defaultEpochs
-        let settings = DatasetTrainingSettings(epochs: epochs, batchSize: batch, learningRate: options.lr,
+        let settings = DatasetTrainingSettings(epochs: epochs, batchSize: batch, learningRate: learningRate,
                                                clipNorm: options.clip > 0 ? options.clip : nil,
                                                patience: options.patience ?? Self.defaultPatience,
                                                bucketing: LengthBucketing(batchesPerChunk: 8), seed: options.seed)
@@ -103,8 +116,8 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
             ("task", quoted("ts")), ("train", quoted(jsonEscaped(options.trainFile ?? ""))),
             ("test", quoted(jsonEscaped(options.testFile ?? ""))), ("cell", quoted(cell.rawValue)),
             ("hidden", "\(options.hidden)"), ("layers", "\(options.layers)"), ("bidirectional", "\(options.bidirectional)"),
-            ("readout", quoted(options.readout.rawValue)),
-            ("dtype", quoted(options.dtype.rawValue)), ("batch", "\(batch)"), ("lr", "\(options.lr)"), ("seed", "\(options.seed)"),
+            ("readout", quoted(readout.rawValue)),
+            ("dtype", quoted(options.dtype.rawValue)), ("batch", "\(batch)"), ("lr", "\(learningRate)"), ("seed", "\(options.seed)"),
             ("validation_fraction", "\(options.validation ?? 0.2)"), ("train_cases", "\(data.train.count)"),
             ("validation_cases", "\(data.validation.count)"), ("test_cases", "\(data.test.count)"),
             ("epochs", "\(result.epochs.count)"), ("best_epoch", "\(result.bestEpoch)"),

@@ -31,10 +31,11 @@ enum TrainCommand: Command {
         try options.checkSizes()
         if let threads = options.threads { KernelSettings.threadCount = threads }
         if options.task == .ts {
-            let given = (cell: parsed.string("--cell") != nil, batch: parsed.string("--batch") != nil)
+            let given = TimeSeriesOptionsGiven(cell: parsed.string("--cell") != nil, batch: parsed.string("--batch") != nil,
+                                               lr: parsed.string("--lr") != nil, readout: parsed.string("--readout") != nil)
             print(options.dtype == .f64
-                  ? try TimeSeriesTraining<Double>(options: options, cellGiven: given.cell, batchGiven: given.batch).run()
-                  : try TimeSeriesTraining<Float>(options: options, cellGiven: given.cell, batchGiven: given.batch).run())
+                  ? try TimeSeriesTraining<Double>(options: options, given: given).run()
+                  : try TimeSeriesTraining<Float>(options: options, given: given).run())
             return 0
         }
         let result = options.dtype == .f64 ? try Experiment<Double>(options).run() : try Experiment<Float>(options).run()

@@ -137,14 +137,14 @@ struct TrainOptions {
                 .double("--clip-value", "V", \.clipValue, "clip every gradient element to [-V, V] (default off)", require: .positive),
                 .uint64("--seed", "S", \.seed, default: 1, "seed of weights, data and dropout", json: "seed"),
             ]),
-            OptionSection(title: "Time series (--task ts):", options: [
+            OptionSection(title: "Time series (--task ts; unless given: GRU, --batch 16, --lr 3e-3, --readout mean, 300 epochs):", options: [
                 .string("--train", "FILE.ts", \.trainFile, "training cases (.ts, UEA/UCR archive format); validation is split off them"),
                 .string("--test", "FILE.ts", \.testFile, "test cases, evaluated once with the model chosen on validation"),
                 .double("--validation", "F", \.validation, "share of --train held out to choose the epoch (default 0.2)",
                         require: .init(test: { $0 > 0 && $0 < 1 }, message: "must be in (0, 1)")),
                 .int("--patience", "N", \.patience,
                      "stop after N epochs without a better validation score (default \(TimeSeriesTraining<Float>.defaultPatience))"),
-                .choice("--readout", "last|mean", \.readout, default: .last, from: ReadoutName.allCases,
+                .choice("--readout", "last|mean", \.readout, default: .mean, from: ReadoutName.allCases,
                         "the classifier reads the last real step, or the mean of the top layer's outputs over the real steps"),
             ]),
             OptionSection(title: "Data and output:", options: [
