@@ -212,6 +212,11 @@ if [ -f "$uea/GunPoint_TRAIN.ts" ] && [ -f "$uea/GunPoint_TEST.ts" ]; then
         --epochs 2 --hidden 8 --quiet
     expect 0 '"best_epoch":' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" \
         --epochs 2 --hidden 4 --cell lstm --bidirectional --layers 2 --validation 0.3 --batch 8 --patience 1 --quiet
+    expect 0 '"readout":"mean","dtype":"f32","batch":16,"lr":0.003' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" \
+        --test "$uea/GunPoint_TEST.ts" --epochs 1 --hidden 4 --quiet
+    expect 0 '"readout":"last","dtype":"f32","batch":16,"lr":0.01' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" \
+        --test "$uea/GunPoint_TEST.ts" --epochs 1 --hidden 4 --readout last --lr 0.01 --quiet
+    expect 2 "--readout" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" --readout max --quiet
     expect 2 "has 6 dimensions per step" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/BasicMotions_TEST.ts" --quiet
 else
     echo "cli-smoke: skipping --task ts: no GunPoint_TRAIN.ts / GunPoint_TEST.ts in $uea"
