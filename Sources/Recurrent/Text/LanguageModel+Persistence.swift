@@ -5,12 +5,15 @@ extension LanguageModel {
         var m = network.metadata
         m["format"] = LanguageModelFile.format
         m["embedding_size"] = "\(embedding.embeddingSize)"
+        m["tie_weights"] = tiesWeights ? "true" : "false"
         m["vocabulary"] = vocabulary.serialized
         return m
     }
 
     /// Saves weights, architecture and vocabulary as safetensors (atomically): the network's tensors under
-    /// PyTorch names (`weight_ih_l0`, …, `readout.weight` for the output layer) and `embedding.weight`.
+    /// PyTorch names (`weight_ih_l0`, …, `readout.weight` for the output layer) and `embedding.weight`. With
+    /// tied weights the shared matrix is saved once, as `embedding.weight`, and the metadata says
+    /// `tie_weights = true` (in PyTorch: `decoder.weight = embedding.weight` after loading).
     /// - Parameters:
     ///   - path: destination file.
     ///   - dtype: `.f32` or `.f64` (default: the model's scalar type).
@@ -29,12 +32,19 @@ extension LanguageModel {
         try contents.requireRecorded(metadata.filter { !["dropout", "library", "vocabulary"].contains($0.key) }, subject: "the model")
         // The network's tensors go through the model's own loading (names, shapes, finiteness, unexpected
         // tensors); the embedding is the one tensor it does not know.
-        var loaded = network
-        try loaded.load(SafeTensors.Contents(tensors: contents.tensors.filter { $0.name != "embedding.weight" },
-                                             metadata: [:], source: contents.source))
         let weight = try contents.tensor("embedding.weight")
         try weight.requireShape(embedding.weight.shape, "\(path): tensor 'embedding.weight'")
         try weight.requireFinite("\(path): tensor 'embedding.weight'")
+        var networkTensors = contents.tensors.filter { $0.name != "embedding.weight" }
+        if tiesWeights {
+            // The output weight is the embedding: saved once, so a file with its own is another model.
+            if networkTensors.contains(where: { $0.name == "readout.weight" }) {
+                throw RecurrentError.invalidArgument(what: path, reason: "has its own readout.weight, but the model ties it to embedding.weight")
+            }
+            networkTensors.append((name: "readout.weight", tensor: weight))
+        }
+        var loaded = network
+        try loaded.load(SafeTensors.Contents(tensors: networkTensors, metadata: [:], source: contents.source))
         network = loaded
         embedding = try Embedding(weight: weight)
     }
@@ -55,6 +65,8 @@ public enum LanguageModelFile {
         public var layers: Int
         /// The first layer's cell descriptor (`cell`, `hidden_size`, …), as saved.
         public var cell: [String: String]
+        /// Whether the output matrix is the embedding (`tie_weights`; false when a file does not say).
+        public var tiesWeights: Bool
     }
 
     /// Reads the architecture of a file written by ``LanguageModel/save(to:dtype:)``.
@@ -69,6 +81,7 @@ public enum LanguageModelFile {
               let layers = m["num_layers"].flatMap(Int.init), layers > 0 else {
             throw RecurrentError.invalidArgument(what: path, reason: "the metadata lacks a valid vocabulary, embedding_size or num_layers")
         }
-        return Architecture(vocabulary: try Vocabulary(serialized: text), embeddingSize: e, layers: layers, cell: m)
+        return Architecture(vocabulary: try Vocabulary(serialized: text), embeddingSize: e, layers: layers, cell: m,
+                            tiesWeights: m["tie_weights"] == "true")
     }
 }

@@ -97,7 +97,7 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
         let dx = try network.backward(pass, outputGradient: loss.gradient, into: &networkGradients)  // (T, B, E)
         var dEmbedding = try Tensor<Scalar>.zeros(model.embedding.weight.shape)
         try model.embedding.backward(inputs, outputGradient: dx, into: &dEmbedding)
-        return (loss.value, networkGradients + [dEmbedding], pass.finalStates)
+        return (loss.value, try model.parameterGradients(network: networkGradients, embedding: dEmbedding), pass.finalStates)
     }
 
     /// One update on one window.
