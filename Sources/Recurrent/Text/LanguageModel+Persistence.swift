@@ -25,11 +25,17 @@ extension LanguageModel {
     /// - Throws: naming the file and the setting when it records another architecture or vocabulary, and
     ///   naming the tensor when one is missing, misshapen or not finite.
     public mutating func loadWeights(from path: String) throws {
-        let contents = try SafeTensors.read(from: path, as: Scalar.self)
+        var contents = try SafeTensors.read(from: path, as: Scalar.self)
+        if let format = contents.metadata["format"], format != LanguageModelFile.format, format != LanguageModelFile.checkpointFormat {
+            throw RecurrentError.invalidArgument(what: path, reason: "saved with format = \(format), but the model has format = \(LanguageModelFile.format)")
+        }
+        if contents.metadata["format"] == LanguageModelFile.checkpointFormat {   // a training checkpoint: its model.* part
+            contents.tensors = contents.tensors.filter { $0.name.hasPrefix("model.") }.map { (String($0.name.dropFirst(6)), $0.tensor) }
+        }
         if let saved = contents.metadata["vocabulary"], saved != vocabulary.serialized {
             throw RecurrentError.invalidArgument(what: path, reason: "saved with another vocabulary, but the model has \(vocabulary.count) other tokens")
         }
-        try contents.requireRecorded(metadata.filter { !["dropout", "library", "vocabulary"].contains($0.key) }, subject: "the model")
+        try contents.requireRecorded(metadata.filter { !["dropout", "library", "vocabulary", "format"].contains($0.key) }, subject: "the model")
         // The network's tensors go through the model's own loading (names, shapes, finiteness, unexpected
         // tensors); the embedding is the one tensor it does not know.
         let weight = try contents.tensor("embedding.weight")
@@ -54,6 +60,8 @@ extension LanguageModel {
 public enum LanguageModelFile {
     /// The `format` metadata of a saved language model.
     public static let format = "swift-recurrent language model 1"
+    /// The `format` metadata of a language-model training checkpoint (its model under `model.*` names).
+    public static let checkpointFormat = "swift-recurrent language model checkpoint 1"
 
     /// The architecture recorded in a saved language model.
     public struct Architecture: Sendable, Equatable {
@@ -69,12 +77,12 @@ public enum LanguageModelFile {
         public var tiesWeights: Bool
     }
 
-    /// Reads the architecture of a file written by ``LanguageModel/save(to:dtype:)``.
+    /// Reads the architecture of a file written by ``LanguageModel/save(to:dtype:)`` or of a training checkpoint.
     /// - Throws: naming the file when it is not a saved language model or a setting is missing or malformed.
     public static func architecture(of path: String) throws -> Architecture {
         let contents = try SafeTensors.read(from: path, as: Float.self)
         let m = contents.metadata
-        guard m["format"] == format else {
+        guard m["format"] == format || m["format"] == checkpointFormat else {
             throw RecurrentError.invalidArgument(what: path, reason: "not a saved language model (format \(m["format"].map { "\"\($0)\"" } ?? "missing"), expected \"\(format)\")")
         }
         guard let text = m["vocabulary"], let e = m["embedding_size"].flatMap(Int.init), e > 0,
