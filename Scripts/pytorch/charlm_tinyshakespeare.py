@@ -7,7 +7,9 @@ The recipe (both sides):
   - model: nn.Embedding(V, E=64) -> 2-layer nn.LSTM(64, 512, dropout=0.2) -> nn.Dropout(0.2) -> nn.Linear(512, V),
     float32. Dropout 0.2 between the layers and before the output layer (what `rnn train --dropout 0.2` does).
     LSTM forget-gate bias 1 at initialization (b_ih + b_hh = 1 in the forget block, 0 elsewhere), as
-    `rnn train` initializes an LSTM; pass --forget-bias none for PyTorch's uniform biases.
+    `rnn train` initializes an LSTM (pass --forget-bias none for PyTorch's uniform biases); the output layer
+    Glorot-normal N(0, 2/(H + V)) with zero bias, as `rnn train`'s; the rest PyTorch's defaults (embedding N(0, 1),
+    LSTM weights U(±1/√H)), which are also `rnn train`'s.
   - training: batch 32 windows of 128 characters, each at a uniformly random offset in the training text,
     zero initial state; mean cross-entropy over the 128·32 predictions; Adam lr 2e-3; gradients clipped to
     global norm 1.
@@ -73,7 +75,7 @@ def main():
     torch.manual_seed(args.seed)
     with open(args.data, encoding="utf-8") as f:
         text = f.read()
-    cut = int(len(text) * 0.9)
+    cut = math.floor(len(text) * 0.9 + 0.5)   # rounded as TextCorpus.split rounds
     train_text, valid_text = text[:cut], text[cut:]
     chars = sorted(set(text))
     index = {c: i for i, c in enumerate(chars)}
@@ -91,6 +93,10 @@ def main():
                     p[h:2 * h] = float(args.forget_bias)
                 elif name.startswith("bias_hh"):
                     p.zero_()
+    with torch.no_grad():   # the output layer as `rnn train` initializes it: Glorot-normal weights, zero bias
+        fan = model.readout.in_features + model.readout.out_features
+        model.readout.weight.normal_(0, math.sqrt(2 / fan))
+        model.readout.bias.zero_()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     loss_function = torch.nn.CrossEntropyLoss()
 
