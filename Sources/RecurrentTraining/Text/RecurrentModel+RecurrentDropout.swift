@@ -12,7 +12,7 @@ extension RecurrentModel {
     ///   - batch: B of the coming pass.
     ///   - generator: the source of the masks.
     /// - Throws: for p outside [0, 1), B ≤ 0, or a cell that does not support the mask (only
-    ///   ``RecurrentDropoutCell`` cells do: LSTM, and GRU with the reset gate after the product).
+    ///   `RecurrentDropoutCell` cells do: LSTM, and GRU with the reset gate after the product).
     public func withRecurrentDropout(_ probability: Double, batch: Int, generator: inout RandomGenerator) throws -> RecurrentModel {
         guard probability >= 0, probability < 1 else {
             throw RecurrentError.invalidArgument(what: "recurrent dropout", reason: "must be in [0, 1), got \(probability)")
