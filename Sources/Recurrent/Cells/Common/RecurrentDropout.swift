@@ -37,8 +37,9 @@ public protocol RecurrentDropoutCell<Scalar>: RecurrentCell {
 ///   - probability: p in [0, 1).
 ///   - generator: the source of the draws (B·H uniforms, row by row).
 /// - Throws: for B or H ≤ 0 or p outside [0, 1).
-public func recurrentDropoutMask<Scalar: RecurrentScalar>(batch: Int, hiddenSize: Int, probability p: Double,
+public func recurrentDropoutMask<Scalar: RecurrentScalar>(batch: Int, hiddenSize: Int, probability: Double,
                                                           generator: inout RandomGenerator) throws -> Tensor<Scalar> {
+    let p = probability
     try requirePositive(batch, "recurrentDropoutMask batch")
     try requirePositive(hiddenSize, "recurrentDropoutMask hiddenSize")
     guard p >= 0, p < 1 else {
