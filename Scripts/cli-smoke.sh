@@ -321,6 +321,35 @@ else
     echo "FAIL: rnn generate is not reproducible or too short:"; echo "$first" | head -3; echo "$second" | head -3
     failures=$((failures + 1))
 fi
+# Language-model runs: resuming a checkpoint gives the uninterrupted run's model bit for bit (random windows with
+# dropout, recurrent dropout and tied weights; ordered windows with the carried state), and a model to start from
+# must fit the data.
+lm="--task text --data $work/text.txt --hidden 8 --embedding 8 --bptt 8 --dropout 0.1 --sample-length 5 --quiet"
+lm2="$lm --batch 4 --layers 2 --eval-every 3"
+for extra in "--recurrent-dropout 0.2 --tie-weights" "--cell gru --recurrent-dropout 0.3 --windows sequential"; do
+    "$rnn" train $lm2 $extra --steps 6 --save "$work/whole.safetensors" --log "$work/whole.csv" >/dev/null
+    "$rnn" train $lm2 $extra --steps 3 --checkpoint "$work/lm.ckpt" --log "$work/part.csv" >/dev/null
+    expect 0 '"steps":6' -- "$rnn" train $lm2 $extra --steps 6 --resume "$work/lm.ckpt" --save "$work/resumed.safetensors" --log "$work/part.csv"
+    # The curves agree except for the seconds column.
+    if cmp -s "$work/whole.safetensors" "$work/resumed.safetensors" \
+        && [ "$(cut -d, -f1,3- "$work/whole.csv")" = "$(cut -d, -f1,3- "$work/part.csv")" ]; then
+        echo "ok: rnn train --task text $extra: a resumed run equals the uninterrupted one"
+    else
+        echo "FAIL: rnn train --task text $extra: the resumed run differs"; failures=$((failures + 1))
+    fi
+done
+expect 0 '"tie_weights":true' -- "$rnn" train $lm2 --tie-weights --steps 2 --save "$work/tied.safetensors"
+expect 0 "to be" -- "$rnn" generate --model "$work/tied.safetensors" --prime "to be" --length 10
+printf 'to be or not to be, Zounds!\n%.0s' {1..200} > "$work/zounds.txt"
+expect 2 'vocabulary (--weights .*) does not fit the data: --data .*zounds.txt, training part: character "Z"' -- \
+    "$rnn" train --task text --data "$work/zounds.txt" --weights "$work/tied.safetensors" --hidden 8 --embedding 8 --layers 2 \
+    --tie-weights --bptt 8 --batch 4 --steps 2 --save "$work/zounds.safetensors" --checkpoint "$work/zounds.ckpt" --quiet
+[ ! -e "$work/zounds.safetensors" ] && [ ! -e "$work/zounds.ckpt" ] || { echo "FAIL: a refused run wrote a file"; failures=$((failures + 1)); }
+expect 2 "saved with num_layers = 2, but the model has num_layers = 1" -- "$rnn" train $lm --batch 4 --layers 1 --tie-weights --weights "$work/tied.safetensors"
+expect 2 "saved with batch = 4, but this run has batch = 8" -- "$rnn" train $lm --layers 2 --cell gru --recurrent-dropout 0.3 --windows sequential --batch 8 --resume "$work/lm.ckpt"
+expect 2 "needs --embedding (4) equal to --hidden (8)" -- "$rnn" train --task text --data "$work/text.txt" --hidden 8 --embedding 4 --tie-weights
+expect 2 "applies to --cell lstm or gru, not srnn" -- "$rnn" train --task text --data "$work/text.txt" --cell srnn --recurrent-dropout 0.2
+expect 0 '"schedule":"cosine"' -- "$rnn" train $lm --batch 4 --epochs 1 --schedule cosine --warmup 2 --eval-every 1000
 
 if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
 echo "cli-smoke: OK"

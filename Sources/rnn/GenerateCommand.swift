@@ -80,7 +80,9 @@ enum GenerateCommand: Command {
 
         func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws where Cell.Scalar == Float {
             var model = try LanguageModel(vocabulary: architecture.vocabulary, embeddingSize: architecture.embeddingSize,
-                                          layers: architecture.layers) { input, layer in try makeCell(input, layer, 0) }
+                                          layers: architecture.layers, tieWeights: architecture.tiesWeights) { input, layer in
+                try makeCell(input, layer, 0)
+            }
             try model.loadWeights(from: options.model)
             writeOut(options.prime)
             _ = try model.generate(prime: options.prime, length: options.length, temperature: options.temperature,

@@ -19,7 +19,11 @@ struct TextData {
     /// Reads `--data` (and `--valid-data`), splits, builds the vocabulary and encodes both parts.
     /// Character level: every character of both parts (a validation character unseen in training still has an
     /// id). Word level: the training text's most frequent words; other words become `<unk>`.
-    init(_ options: TextOptions) throws {
+    /// - Parameters:
+    ///   - options: the run's flags.
+    ///   - given: the vocabulary of a model to start from (`--weights`, `--resume`) and the flag naming its file;
+    ///     the data must then fit it (every character in it, at character level).
+    init(_ options: TextOptions, vocabulary given: (Vocabulary, source: String)? = nil) throws {
         func load(_ flag: String, _ path: String) throws -> TextCorpus {
             do { return try TextCorpus.load(path: path) } catch { throw UsageError("\(flag): \(error)") }
         }
@@ -32,15 +36,30 @@ struct TextData {
                 throw UsageError("--data \(options.data): \(error)")
             }
         }
-        do {
-            switch options.level {
-            case .char: vocabulary = try Vocabulary.characters(of: trainText + validText)
-            case .word: vocabulary = try Vocabulary.words(of: trainText, maximumSize: options.vocabularySize, minimumCount: options.minCount)
+        if let (vocabulary, source) = given {
+            guard vocabulary.level == options.level.vocabularyLevel else {
+                throw UsageError("\(source): the model's vocabulary is \(vocabulary.level == .character ? "char" : "word") level, "
+                                 + "but --level is \(options.level.rawValue)")
             }
-            train = try vocabulary.encode(trainText)
-            validation = try vocabulary.encode(validText)
-        } catch {
-            throw UsageError("--data \(options.data): \(error)")
+            self.vocabulary = vocabulary
+            do { train = try vocabulary.encode(trainText) } catch {
+                throw UsageError("the model's vocabulary (\(source)) does not fit the data: --data \(options.data), training part: \(error)")
+            }
+            do { validation = try vocabulary.encode(validText) } catch {
+                throw UsageError("the model's vocabulary (\(source)) does not fit the data: "
+                                 + "\(options.validData.map { "--valid-data \($0)" } ?? "--data \(options.data), validation part"): \(error)")
+            }
+        } else {
+            do {
+                switch options.level {
+                case .char: vocabulary = try Vocabulary.characters(of: trainText + validText)
+                case .word: vocabulary = try Vocabulary.words(of: trainText, maximumSize: options.vocabularySize, minimumCount: options.minCount)
+                }
+                train = try vocabulary.encode(trainText)
+                validation = try vocabulary.encode(validText)
+            } catch {
+                throw UsageError("--data \(options.data): \(error)")
+            }
         }
         let unit = options.level == .char ? "characters" : "words"
         guard train.count >= options.batch * (options.bptt + 1) else {
@@ -73,8 +92,15 @@ struct TextExperiment {
 
     /// Checks the options and the data, then trains with the cell of `--cell`; returns the JSON line.
     func run() throws -> String {
-        try Preflight.checkOutputs([("--save", options.save)])
-        let data = try TextData(options)
+        try Preflight.checkOutputs([("--save", options.save), ("--checkpoint", options.checkpoint), ("--log", options.log)])
+        // A model to start from brings its vocabulary: the data must fit it.
+        var given: (Vocabulary, source: String)? = nil
+        for case let (flag, path?) in [("--weights", options.weights), ("--resume", options.resume)] {
+            do { given = (try LanguageModelFile.architecture(of: path).vocabulary, "\(flag) \(path)") } catch {
+                throw UsageError("\(flag) \(path): \(error)")
+            }
+        }
+        let data = try TextData(options, vocabulary: given)
         try Preflight.checkSize("--hidden \(options.hidden) with --layers \(options.layers) and \(data.vocabulary.count) tokens",
                                 "the weights with their gradients and optimizer state",
                                 shapes: [[4, options.layers, 4, options.hidden, options.embedding + 2 * options.hidden],
@@ -94,21 +120,57 @@ struct TextExperiment {
         }
     }
 
-    func train<Cell: RecurrentCell>(_ data: TextData, makeCell: (Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
+    /// The run's total steps: --steps, or --epochs passes of B·T tokens a step over the training text.
+    func totalSteps(_ data: TextData) -> Int {
+        if let epochs = options.epochs { return max(1, epochs * data.train.count / (options.batch * options.bptt)) }
+        return options.steps ?? TextOptions.defaultSteps
+    }
+
+    /// The learning rate of every step, from --schedule.
+    func schedule(steps: Int) throws -> any LearningRateSchedule {
         let o = options
-        let model = try LanguageModel(vocabulary: data.vocabulary, embeddingSize: o.embedding, layers: o.layers,
-                                      dropout: o.dropout, seed: o.seed, makeCell: makeCell)
+        switch o.schedule {
+        case .constant: return StepDecay(initial: o.lr)
+        case .step: return StepDecay(initial: o.lr, factor: o.decay, interval: o.decayEvery ?? max(1, steps / 4))
+        case .cosine:
+            do { return try CosineDecay(peak: o.lr, minimum: o.minLR ?? 0, steps: steps, warmupSteps: o.warmup ?? 0) } catch {
+                throw UsageError("--schedule cosine: \(error)")
+            }
+        }
+    }
+
+    func train<Cell: RecurrentCell>(_ data: TextData, makeCell: (Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
+        let o = options, steps = totalSteps(data)
+        var model = try LanguageModel(vocabulary: data.vocabulary, embeddingSize: o.embedding, layers: o.layers,
+                                      dropout: o.dropout, tieWeights: o.tieWeights, seed: o.seed, makeCell: makeCell)
+        if let weights = o.weights {
+            do { try model.loadWeights(from: weights) } catch { throw UsageError("--weights \(weights): \(error)") }
+        }
         var trainer = try LanguageModelTrainer(model: model, optimizer: AnyOptimizer<Float>(name: o.optimizer.rawValue, learningRate: o.lr),
-                                               schedule: StepDecay(initial: o.lr), clipNorm: o.clip > 0 ? o.clip : nil,
-                                               seed: o.seed &+ 0xD70)
+                                               schedule: try schedule(steps: steps), clipNorm: o.clip > 0 ? o.clip : nil,
+                                               recurrentDropout: o.recurrentDropout, seed: o.seed &+ 0xD70)
         let stream = try data.trainStream(o), validation = try data.validationStream(o)
         var windows = RandomGenerator(seed: o.seed &+ 0xDA7A)
         var carried: [[Tensor<Float>]]? = nil
         var nextWindow = 0
-        var trainSeconds = 0.0, trainedTokens = 0, recentLoss = 0.0, validLoss = Double.nan
+        var rows: [TextCurveRow] = []
+        if let resume = o.resume {
+            do {
+                let restored = try trainer.restoreCheckpoint(from: resume, expecting: o.checkpointSettings, maximumStep: steps)
+                let words = (restored.extra["windows_generator"] ?? "").split(separator: ",").compactMap { UInt64($0) }
+                windows = try RandomGenerator(state: words)
+                nextWindow = restored.extra["next_window"].flatMap(Int.init) ?? 0
+                carried = restored.carriedStates
+            } catch {
+                throw UsageError("--resume \(resume): \(error)")
+            }
+            if let log = o.log, let previous = try? readTextCurve(log) { rows = previous.filter { $0.step <= trainer.step } }
+        }
+        var trainSeconds = rows.last?.seconds ?? 0, trainedTokens = 0, sessionSeconds = 0.0, sessionSteps = 0
+        var intervalLoss = 0.0, intervalSteps = 0, recentLoss = 0.0, validLoss = rows.last?.validLoss ?? .nan
         let isChar = o.level == .char
-        let progress = Progress(enabled: !o.quiet && isatty(2) == 1, quiet: o.quiet, total: o.steps, start: 0)
-        while trainer.step < o.steps {
+        let progress = Progress(enabled: !o.quiet && isatty(2) == 1, quiet: o.quiet, total: steps, start: trainer.step)
+        while trainer.step < steps {
             let (inputs, targets): (TokenIDs, TokenIDs)
             switch o.windows {
             case .random:
@@ -120,36 +182,51 @@ struct TextExperiment {
             }
             let began = monotonicSeconds()
             let result = try trainer.trainStep(inputs: inputs, targets: targets, initialStates: carried)
-            trainSeconds += monotonicSeconds() - began
+            let seconds = monotonicSeconds() - began
+            (trainSeconds, sessionSeconds, sessionSteps) = (trainSeconds + seconds, sessionSeconds + seconds, sessionSteps + 1)
             trainedTokens += inputs.steps * inputs.batch
             if o.windows == .sequential { carried = result.finalStates }
+            (intervalLoss, intervalSteps) = (intervalLoss + result.loss, intervalSteps + 1)
             recentLoss = recentLoss == 0 ? result.loss : 0.9 * recentLoss + 0.1 * result.loss
             progress.update(step: trainer.step, loss: result.loss)
-            if trainer.step % o.evalEvery == 0 || trainer.step == o.steps {
+            if trainer.step % o.evalEvery == 0 || trainer.step == steps {
                 validLoss = try trainer.evaluate(validation)
+                rows.append(TextCurveRow(step: trainer.step, seconds: trainSeconds, trainLoss: intervalLoss / Double(intervalSteps),
+                                         validLoss: validLoss, learningRate: trainer.optimizer.learningRate))
+                (intervalLoss, intervalSteps) = (0, 0)
+                if let log = o.log { try writeTextCurve(rows, characterLevel: isChar, to: log) }
+                if let checkpoint = o.checkpoint {
+                    try trainer.saveCheckpoint(to: checkpoint, settings: o.checkpointSettings,
+                                               extra: ["windows_generator": windows.state.map { String($0) }.joined(separator: ","),
+                                                       "next_window": "\(nextWindow)"],
+                                               carriedStates: o.windows == .sequential ? carried : nil)
+                }
                 if !o.quiet {
                     let metric = isChar ? "bpc \(progress.short(LanguageModelMetrics.bits(fromNats: validLoss)))"
                         : "perplexity \(progress.short(LanguageModelMetrics.perplexity(fromNats: validLoss)))"
                     progress.finish()
                     printError("step \(trainer.step)  train_loss \(progress.short(recentLoss))  val_loss \(progress.short(validLoss))  "
-                               + "\(metric)  \(progress.short(trainSeconds / Double(trainer.step))) s/step")
+                               + "\(metric)  \(progress.short(sessionSeconds / Double(max(sessionSteps, 1)))) s/step")
                     printError("  sample: " + (try sample(trainer.model, seed: o.seed &+ UInt64(trainer.step))))
                 }
             }
         }
         progress.finish()
+        if validLoss.isNaN { validLoss = try trainer.evaluate(validation) }   // resumed at the last step: evaluate once
         if let save = o.save { try trainer.model.save(to: save) }
         var report = o
+        report.steps = steps
         report.threads = KernelSettings.threadCount
-        let tokensPerSecond = Double(trainedTokens) / max(trainSeconds, 1e-9)
+        let tokensPerSecond = Double(trainedTokens) / max(sessionSeconds, 1e-9)
         var fields = jsonFields(TextOptions.table, report) + [
+            ("tie_weights", "\(o.tieWeights)"),
             ("vocabulary_size", "\(data.vocabulary.count)"), ("train_tokens", "\(data.train.count)"),
             ("valid_tokens", "\(data.validation.count)"), ("val_loss", jsonNumber(validLoss)),
         ]
         fields.append(isChar ? ("bpc", jsonNumber(LanguageModelMetrics.bits(fromNats: validLoss)))
                              : ("perplexity", jsonNumber(LanguageModelMetrics.perplexity(fromNats: validLoss))))
-        fields += [("tokens_per_second", jsonNumber(tokensPerSecond.rounded())),
-                   ("seconds_per_step", jsonNumber(format3(trainSeconds / Double(o.steps)))),
+        fields += [("tokens_per_second", jsonNumber(sessionSteps > 0 ? tokensPerSecond.rounded() : nil)),
+                   ("seconds_per_step", jsonNumber(sessionSteps > 0 ? format3(sessionSeconds / Double(sessionSteps)) : nil)),
                    ("seconds", jsonNumber(format3(trainSeconds)))]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }

@@ -35,6 +35,9 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
     public var schedule: any LearningRateSchedule
     /// Largest global gradient norm (nil: no clipping, but non-finite gradients are still refused).
     public var clipNorm: Double?
+    /// Variational recurrent dropout p (Gal & Ghahramani 2016): one mask per sequence and layer on h_{t−1} in
+    /// the recurrent product, fixed over a window's steps, during training only (0: none). LSTM and GRU cells.
+    public var recurrentDropout: Double
     /// Draws the dropout masks.
     public var generator: RandomGenerator
     /// Updates done so far.
@@ -46,12 +49,23 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
     ///   - optimizer: the optimizer.
     ///   - schedule: the learning rate of every step.
     ///   - clipNorm: clip the global gradient norm to this (default 1; nil: no clipping).
+    ///   - recurrentDropout: variational recurrent dropout p in [0, 1) (default 0).
     ///   - seed: seed of the dropout masks.
+    /// - Throws: for a clip norm ≤ 0, a recurrent dropout outside [0, 1), or recurrent dropout > 0 with cells
+    ///   that do not support it.
     public init(model: LanguageModel<Cell>, optimizer: AnyOptimizer<Scalar>, schedule: any LearningRateSchedule,
-                clipNorm: Double? = 1, seed: UInt64 = 0) throws {
+                clipNorm: Double? = 1, recurrentDropout: Double = 0, seed: UInt64 = 0) throws {
         if let clipNorm, !(clipNorm > 0) {
             throw RecurrentError.invalidArgument(what: "LanguageModelTrainer clipNorm", reason: "must be > 0, got \(clipNorm)")
         }
+        guard recurrentDropout >= 0, recurrentDropout < 1 else {
+            throw RecurrentError.invalidArgument(what: "LanguageModelTrainer recurrentDropout", reason: "must be in [0, 1), got \(recurrentDropout)")
+        }
+        if recurrentDropout > 0, !model.network.supportsRecurrentDropout {
+            throw RecurrentError.invalidArgument(what: "LanguageModelTrainer recurrentDropout",
+                                                 reason: "needs LSTM or GRU (reset after the product) cells, not \(Cell.self)")
+        }
+        self.recurrentDropout = recurrentDropout
         self.model = model
         self.optimizer = optimizer
         self.schedule = schedule
@@ -59,7 +73,8 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
         self.generator = RandomGenerator(seed: seed)
     }
 
-    /// Loss and gradients of one window, without updating.
+    /// Loss and gradients of one window, without updating. With a `dropoutGenerator`, the recurrent masks
+    /// (if ``recurrentDropout`` > 0) are drawn first, then the masks between layers.
     /// - Returns: mean nats per prediction, the gradients (order of `LanguageModel.parameters`), the final states.
     public func lossAndGradients(inputs: TokenIDs, targets: TokenIDs, initialStates: [[Tensor<Scalar>]]? = nil,
                                  dropoutGenerator: RandomGenerator? = nil) throws
@@ -69,14 +84,20 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
                                                got: "(\(targets.steps), \(targets.batch))")
         }
         var dropout = dropoutGenerator
+        // The network of this pass: the model's, with this window's recurrent masks when training with them.
+        var network = model.network
+        if recurrentDropout > 0, var generator = dropout {
+            network = try network.withRecurrentDropout(recurrentDropout, batch: inputs.batch, generator: &generator)
+            dropout = generator
+        }
         let x = try model.embedding.forward(inputs)                                         // (T, B, E)
-        let pass = try model.network.forward(x, initialStates: initialStates, generator: &dropout)
+        let pass = try network.forward(x, initialStates: initialStates, generator: &dropout)
         let loss = try Loss.softmaxCrossEntropy(logits: pass.output, labels: targets.ids.map(Int.init))   // over (T·B, V)
-        var networkGradients = model.network.zeroGradients()
-        let dx = try model.network.backward(pass, outputGradient: loss.gradient, into: &networkGradients)  // (T, B, E)
+        var networkGradients = network.zeroGradients()
+        let dx = try network.backward(pass, outputGradient: loss.gradient, into: &networkGradients)  // (T, B, E)
         var dEmbedding = try Tensor<Scalar>.zeros(model.embedding.weight.shape)
         try model.embedding.backward(inputs, outputGradient: dx, into: &dEmbedding)
-        return (loss.value, networkGradients + [dEmbedding], pass.finalStates)
+        return (loss.value, try model.parameterGradients(network: networkGradients, embedding: dEmbedding), pass.finalStates)
     }
 
     /// One update on one window.
@@ -88,7 +109,7 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
     /// - Throws: on bad ids or shapes, and when a gradient is not finite (the model is then left unchanged).
     public mutating func trainStep(inputs: TokenIDs, targets: TokenIDs, initialStates: [[Tensor<Scalar>]]? = nil) throws
         -> (loss: Double, gradientNorm: Double, finalStates: [[Tensor<Scalar>]]) {
-        let dropout: RandomGenerator? = model.network.dropout > 0 ? RandomGenerator(seed: generator.next()) : nil
+        let dropout: RandomGenerator? = model.network.dropout > 0 || recurrentDropout > 0 ? RandomGenerator(seed: generator.next()) : nil
         var (loss, gradients, finalStates) = try lossAndGradients(inputs: inputs, targets: targets, initialStates: initialStates,
                                                                   dropoutGenerator: dropout)
         let norm = try GradientClipping.clipByGlobalNorm(&gradients, maxNorm: clipNorm ?? .infinity, names: model.parameterNames)

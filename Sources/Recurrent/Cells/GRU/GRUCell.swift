@@ -38,6 +38,9 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     public var weightHH: Tensor<Scalar>
     /// (3H)
     public var biasHH: Tensor<Scalar>
+    /// Variational recurrent dropout: (B, H) multiplying h_{t−1} in `W_hh·h_{t−1}` (not in the carry
+    /// `z ⊙ h_{t−1}`), or `nil` (see ``RecurrentDropoutCell``).
+    public private(set) var recurrentMask: Tensor<Scalar>?
 
     /// A cell with PyTorch's default initialization U(±1/√H).
     /// - Parameters:
@@ -83,7 +86,11 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         let backward = reset == .afterMatrix
             ? packedWeightCount(rows: 3 * h, columns: h, Scalar.self)
             : packedWeightCount(rows: h, columns: h, Scalar.self) + packedWeightCount(rows: 2 * h, columns: h, Scalar.self)
-        return batch * 3 * h + Swift.max(forward, backward)
+        return batch * 3 * h + Swift.max(forward, backward) + (recurrentMask == nil ? 0 : batch * h)
+    }
+    /// Where m ⊙ h_{t−1} (B, H) goes under a recurrent mask: after the packed weights.
+    @inlinable func maskedState(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) -> UnsafeMutablePointer<Scalar> {
+        workspace + workspaceSize(batch: batch) - batch * hiddenSize
     }
     /// Where the packed weights start: after the hidden-side products of `batch` rows.
     @inlinable func packedWeights(_ workspace: UnsafeMutablePointer<Scalar>, batch: Int) -> UnsafeMutablePointer<Scalar> {
@@ -118,8 +125,9 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
     }
     /// The backward step works from the cache only.
     @inlinable public var backwardReadsProjection: Bool { false }
-    /// Rows never interact: the layer may run blocks of rows on different threads.
-    @inlinable public var rowsAreIndependent: Bool { true }
+    /// Rows never interact: the layer may run blocks of rows on different threads (not with a recurrent
+    /// mask, whose rows are the whole batch's).
+    @inlinable public var rowsAreIndependent: Bool { recurrentMask == nil }
 
     /// The trainable tensors by name (PyTorch's four); the gradients are a value of the same type.
     public typealias Parameters = PyTorchCellParameters<Scalar>
@@ -150,8 +158,15 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         let packed = packedWeights(workspace, batch: batch)
         switch reset {
         case .afterMatrix:
-            // hidden (B, 3H) = h_{t−1} · W_hhᵀ
-            multiplyByPackedWeight(hidden, ldc: g3, previous, lda: h, packed: packed, m: batch, n: g3, k: h, beta: 0)
+            // hidden (B, 3H) = h_{t−1} · W_hhᵀ, or (m ⊙ h_{t−1}) · W_hhᵀ under a recurrent mask
+            var hPrevious = previous
+            if let mask = recurrentMask {
+                precondition(mask.shape[0] == batch, "GRUCell: the recurrent mask has \(mask.shape[0]) rows, the batch \(batch)")
+                let masked = maskedState(workspace, batch: batch)   // (B, H)
+                mask.withPointer { multiplyRowsByMask(masked, ldo: h, previous, ldx: h, mask: $0, batch: batch, width: h, rows: batch) }
+                hPrevious = UnsafePointer(masked)
+            }
+            multiplyByPackedWeight(hidden, ldc: g3, hPrevious, lda: h, packed: packed, m: batch, n: g3, k: h, beta: 0)
             biasHH.withPointer { bias in
                 forEachRowBlock(batch: batch, width: g3) { rows in
                     let r = rows.lowerBound
@@ -202,8 +217,18 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
                                         ldprev: h, dNext: dNext + r * h, lddn: h, dProjected: dProjected + r * g3, lddp: g3,
                                         dRecurrent: dRecurrent + r * g3, lddr: g3, dPrevious: dPrevious + r * h, lddprev: h)
             }
-            // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H)
-            multiplyByPackedWeight(dPrevious, ldc: h, dRecurrent, lda: g3, packed: packed, m: batch, n: h, k: g3, beta: 1)
+            // dh_{t−1} (B, H) += dHidden (B, 3H) · W_hh (3H, H), ⊙ m under a recurrent mask
+            if let mask = recurrentMask {
+                let product = workspace   // (B, H), in the forward steps' hidden-side products
+                multiplyByPackedWeight(product, ldc: h, dRecurrent, lda: g3, packed: packed, m: batch, n: h, k: g3, beta: 0)
+                mask.withPointer { m in
+                    for b in 0..<batch {
+                        for j in 0..<h { dPrevious[b * h + j] += product[b * h + j] * m[b * h + j] }
+                    }
+                }
+            } else {
+                multiplyByPackedWeight(dPrevious, ldc: h, dRecurrent, lda: g3, packed: packed, m: batch, n: h, k: g3, beta: 1)
+            }
         case .beforeMatrix:
             let dResetProduct = workspace  // (B, H): ∂L/∂(r ⊙ h_{t−1})
             Scalar.gruBackwardBeforeState(batch: batch, hidden: h, cache: cache, ldc: cw, previous: previous, ldprev: h,
@@ -234,8 +259,13 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         gradients.weightHH.withMutablePointer { dW in
             switch reset {
             case .afterMatrix:
-                // dW_hh (3H, H) += Σ_t dHidden_tᵀ · h_{t−1}
-                accumulateOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states, ldx: h, m: g3, n: h, rows: rows)
+                // dW_hh (3H, H) += Σ_t dHidden_tᵀ · h_{t−1}, m ⊙ h_{t−1} when masked
+                if let mask = recurrentMask {
+                    accumulateMaskedOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states: states, ldh: h, mask: mask,
+                                                  m: g3, hidden: h, steps: steps, batch: batch)
+                } else {
+                    accumulateOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states, ldx: h, m: g3, n: h, rows: rows)
+                }
             case .beforeMatrix:
                 // dW_h(r,z) (2H, H) += Σ [dr, dz]ᵀ · h_{t−1};  dW_hn (H, H) += Σ dnᵀ · (r ⊙ h_{t−1})
                 accumulateOuterProducts(dW, ldw: h, dRecurrent, ldg: g3, states, ldx: h, m: 2 * h, n: h, rows: rows)
@@ -246,5 +276,20 @@ public struct GRUCell<Scalar: RecurrentScalar>: RecurrentCell {
         gradients.biasHH.withMutablePointer { db in
             accumulateColumnSums(db, dRecurrent, stride: g3, rows: rows, width: g3)
         }
+    }
+}
+
+extension GRUCell: RecurrentDropoutCell {
+    /// This cell with `mask` (B, H) on h_{t−1} in the recurrent product (`nil`: none); see ``RecurrentDropoutCell``.
+    /// - Throws: unless the mask is a finite (B, H) matrix, and for a cell whose reset gate comes before the
+    ///   product (`.beforeMatrix`), which does not support the mask.
+    public func applyingRecurrentMask(_ mask: Tensor<Scalar>?) throws -> GRUCell {
+        if mask != nil, reset == .beforeMatrix {
+            throw RecurrentError.invalidArgument(what: "GRUCell recurrent dropout",
+                                                 reason: "supported with the reset gate after the product (PyTorch's GRU) only")
+        }
+        var copy = self
+        copy.recurrentMask = try validatedMask(mask, hidden: hiddenSize)
+        return copy
     }
 }

@@ -27,6 +27,8 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     public var weightHH: Tensor<Scalar>
     /// (4H)
     public var biasHH: Tensor<Scalar>
+    /// Variational recurrent dropout: (B, H) multiplying h_{t−1} in `W_hh·h_{t−1}`, or `nil` (see ``RecurrentDropoutCell``).
+    public private(set) var recurrentMask: Tensor<Scalar>?
 
     /// A cell with PyTorch's default initialization U(±1/√H).
     /// - Parameters:
@@ -67,8 +69,13 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     /// Width of the per-step gradient kept for the recurrent weight gradients (0: `dProjected` serves).
     @inlinable public var recurrentGradientSize: Int { 0 }
     /// W_hhᵀ (H, 4H) in the matrix kernels' own layout, packed once per forward pass (`prepareWorkspace`);
-    /// W_hh packed the same way once per backward pass (`prepareBackwardWorkspace`).
+    /// W_hh packed the same way once per backward pass (`prepareBackwardWorkspace`); with a recurrent mask,
+    /// then m ⊙ h_{t−1} (B, H).
     @inlinable public func workspaceSize(batch: Int) -> Int {
+        packedSize + (recurrentMask == nil ? 0 : batch * hiddenSize)
+    }
+    /// Scalars of the packed recurrent weight (either layout); the masked state follows them.
+    @inlinable var packedSize: Int {
         Swift.max(packedTransposedWeightCount(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self),
                   packedWeightCount(rows: 4 * hiddenSize, columns: hiddenSize, Scalar.self))
     }
@@ -82,8 +89,9 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
     }
     /// The backward step works from the cached gate activations only.
     @inlinable public var backwardReadsProjection: Bool { false }
-    /// Rows never interact: the layer may run blocks of rows on different threads.
-    @inlinable public var rowsAreIndependent: Bool { true }
+    /// Rows never interact: the layer may run blocks of rows on different threads (not with a recurrent
+    /// mask, whose rows are the whole batch's).
+    @inlinable public var rowsAreIndependent: Bool { recurrentMask == nil }
 
     /// The trainable tensors by name (PyTorch's four); the gradients are a value of the same type.
     public typealias Parameters = PyTorchCellParameters<Scalar>
@@ -108,8 +116,15 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         // [i, f, g, o] = [σ, σ, tanh, σ](projected + b_hh + W_hh·h_{t−1})
         // c_t = f ⊙ c_{t−1} + i ⊙ g;   h_t = o ⊙ tanh(c_t)
         // The gate pre-activations are built in the cache: (B, 4H) with row pitch 5H.
-        // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ
-        multiplyByPackedWeight(cache, ldc: cw, previous, lda: s, packed: workspace, m: batch, n: g4, k: h, beta: 0)
+        // acc (B, 4H) = h_{t−1} (B, H; pitch 2H) · W_hhᵀ, or (m ⊙ h_{t−1}) · W_hhᵀ under a recurrent mask
+        var (hPrevious, ldh) = (previous, s)
+        if let mask = recurrentMask {
+            precondition(mask.shape[0] == batch, "LSTMCell: the recurrent mask has \(mask.shape[0]) rows, the batch \(batch)")
+            let masked = workspace + packedSize   // (B, H)
+            mask.withPointer { multiplyRowsByMask(masked, ldo: h, previous, ldx: s, mask: $0, batch: batch, width: h, rows: batch) }
+            (hPrevious, ldh) = (UnsafePointer(masked), h)
+        }
+        multiplyByPackedWeight(cache, ldc: cw, hPrevious, lda: ldh, packed: workspace, m: batch, n: g4, k: h, beta: 0)
         // gates = act(acc + (projected + b_hh)); c_t, h_t; the cache keeps i, f, g, o, tanh(c_t).
         biasHH.withPointer { bias in
             forEachRowBlock(batch: batch, width: g4) { rows in
@@ -142,8 +157,11 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
                                 ldprev: s, dNext: dNext + r * s, lddn: s, dGates: dProjected + r * g4, lddg: g4,
                                 dPrevious: dPrevious + r * s, lddprev: s)
         }
-        // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H)
+        // dh_{t−1} (B, H; pitch 2H) = dGates (B, 4H) · W_hh (4H, H), then ⊙ m under a recurrent mask
         multiplyByPackedWeight(dPrevious, ldc: s, dProjected, lda: g4, packed: workspace, m: batch, n: h, k: g4, beta: 0)
+        if let mask = recurrentMask {
+            mask.withPointer { multiplyRowsByMask(dPrevious, ldo: s, dPrevious, ldx: s, mask: $0, batch: batch, width: h, rows: batch) }
+        }
     }
 
     /// Adds the gradients of the recurrent parameters over a block of steps with a few large matrix products.
@@ -155,12 +173,27 @@ public struct LSTMCell<Scalar: RecurrentScalar>: RecurrentCell {
         steps: Int, batch: Int
     ) {
         let h = hiddenSize, g4 = 4 * h, rows = steps * batch
-        // dW_hh (4H, H) += Σ_t dGates_tᵀ · h_{t−1}  (h is the first H columns of each state row)
+        // dW_hh (4H, H) += Σ_t dGates_tᵀ · h_{t−1}  (h is the first H columns of each state row), m ⊙ h_{t−1} when masked
         gradients.weightHH.withMutablePointer { dW in
-            accumulateOuterProducts(dW, ldw: h, dProjected, ldg: g4, states, ldx: 2 * h, m: g4, n: h, rows: rows)
+            if let mask = recurrentMask {
+                accumulateMaskedOuterProducts(dW, ldw: h, dProjected, ldg: g4, states: states, ldh: 2 * h, mask: mask,
+                                              m: g4, hidden: h, steps: steps, batch: batch)
+            } else {
+                accumulateOuterProducts(dW, ldw: h, dProjected, ldg: g4, states, ldx: 2 * h, m: g4, n: h, rows: rows)
+            }
         }
         gradients.biasHH.withMutablePointer { db in
             accumulateColumnSums(db, dProjected, stride: g4, rows: rows, width: g4)
         }
+    }
+}
+
+extension LSTMCell: RecurrentDropoutCell {
+    /// This cell with `mask` (B, H) on h_{t−1} in the recurrent product (`nil`: none); see ``RecurrentDropoutCell``.
+    /// - Throws: unless the mask is a finite (B, H) matrix.
+    public func applyingRecurrentMask(_ mask: Tensor<Scalar>?) throws -> LSTMCell {
+        var copy = self
+        copy.recurrentMask = try validatedMask(mask, hidden: hiddenSize)
+        return copy
     }
 }
