@@ -128,17 +128,12 @@ public struct LanguageModelTrainer<Cell: RecurrentCell>: Sendable {
     /// - Returns: Σ −log p(next token) / number of predictions.
     public func evaluate(_ stream: TokenStream) throws -> Double {
         let network = model.network
-        var states: [Tensor<Scalar>]? = nil, total = 0.0, count = 0
+        var state: RecurrentModel<Cell>.State? = nil, total = 0.0, count = 0
         for k in 0..<stream.windowCount {
             let (inputs, targets) = stream.window(k)
-            var x = try model.embedding.forward(inputs)                                     // (T, B, E)
-            var next: [Tensor<Scalar>] = []
-            for l in network.layers.indices {
-                let result = try network.layers[l].infer(x, initialState: states?[l])
-                next.append(result.finalState)
-                x = result.outputs                                                          // (T, B, H)
-            }
-            states = next
+            let embedded = try model.embedding.forward(inputs)                              // (T, B, E)
+            let (x, next) = try network.topOutputs(embedded, from: state)                   // (T, B, H), carried
+            state = next
             let features = try x.reshaped(to: [inputs.steps * inputs.batch, x.shape[2]])
             let result = try Loss.readoutCrossEntropy(features: features, readout: network.readout, targets: targets.ids)
             total += result.total
