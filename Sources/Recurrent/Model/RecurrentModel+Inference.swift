@@ -6,10 +6,15 @@ extension RecurrentModel {
     public struct State: Sendable, Equatable {
         /// The state of each layer, bottom first, each (B, S).
         public var layers: [Tensor<Scalar>]
+        /// What ``step(_:state:)`` reuses from one step to the next (packed weights, scratch); not part of the value.
+        var plan: StreamingPlan<Cell>? = nil
 
         /// A state from given layer states.
         /// - Parameter layers: one (B, S) tensor per layer, bottom first.
         public init(layers: [Tensor<Scalar>]) { self.layers = layers }
+
+        /// Equal layer states (the reusable resources a stepped state carries are not compared).
+        public static func == (a: State, b: State) -> Bool { a.layers == b.layers }
     }
 
     /// The zero state of every layer for `batch` sequences: the state before the first ``step(_:state:)``, and
@@ -112,14 +117,18 @@ extension RecurrentModel {
             throw RecurrentError.invalidArgument(what: "RecurrentModel.step state",
                                                  reason: "has \(previous.layers.count) layer states for \(layers.count) layers")
         }
-        var x = try input.reshaped(to: [1, batch, inputSize])   // (1, B, width)
-        var next: [Tensor<Scalar>] = []
-        for l in layers.indices {
-            let result = try layers[l].infer(x, initialState: previous.layers[l])
-            next.append(result.finalState)                      // (B, S)
-            x = result.outputs                                  // (1, B, H)
+        // Each layer as RecurrentLayer.infer on a one-step sequence, then the readout, with the packed weights
+        // and scratch of the previous step when they still fit (RecurrentModel+Streaming.swift).
+        var plan = previous.plan
+        if plan == nil || !plan!.fits(self, batch: batch) { plan = try StreamingPlan(self, batch: batch) }
+        if !plan!.tryAcquire() {  // in use by a step on another thread: this step gets its own
+            plan = try StreamingPlan(self, batch: batch)
+            _ = plan!.tryAcquire()
         }
-        let output = try readout.forward(x.reshaped(to: [batch, x.shape[2]]))
-        return (output, State(layers: next))
+        defer { plan!.release() }
+        let (output, next) = try plan!.step(self, input, previous.layers)
+        var result = State(layers: next)
+        result.plan = plan
+        return (output, result)
     }
 }
