@@ -72,6 +72,16 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     }
 
     /// Whether the plan was built for this batch size from these very parameter tensors (the same storage).
+    /// Specialized for the library's cells, as `RecurrentLayer`'s passes are: a step is small enough for the
+    /// generic code's per-call costs to show.
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
     func fits(_ model: RecurrentModel<Cell>, batch: Int) -> Bool {
         guard batch == self.batch, model.layers.count == layers.count else { return false }
         let current = Self.parameters(of: model)
@@ -88,6 +98,14 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     /// - Parameters:
     ///   - input: (B, I), checked by the caller.
     ///   - previous: each layer's state (B, S), checked by the caller.
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
     func step(_ model: RecurrentModel<Cell>, _ input: Tensor<Scalar>, _ previous: [Tensor<Scalar>]) throws
         -> (output: Tensor<Scalar>, states: [Tensor<Scalar>]) {
         var states: [Tensor<Scalar>] = []
@@ -97,9 +115,12 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
             let plan = layers[l], layer = model.layers[l], cell = layer.cell
             let (p, s, o, cw, width) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize, cell.inputSize)
             // The checks of RecurrentLayer.infer on the one-step sequence (1, B, width).
-            try x.requireFinite("RecurrentLayer.forward input \(shapeString([1, batch, width]))")
-            try previous[l].requireShape([batch, s], "RecurrentLayer.forward initial state (batch from input)")
-            try previous[l].requireFinite("RecurrentLayer.forward initial state")
+            // (The messages are only built for a failing check.)
+            if x.firstNonFiniteIndex != nil { try x.requireFinite("RecurrentLayer.forward input \(shapeString([1, batch, width]))") }
+            if previous[l].shape != [batch, s] {
+                try previous[l].requireShape([batch, s], "RecurrentLayer.forward initial state (batch from input)")
+            }
+            if previous[l].firstNonFiniteIndex != nil { try previous[l].requireFinite("RecurrentLayer.forward initial state") }
             // projected (B, P) = x · W_ihᵀ + b_ih
             let pr = plan.projected.base
             x.withPointer { xp in
