@@ -3,6 +3,7 @@
 
 Usage (installs PyTorch into .venv-torch/ when absent):
     PY=$(Scripts/pytorch/env.sh) && "$PY" Scripts/bench-pytorch.py [--threads 2] [--repeats 5] [--markdown BENCHMARKS-table.md]
+    ... Scripts/bench-pytorch.py --streaming [--threads 2] [--repeats 7]   (batch 1, one step at a time)
 
 For each configuration it times PyTorch (torch.set_num_threads = ours) and then runs
 `rnn bench --only ID --json` in a fresh process (so its peak RSS belongs to that configuration),
@@ -66,6 +67,62 @@ def time_torch(cell, i, h, b, t, repeats):
     return results
 
 
+STREAM_INPUT, STREAM_READOUT, STREAM_STEPS = 32, 10, 2000
+STREAM_CONFIGS = [(cell, STREAM_INPUT, h) for cell in ("lstm", "gru") for h in (64, 128, 256)]
+
+
+def time_torch_streaming(cell, i, h, repeats, steps=STREAM_STEPS):
+    """Median microseconds per step of an nn.LSTMCell / nn.GRUCell step loop at batch 1 under torch.no_grad(),
+    the state carried from step to step; and of the same loop followed by an nn.Linear readout (h -> 10) per step,
+    the work of our RecurrentModel.step."""
+    layer = torch.nn.LSTMCell(i, h) if cell == "lstm" else torch.nn.GRUCell(i, h)
+    readout = torch.nn.Linear(h, STREAM_READOUT)
+    xs = [torch.rand(1, i) - 0.5 for _ in range(steps)]
+
+    def cell_run():
+        with torch.no_grad():
+            state = None
+            for x in xs:
+                state = layer(x, state)
+
+    def model_run():
+        with torch.no_grad():
+            state = None
+            for x in xs:
+                state = layer(x, state)
+                readout(state[0] if cell == "lstm" else state)
+
+    cell_run(); model_run()  # warm-up
+    cell_times, model_times = [], []
+    for _ in range(repeats):  # interleaved, as ours
+        t0 = time.perf_counter(); cell_run(); cell_times.append((time.perf_counter() - t0) / steps)
+        t0 = time.perf_counter(); model_run(); model_times.append((time.perf_counter() - t0) / steps)
+    return statistics.median(cell_times) * 1e6, statistics.median(model_times) * 1e6
+
+
+def streaming(binary, args):
+    """Batch-1 streaming: PyTorch's cell step loop and ours (`rnn bench --streaming`), one configuration after the other."""
+    header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
+              f"threads {args.threads}; batch 1, input {STREAM_INPUT}, {STREAM_STEPS} steps per repetition, median of "
+              f"{args.repeats}; {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.2f}\n")
+    rows = ["| configuration | PyTorch cell µs/step | ours layer µs/step | ours/PyTorch | PyTorch cell + Linear µs/step "
+            "| ours model.step µs/step | ours/PyTorch |", "|---|---|---|---|---|---|---|"]
+    only = set(args.only.split(",")) if args.only else None
+    for cell, i, h in STREAM_CONFIGS:
+        cid = f"{cell}-i{i}-h{h}-stream"
+        if only and cid not in only:
+            continue
+        torch_cell, torch_model = time_torch_streaming(cell, i, h, args.repeats)
+        command = " ".join(shlex.quote(a) for a in [binary, "bench", "--streaming", "--only", cid, "--json",
+                                                     "--repeats", str(args.repeats), "--threads", str(args.threads)])
+        ours = json.loads(subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True)
+                          .stdout.strip().splitlines()[-1])
+        rows.append(f"| {cid} | {torch_cell:.2f} | {ours['layer_step_us']:.2f} | {ours['layer_step_us'] / torch_cell:.3f} | "
+                    f"{torch_model:.2f} | {ours['model_step_us']:.2f} | {ours['model_step_us'] / torch_model:.3f} |")
+        print(rows[-1], flush=True)
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
 def sgemm_rate(threads, n=2048, repeats=5):
     a, b = torch.rand(n, n), torch.rand(n, n)
     torch.mm(a, b)
@@ -83,6 +140,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", default=None, help="comma-separated ids")
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
+    parser.add_argument("--streaming", action="store_true",
+                        help="instead: batch-1 step loops (nn.LSTMCell / nn.GRUCell against rnn bench --streaming)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -90,6 +149,15 @@ def main():
                    stdout=subprocess.DEVNULL)
     binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.strip() + "/rnn"
+
+    if args.streaming:
+        text = streaming(binary, args)
+        print()
+        print(text)
+        if args.markdown:
+            with open(args.markdown, "w") as f:
+                f.write(text)
+        return
 
     rate = sgemm_rate(args.threads)
     ours = json.loads(subprocess.run(["sh", "-c", " ".join(shlex.quote(a) for a in [

@@ -177,7 +177,10 @@ int main(int argc, char **argv) {
     // Cache blocks (MC, NC, several k blocks) and products large enough to run on 2 and 4 threads
     // (split over n, with two parts per thread, and over m).
     const long big[][3] = {{133, 20, 40}, {2, 4100, 3}, {3, 2100, 5}, {10, 30, 600},
-                           {96, 160, 300}, {200, 24, 300}, {13, 515, 260}, {64, 100, 129}};
+                           {96, 160, 300}, {200, 24, 300}, {13, 515, 260}, {64, 100, 129},
+                           // one row (a batch-1 step): the packed driver's row path, whole and partial groups
+                           // of panels, two k blocks, and (2100 · 600) a split over n on several threads
+                           {1, 100, 300}, {1, 257, 64}, {1, 2100, 600}};
     for (size_t s = 0; s < sizeof big / sizeof big[0]; s++)
         for (int t = 0; t < 4; t++) {
             if (quick && t != (int)(s % 4)) continue;

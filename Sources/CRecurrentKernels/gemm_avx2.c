@@ -70,6 +70,7 @@
 #include "gemm_kernel.h"
 
 #define D_NAME rnn_sgemm_serial_avx2
+#define D_ROW_FMA(a, b, c) __builtin_fmaf((a), (b), (c))  // the kernels' fused multiply-add, one lane
 #define D_TPACK_B tpack_f32
 #define D_SFX s256
 #define D_T float
@@ -84,6 +85,7 @@
 #include "gemm_driver.h"
 
 #define D_NAME rnn_dgemm_serial_avx2
+#define D_ROW_FMA(a, b, c) __builtin_fma((a), (b), (c))  // the kernels' fused multiply-add, one lane
 #define D_TPACK_B tpack_f64
 #define D_SFX d256
 #define D_T double

@@ -216,6 +216,7 @@ static RNN_ALWAYS_INLINE void kernel_s512_masked(ptrdiff_t kc, const float *rest
 #include "gemm_kernel.h"
 
 #define D_NAME rnn_sgemm_serial_avx512
+#define D_ROW_FMA(a, b, c) __builtin_fmaf((a), (b), (c))  // the kernels' fused multiply-add, one lane
 #define D_TPACK_A tpack_f32
 #define D_TPACK_B tpack16_f32
 #define D_SFX s512
@@ -233,6 +234,7 @@ static RNN_ALWAYS_INLINE void kernel_s512_masked(ptrdiff_t kc, const float *rest
 #include "gemm_driver.h"
 
 #define D_NAME rnn_dgemm_serial_avx512
+#define D_ROW_FMA(a, b, c) __builtin_fma((a), (b), (c))  // the kernels' fused multiply-add, one lane
 #define D_TPACK_A tpack8_f64
 #define D_TPACK_B tpack8_f64
 #define D_SFX d512

@@ -92,6 +92,43 @@ static void D_FN(pack_b)(int tB, const D_T *B, ptrdiff_t ldb, ptrdiff_t kc, ptrd
     }
 }
 
+#ifdef D_ROW_FMA
+// One row of C (m = 1: a streaming step at batch 1) from packed B panels, without packing A. Each element gets
+// exactly the micro-kernel's arithmetic: an accumulator from 0, one D_ROW_FMA per p in ascending order, then the
+// same epilogue (alpha·acc; fma(alpha, acc, c); fma(alpha, acc, beta·c)). Up to D_ROW_PANELS panels are done
+// at once, so that enough independent chains are in flight; the MR-row kernel on a one-row edge tile would do
+// MR times the work. np panels of kc rows at bp, bp + panelStride, …, row p of each at p·rsB; a(p) = a[p·as];
+// w ≤ np·NR columns of C are written.
+#define D_ROW_PANELS 4
+static void D_FN(row)(ptrdiff_t kc, const D_T *a, ptrdiff_t as, const D_T *bp, ptrdiff_t rsB, ptrdiff_t panelStride,
+                      int np, D_T *c, ptrdiff_t w, D_T alpha, D_T beta) {
+    D_T acc[D_ROW_PANELS * D_NR] __attribute__((aligned(64)));
+    for (int i = 0; i < D_ROW_PANELS * D_NR; i++) acc[i] = 0;
+    if (np == D_ROW_PANELS) {
+        for (ptrdiff_t p = 0; p < kc; p++) {
+            D_T ap = a[p * as];
+            for (int g = 0; g < D_ROW_PANELS; g++)
+                for (int j = 0; j < D_NR; j++)
+                    acc[g * D_NR + j] = D_ROW_FMA(ap, bp[g * panelStride + p * rsB + j], acc[g * D_NR + j]);
+        }
+    } else {
+        for (int g = 0; g < np; g++)
+            for (ptrdiff_t p = 0; p < kc; p++) {
+                D_T ap = a[p * as];
+                for (int j = 0; j < D_NR; j++)
+                    acc[g * D_NR + j] = D_ROW_FMA(ap, bp[g * panelStride + p * rsB + j], acc[g * D_NR + j]);
+            }
+    }
+    if (beta == 0) {
+        for (ptrdiff_t j = 0; j < w; j++) c[j] = alpha * acc[j];
+    } else if (beta == 1) {
+        for (ptrdiff_t j = 0; j < w; j++) c[j] = D_ROW_FMA(alpha, acc[j], c[j]);
+    } else {
+        for (ptrdiff_t j = 0; j < w; j++) c[j] = D_ROW_FMA(alpha, acc[j], beta * c[j]);
+    }
+}
+#endif
+
 // Edge tile (mr < MR or nr < NR): run the full-tile kernel on a local copy of C so the
 // arithmetic is exactly that of interior tiles.
 static void D_FN(edge)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc, ptrdiff_t mr,
@@ -121,6 +158,12 @@ static void D_FN(edge)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, 
 // arithmetic per element is the same in every case.
 static RNN_ALWAYS_INLINE void D_FN(tile)(ptrdiff_t kc, const D_T *a, const D_T *b, ptrdiff_t rsB, D_T *c, ptrdiff_t ldc,
                                          ptrdiff_t mr, ptrdiff_t nr, D_T alpha, D_T beta, const D_T *pf) {
+#ifdef D_ROW_FMA
+    if (mr == 1) {  // a one-row tile (m = 1, or the last row of m): the row kernel instead of MR rows of work
+        D_FN(row)(kc, a, D_MR, b, rsB, 0, 1, c, nr, alpha, beta);
+        return;
+    }
+#endif
     if (mr == D_MR) {
         if (nr == D_NR) {
             D_KERNEL(kc, a, b, rsB, c, ldc, alpha, beta, pf);
@@ -141,6 +184,7 @@ static RNN_ALWAYS_INLINE void D_FN(tile)(ptrdiff_t kc, const D_T *a, const D_T *
     }
     D_FN(edge)(kc, a, b, rsB, c, ldc, mr, nr, alpha, beta);
 }
+
 
 // Serial GEMM; requires m, n, k > 0 and alpha != 0 (the dispatcher handles the rest).
 void D_NAME(int tA, int tB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, const D_T *A,
@@ -261,6 +305,17 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
         ptrdiff_t kc = D_FN(min)(kcb, k - pc);
         D_T betaE = pc == 0 ? beta : (D_T)1;
         const D_T *Pb = P + pc * panels * D_NR;
+#ifdef D_ROW_FMA
+        if (m == 1) {  // one row: straight from A and the panels
+            const D_T *a = tA ? A + pc * lda : A + pc;
+            for (ptrdiff_t jr = 0; jr < n; jr += D_ROW_PANELS * D_NR) {
+                ptrdiff_t w = D_FN(min)(D_ROW_PANELS * D_NR, n - jr);
+                D_FN(row)(kc, a, tA ? lda : 1, Pb + ((j0 + jr) / D_NR) * kc * D_NR, D_NR, kc * D_NR,
+                          (int)((w + D_NR - 1) / D_NR), C + jr, w, alpha, betaE);
+            }
+            continue;
+        }
+#endif
         for (ptrdiff_t ic = 0; ic < m; ic += D_MC) {
             ptrdiff_t mc = D_FN(min)(D_MC, m - ic);
             const D_T *As = tA ? A + pc * lda + ic : A + ic * lda + pc;
@@ -298,3 +353,5 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
 #undef D_DIRECT_B_MAX_M
 #undef D_TPACK_A
 #undef D_TPACK_B
+#undef D_ROW_FMA
+#undef D_ROW_PANELS

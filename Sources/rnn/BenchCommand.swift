@@ -53,13 +53,14 @@ enum BenchCommand: Command {
 
     static var usage: String {
         """
-        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick] [--sgemm N]
+        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick] [--sgemm N | --streaming]
 
         Times one training step (forward over the sequence + backward of the sum of the last
         output: parameter gradients, no input gradient) and one inference pass per configuration,
         in Float, and prints median
         milliseconds, GFLOP/s (2·T·B·G·H·(I+H) per forward pass, 3× that per training step,
-        the usual convention), the BPTT cache size, the process's peak resident memory, and the step's own peak
+        the usual convention) and that rate as a share of the FMA peak (measured once at the
+        start of the run, as --sgemm does), the BPTT cache size, the process's peak resident memory, and the step's own peak
         (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
 
         \(renderOptions(sections, column: 15))
@@ -70,6 +71,7 @@ enum BenchCommand: Command {
     /// The settings of `rnn bench`.
     struct Settings {
         var only: String? = nil, repeats = 0, threads: Int? = nil, json = false, quick = false, sgemm: Int? = nil
+        var streaming = false
     }
 
     static var sections: [OptionSection<Settings>] {
@@ -79,6 +81,11 @@ enum BenchCommand: Command {
             .int("--threads", "N", \.threads, "GEMM threads (default: the processors this process may use)"),
             .flag("--json", \.json, "one JSON object per configuration instead of the table"),
             .flag("--quick", \.quick, "tiny sizes for a smoke test"),
+            .flag("--streaming", \.streaming, """
+                instead: batch 1, one step at a time with the state carried: microseconds
+                per step of the layer's single-step path and of RecurrentModel.step, for
+                LSTM and GRU at hidden 64, 128, 256 (input 32; ids like lstm-i32-h64-stream)
+                """),
             .int("--sgemm", "N", \.sgemm, """
                 instead: time our Float GEMM C = A·B on N×N matrices and the FMA peak
                 (independent fused multiply-add chains on every thread): the ceilings to
@@ -103,6 +110,10 @@ enum BenchCommand: Command {
                     + "FMA peak (independent chains): \(format(peak)) GFLOP/s")
             return 0
         }
+        if settings.streaming {
+            try StreamingBench.run(only: settings.only, repeats: repeats, json: settings.json)
+            return 0
+        }
         var configurations = settings.quick
             ? standard.map { Configuration(cell: $0.cell, input: min($0.input, 8), hidden: 16, batch: 4, steps: 10) }
             : standard
@@ -114,10 +125,14 @@ enum BenchCommand: Command {
             configurations = configurations.filter { ids.contains($0.id) }
         }
         let json = settings.json
+        // The FMA peak, measured once per run: each configuration's rates are also given as a share of it
+        // (a hundredth of the probe's work for a smoke test, which also runs unoptimized builds).
+        let peak = fmaPeak(repeats: repeats, iterations: settings.quick ? 200_000 : 20_000_000)
         if !json {
-            print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats)")
-            print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("infer ms", 10) + pad("GFLOP/s", 9)
-                  + pad("cache MB", 10) + pad("peak RSS MB", 13) + "step MB")
+            print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats); "
+                  + "FMA peak \(format(peak)) GFLOP/s (% peak: share of it)")
+            print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("infer ms", 10)
+                  + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("cache MB", 10) + pad("peak RSS MB", 13) + "step MB")
         }
         for configuration in configurations {
             let result = try measure(configuration, repeats: repeats)
@@ -126,11 +141,14 @@ enum BenchCommand: Command {
                       + "\"hidden\":\(configuration.hidden),\"batch\":\(configuration.batch),\"steps\":\(configuration.steps),"
                       + "\"threads\":\(KernelSettings.threadCount),\"train_ms\":\(result.trainMs),\"infer_ms\":\(result.inferMs),"
                       + "\"train_gflops\":\(result.trainGflops),\"infer_gflops\":\(result.inferGflops),"
+                      + "\"fma_peak_gflops\":\(peak),\"train_peak_fraction\":\(result.trainGflops / peak),"
+                      + "\"infer_peak_fraction\":\(result.inferGflops / peak),"
                       + "\"cache_bytes\":\(result.cacheBytes),\"peak_rss_bytes\":\(result.peakRSS),"
                       + "\"step_peak_bytes\":\(result.stepPeak.map(String.init) ?? "null")}")
             } else {
                 print(pad(configuration.id, 30) + pad(format(result.trainMs), 10) + pad(format(result.trainGflops), 9)
-                      + pad(format(result.inferMs), 10) + pad(format(result.inferGflops), 9)
+                      + pad(format(100 * result.trainGflops / peak), 8) + pad(format(result.inferMs), 10)
+                      + pad(format(result.inferGflops), 9) + pad(format(100 * result.inferGflops / peak), 8)
                       + pad(format(Double(result.cacheBytes) / 1e6), 10) + pad(format(Double(result.peakRSS) / 1e6), 13)
                       + (result.stepPeak.map { format(Double($0) / 1e6) } ?? "n/a"))
             }
@@ -139,11 +157,11 @@ enum BenchCommand: Command {
     }
 
     /// Median GFLOP/s of independent FMA chains on every kernel thread: the instruction throughput ceiling.
-    static func fmaPeak(repeats: Int) -> Double {
+    static func fmaPeak(repeats: Int, iterations: Int = 20_000_000) -> Double {
         var times: [Double] = [], flops = 0.0
         for round in 0...repeats {
             let start = now()
-            flops = rnn_fma_probe(20_000_000, Int32(KernelSettings.threadCount))
+            flops = rnn_fma_probe(iterations, Int32(KernelSettings.threadCount))
             if round > 0 { times.append(now() - start) }
         }
         return flops / median(times) / 1e9

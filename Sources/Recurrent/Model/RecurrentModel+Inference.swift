@@ -6,10 +6,15 @@ extension RecurrentModel {
     public struct State: Sendable, Equatable {
         /// The state of each layer, bottom first, each (B, S).
         public var layers: [Tensor<Scalar>]
+        /// What ``step(_:state:)`` reuses from one step to the next (packed weights, scratch); not part of the value.
+        var plan: StreamingPlan<Cell>? = nil
 
         /// A state from given layer states.
         /// - Parameter layers: one (B, S) tensor per layer, bottom first.
         public init(layers: [Tensor<Scalar>]) { self.layers = layers }
+
+        /// Equal layer states (the reusable resources a stepped state carries are not compared).
+        public static func == (a: State, b: State) -> Bool { a.layers == b.layers }
     }
 
     /// The zero state of every layer for `batch` sequences: the state before the first ``step(_:state:)``, and
@@ -115,15 +120,32 @@ extension RecurrentModel {
             throw RecurrentError.shapeMismatch(operation: "RecurrentModel.step input", expected: "(B, \(inputSize))", got: "\(input.shape)")
         }
         let batch = input.shape[0]
-        let (outputs, next) = try topOutputs(input.reshaped(to: [1, batch, inputSize]), from: state, caller: "RecurrentModel.step")
-        let output = try readout.forward(outputs.reshaped(to: [batch, outputs.shape[2]]))
-        return (output, next)
+        let previous = try state ?? zeroState(batch: batch)
+        guard previous.layers.count == layers.count else {
+            throw RecurrentError.invalidArgument(what: "RecurrentModel.step state",
+                                                 reason: "has \(previous.layers.count) layer states for \(layers.count) layers")
+        }
+        let standardized = try inputNormalization?.apply(to: input) ?? input
+        // Each layer as RecurrentLayer.infer on a one-step sequence, then the readout, with the packed weights
+        // and scratch of the previous step when they still fit (RecurrentModel+Streaming.swift): the same
+        // outputs, bit for bit, as `topOutputs` on one step followed by the readout.
+        var plan = previous.plan
+        if plan == nil || !plan!.fits(self, batch: batch) { plan = try StreamingPlan(self, batch: batch) }
+        if !plan!.tryAcquire() {  // in use by a step on another thread: this step gets its own
+            plan = try StreamingPlan(self, batch: batch)
+            _ = plan!.tryAcquire()
+        }
+        defer { plan!.release() }
+        let (output, next) = try plan!.step(self, standardized, previous.layers)
+        var result = State(layers: next)
+        result.plan = plan
+        return (output, result)
     }
 
     /// Runs a unidirectional model over the next part of a longer sequence, from the state the previous part
     /// ended in: the top layer's outputs at every step (before the readout) and the state after the last step —
     /// PyTorch's `output, state = rnn(x, state)`. Part by part, the outputs and states equal those of one pass over
-    /// the whole sequence bit for bit; ``step(_:state:)`` is this on a part of one step, followed by the readout.
+    /// the whole sequence bit for bit; ``step(_:state:)`` gives the same as this on a part of one step, followed by the readout.
     /// A language model carries its state through the windows of a long text this way.
     ///
     /// ```swift

@@ -21,6 +21,9 @@ public protocol CellParameters<Scalar>: Sendable {
     /// Every tensor with its name (PyTorch-style where PyTorch has it), in the order of the flat view
     /// ``RecurrentCell/parameters``; `weight_ih` and `bias_ih` come first.
     var fields: [(name: String, keyPath: WritableKeyPath<Self, Tensor<Scalar>>)] { get }
+    /// The tensors of ``fields``, in order: the flat view. The default reads them through the key paths of
+    /// ``fields``, which a generic type builds anew at every call; a type may list its tensors directly.
+    var tensors: [Tensor<Scalar>] { get }
     /// The names of the recurrent matrices, those that multiply the previous state (for example `weight_hh`):
     /// what recurrent-matrix regularizers and spectral diagnostics act on.
     var recurrentWeightNames: [String] { get }
@@ -30,7 +33,7 @@ extension CellParameters {
     /// The names of ``fields``, in order.
     public var names: [String] { fields.map(\.name) }
 
-    /// The tensors of ``fields``, in order: the flat view.
+    /// The tensors of ``fields``, in order: the flat view (read through the key paths of ``fields``).
     public var tensors: [Tensor<Scalar>] { fields.map { self[keyPath: $0.keyPath] } }
 
     /// The tensor called `name`, or `nil`.

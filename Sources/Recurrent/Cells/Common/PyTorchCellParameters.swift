@@ -27,6 +27,10 @@ public struct PyTorchCellParameters<Scalar: RecurrentScalar>: CellParameters {
         [("weight_ih", \.weightIH), ("bias_ih", \.biasIH), ("weight_hh", \.weightHH), ("bias_hh", \.biasHH)]
     }
 
+    /// The four tensors in the order of ``fields``, listed directly (the flat view is read at every layer call,
+    /// and key paths into a generic type are built anew each time they are used).
+    public var tensors: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, biasHH] }
+
     /// `weight_hh`.
     public var recurrentWeightNames: [String] { ["weight_hh"] }
 

@@ -263,6 +263,9 @@ extension SCRNCell {
                 + (trainableAlpha ? [("alpha", \.alpha)] : [])
         }
 
+        /// The tensors in the order of ``fields``, listed directly (without building the key paths).
+        public var tensors: [Tensor<Scalar>] { [weightIH, biasIH, weightHH, weightCH] + (trainableAlpha ? [alpha] : []) }
+
         /// `weight_hh` (R): P multiplies the context, which is not recurrent through P.
         public var recurrentWeightNames: [String] { ["weight_hh"] }
     }
