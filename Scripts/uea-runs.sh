@@ -8,6 +8,14 @@
 #   swift build -c release --product rnn
 #   bash Scripts/uea-runs.sh results/uea/default.jsonl
 #   bash Scripts/uea-runs.sh results/uea/bigru.jsonl --bidirectional
+#
+# Environment: RNN_UEA_DIR (directory of NAME_TRAIN.ts / NAME_TEST.ts), UEA_SETS (space-separated names),
+# UEA_SEEDS (default "1 2 3 4 5"), RNN (the binary, default .build/release/rnn).
+# Held-out sets (not used for tuning; copied from the aeon 1.6.0 wheel and sha256-checked, references in
+# results/uea-heldout-reference.json):
+#   RNN_UEA_DIR=$(bash Scripts/reference/heldout_sets.sh) UEA_SETS="$(bash Scripts/reference/heldout_sets.sh --names)" \
+#       bash Scripts/uea-runs.sh results/uea/heldout-default.jsonl
+#   python3 Scripts/uea-summary.py results/uea/heldout-default.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-results/uea/runs.jsonl}"; shift || true
@@ -16,6 +24,11 @@ sets="${UEA_SETS:-GunPoint BasicMotions JapaneseVowels PickupGestureWiimoteZ}"
 seeds="${UEA_SEEDS:-1 2 3 4 5}"
 rnn="${RNN:-.build/release/rnn}"
 [ -x "$rnn" ] || { echo "build first: swift build -c release --product rnn" >&2; exit 1; }
+for set in $sets; do
+    for part in TRAIN TEST; do
+        [ -f "$data/${set}_${part}.ts" ] || { echo "uea-runs.sh: $data/${set}_${part}.ts not found (RNN_UEA_DIR, UEA_SETS)" >&2; exit 1; }
+    done
+done
 mkdir -p "$(dirname "$out")"
 for set in $sets; do
     for seed in $seeds; do

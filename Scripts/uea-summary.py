@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Summarizes runs written by Scripts/uea-runs.sh: test accuracy mean ± sample sd per data set and recipe,
-beside the 1-NN DTW and MiniRocket references measured by Scripts/reference/aeon_uea.py.
+beside the 1-NN DTW and MiniRocket references measured by Scripts/reference/aeon_uea.py: those of the four
+tuning sets (results/uea-reference.json) and of the held-out sets (results/uea-heldout-reference.json, made by
+aeon_uea.py --heldout), whichever has the set. A held-out set is marked with * after its name.
 
     python3 Scripts/uea-summary.py results/uea/default.jsonl [more.jsonl ...] [--markdown]
 """
@@ -10,7 +12,13 @@ files = [a for a in sys.argv[1:] if not a.startswith("--")]
 # --validation-only: hide test accuracy (for choosing a recipe without looking at TEST).
 validation_only = "--validation-only" in sys.argv
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-reference = json.load(open(os.path.join(root, "results", "uea-reference.json")))["sets"]
+reference, heldout = {}, set()
+for filename, held in (("uea-reference.json", False), ("uea-heldout-reference.json", True)):
+    path = os.path.join(root, "results", filename)
+    if os.path.exists(path):
+        sets = json.load(open(path))["sets"]
+        reference.update(sets)
+        if held: heldout.update(sets)
 
 def name(path):
     return os.path.basename(path).split("_TRAIN")[0]
@@ -31,5 +39,5 @@ for f in files:
         dtw, mr = ref.get("dtw_1nn_accuracy"), ref.get("minirocket_accuracy_mean")
         if validation_only: dtw = mr = None
         fmt = lambda x: f"{x:.3f}" if isinstance(x, (int, float)) else "?"
-        print(f"| {s} | {recipe} | {len(rs)} | {statistics.mean(acc):.3f} ± {sd:.3f} | {statistics.mean(val):.3f} "
+        print(f"| {s}{' *' if s in heldout else ''} | {recipe} | {len(rs)} | {statistics.mean(acc):.3f} ± {sd:.3f} | {statistics.mean(val):.3f} "
               f"| {','.join(str(r['best_epoch']) for r in rs)} | {fmt(dtw)} | {fmt(mr)} |")

@@ -3,7 +3,13 @@
 
 Usage (creates .venv-aeon/ with aeon 1.6.0 when absent; one thread, the machine is shared):
     PY=$(Scripts/reference/env.sh) && OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 "$PY" Scripts/reference/aeon_uea.py \
-        [--data DIR] [--output results/uea-reference.json] [--seeds 5]
+        [--data DIR] [--output results/uea-reference.json] [--seeds 5] [--sets A,B,C]
+
+Held-out sets (sets the `rnn train --task ts` recipe was not tuned on; Scripts/reference/heldout_sets.sh copies
+them from the aeon 1.6.0 wheel into .cache/uea-heldout and checks their sha256 sums):
+    bash Scripts/reference/heldout_sets.sh && OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 nice -n 10 "$PY" \
+        Scripts/reference/aeon_uea.py --heldout      # = --sets <its names> --data .cache/uea-heldout
+                                                     #   --output results/uea-heldout-reference.json
 
 For each data set it reads NAME_TRAIN.ts and NAME_TEST.ts with aeon's own reader, fits on TRAIN and scores on
 TEST (the archive's split; nothing is tuned):
@@ -13,6 +19,10 @@ TEST (the archive's split; nothing is tuned):
   seed 0 … seeds-1, reported as mean and sample standard deviation. MiniRocket refuses unequal lengths and series
   shorter than 9 steps, so unequal-length sets are zero-padded at the end to the longest case of TRAIN and TEST
   together (recorded as "padded_to" in the output).
+With --minirocket-budget S, no further MiniRocket seed starts once a set's MiniRocket fits have taken S seconds.
+With --jobs N, N sets run at once in separate single-threaded processes (largest sets first); the accuracies do
+not depend on it, the recorded seconds do (the processes share the machine).
+The seeds actually run are recorded ("minirocket_seeds", with a note) when fewer than --seeds.
 The output JSON carries the versions of aeon, numpy, numba, scikit-learn and Python, the date and the thread
 settings. It is written atomically.
 """
@@ -20,6 +30,15 @@ import argparse, datetime, json, os, platform, statistics, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SETS = ["GunPoint", "BasicMotions", "JapaneseVowels", "PickupGestureWiimoteZ"]
+HELDOUT_DIR = os.path.join(ROOT, ".cache", "uea-heldout")
+HELDOUT_OUTPUT = os.path.join(ROOT, "results", "uea-heldout-reference.json")
+
+
+def heldout_sets():
+    """The set names Scripts/reference/heldout_sets.sh provides (it is the one list)."""
+    import subprocess
+    script = os.path.join(ROOT, "Scripts", "reference", "heldout_sets.sh")
+    return subprocess.run(["bash", script, "--names"], check=True, capture_output=True, text=True).stdout.split()
 
 
 def default_data_dir():
@@ -47,7 +66,7 @@ def accuracy(predicted, truth):
     return float(sum(1 for p, t in zip(predicted, truth) if p == t)) / len(truth)
 
 
-def run_set(name, directory, seeds):
+def run_set(name, directory, seeds, budget=None):
     import numpy as np
     from aeon.datasets import load_from_ts_file
     from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
@@ -76,6 +95,11 @@ def run_set(name, directory, seeds):
     scores = []
     start = time.time()
     for seed in range(seeds):
+        if budget is not None and scores and time.time() - start > budget:
+            row["minirocket_seeds"] = seed
+            row["minirocket_note"] = (f"only seeds 0..{seed - 1}: the MiniRocket fits took more than the "
+                                      f"{budget:g} s budget (--minirocket-budget)")
+            break
         model = MiniRocketClassifier(random_state=seed, n_jobs=1)
         model.fit(mr_train, y_train)
         scores.append(accuracy(model.predict(mr_test), y_test))
@@ -88,11 +112,29 @@ def run_set(name, directory, seeds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=default_data_dir(), help="directory with NAME_TRAIN.ts / NAME_TEST.ts")
-    parser.add_argument("--output", default=os.path.join(ROOT, "results", "uea-reference.json"))
+    parser.add_argument("--data", default=None,
+                        help="directory with NAME_TRAIN.ts / NAME_TEST.ts (default ../shared/data/uea; "
+                             "with --heldout .cache/uea-heldout)")
+    parser.add_argument("--output", default=None,
+                        help="default results/uea-reference.json; with --heldout results/uea-heldout-reference.json")
     parser.add_argument("--seeds", type=int, default=5, help="MiniRocket fits per set (seeds 0 … n-1)")
-    parser.add_argument("--sets", nargs="*", default=SETS)
+    parser.add_argument("--sets", nargs="*", default=None,
+                        help="set names, space- or comma-separated (default the four tuning sets; with --heldout "
+                             "those of Scripts/reference/heldout_sets.sh)")
+    parser.add_argument("--heldout", action="store_true",
+                        help="the held-out sets of Scripts/reference/heldout_sets.sh, from .cache/uea-heldout")
+    parser.add_argument("--minirocket-budget", type=float, default=None, metavar="SECONDS",
+                        help="start no further MiniRocket seed on a set once its fits took this long")
+    parser.add_argument("--jobs", type=int, default=1, help="sets run at once, one process (one thread) each")
     args = parser.parse_args()
+    if args.sets is not None:
+        args.sets = [name for item in args.sets for name in item.split(",") if name]
+    else:
+        args.sets = heldout_sets() if args.heldout else SETS
+    if args.data is None:
+        args.data = HELDOUT_DIR if args.heldout else default_data_dir()
+    if args.output is None:
+        args.output = HELDOUT_OUTPUT if args.heldout else os.path.join(ROOT, "results", "uea-reference.json")
     if not os.path.isdir(args.data):
         sys.exit(f"data directory {args.data} not found: pass --data DIR or set RNN_SHARED_DIR")
 
@@ -110,8 +152,28 @@ def main():
                                    "unequal lengths zero-padded at the end to the longest case of TRAIN and TEST"},
         "sets": {},
     }
+    if args.jobs > 1:
+        result["jobs"] = args.jobs
+    if args.heldout:
+        result["what"] += (" — held-out sets: archive sets the rnn train --task ts recipe was not tuned on, from "
+                           "the aeon 1.6.0 wheel (Scripts/reference/heldout_sets.sh, sha256-checked)")
+    if args.minirocket_budget is not None:
+        result["settings"]["minirocket_budget_seconds"] = args.minirocket_budget
     for name in args.sets:
-        row = run_set(name, args.data, args.seeds)
+        for part in ("TRAIN", "TEST"):
+            if not os.path.isfile(os.path.join(args.data, f"{name}_{part}.ts")):
+                sys.exit(f"{os.path.join(args.data, f'{name}_{part}.ts')} not found")
+    rows = {}
+    if args.jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        size = lambda n: os.path.getsize(os.path.join(args.data, f"{n}_TRAIN.ts")) + \
+            os.path.getsize(os.path.join(args.data, f"{n}_TEST.ts"))
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {name: pool.submit(run_set, name, args.data, args.seeds, args.minirocket_budget)
+                       for name in sorted(args.sets, key=size, reverse=True)}
+            rows = {name: future.result() for name, future in futures.items()}
+    for name in args.sets:
+        row = rows[name] if name in rows else run_set(name, args.data, args.seeds, args.minirocket_budget)
         result["sets"][name] = row
         print(f"{name:24s} 1-NN DTW {row['dtw_1nn_accuracy']:.3f}   MiniRocket {row['minirocket_accuracy_mean']:.3f}"
               f" ± {row['minirocket_accuracy_sd']:.3f}   ({row['dtw_1nn_seconds']} s, {row['minirocket_seconds']} s)",

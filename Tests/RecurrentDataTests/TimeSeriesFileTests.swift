@@ -55,6 +55,30 @@ final class TimeSeriesFileTests: XCTestCase {
         XCTAssertNil(file.targets)
     }
 
+    /// ARFF-style '%' comment lines, as at the top of aeon 1.6.0's `UnitTest_TRAIN.ts` ("%# This is a cut down
+    /// version …", then a bare "%"), are skipped like '#' lines, before and after `@data`.
+    func testPercentCommentLinesAsInARFF() throws {
+        let file = try TimeSeriesFile.parse("""
+            %# This is a cut down version of a problem
+            % a second comment line
+            %
+            @problemName Percent
+            @univariate true
+            @classLabel true 1 2
+            @data
+            1,2,3:1
+            % a comment among the cases
+              %indented
+            4,5:2
+            """, source: "percent.ts")
+        XCTAssertEqual(file.problemName, "Percent")
+        XCTAssertEqual(file.lengths, [3, 2])
+        XCTAssertEqual(file.values, [[1, 2, 3], [4, 5]])
+        XCTAssertEqual(file.labels, [0, 1])
+        // A '%' inside a value is still no number.
+        assertFails("@univariate true\n@classLabel true a\n@data\n1,%2:a\n", line: 4, ["expected a number"])
+    }
+
     func testUnivariateWithoutDimensionsHeaderAndRegressionTargets() throws {
         let file = try TimeSeriesFile.parse("""
             @problemName Reg

@@ -4,7 +4,7 @@ import Recurrent
 ///
 /// A file is a header of `@` lines, then `@data` and one case per line:
 ///
-///     # comment lines start with '#'
+///     # comment lines start with '#' (or '%', as in ARFF)
 ///     @problemName Toy
 ///     @univariate false
 ///     @dimensions 2

@@ -76,7 +76,8 @@ struct TimeSeriesParser {
 
     private mutating func line(_ raw: ArraySlice<UInt8>, number: Int) throws {
         let text = Self.trimmed(raw)
-        guard let first = text.first, first != UInt8(ascii: "#") else { return }
+        // Comments: '#', and '%' as in ARFF, the format `.ts` grew from (aeon's own example files use both).
+        guard let first = text.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "%") else { return }
         if dataLine != nil {
             guard first != UInt8(ascii: "@") else {
                 throw failure(number, "unexpected header \(Self.quote(text)) after @data (line \(dataLine!)); "
