@@ -125,6 +125,8 @@ public struct SGD<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
     ///   (nothing is updated then).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "SGD")
         matchingBuffers(&velocity, parameters)
@@ -195,6 +197,8 @@ public struct RMSprop<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
     ///   (nothing is updated then).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "RMSprop")
         matchingBuffers(&meanSquare, parameters)
@@ -285,6 +289,8 @@ public struct Adam<Scalar: RecurrentScalar>: Optimizer {
     ///   - gradients: ∂L/∂parameters, same count and shapes.
     /// - Throws: `RecurrentError` on a count or shape mismatch, an invalid learning-rate scale or weight decay
     ///   (nothing is updated then).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: inout [Tensor<Scalar>], gradients: [Tensor<Scalar>]) throws {
         try checkUpdate(parameters, gradients, scales: learningRateScales, weightDecay: weightDecay, "Adam")
         matchingBuffers(&firstMoment, parameters)
@@ -348,6 +354,8 @@ public enum GradientClipping {
     /// - Throws: `RecurrentError.nonFinite` naming the tensor when a gradient is NaN or infinite:
     ///   an update from it would silently destroy the model.
     @discardableResult
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func clipByGlobalNorm<S: RecurrentScalar>(_ gradients: inout [Tensor<S>], maxNorm: Double,
                                                              names: [String]? = nil) throws -> Double {
         var sum = 0.0

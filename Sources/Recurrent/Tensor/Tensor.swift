@@ -146,8 +146,10 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     /// Loaders call it with the file and the tensor's name, e.g. `"model.safetensors: tensor 'weight_hh_l0'"`,
     /// so the message says which weight of which file is broken and where.
     /// - Parameter what: the tensor's name (and where it comes from), used in the message.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func requireFinite(_ what: String) throws {
-        if let index = firstNonFiniteIndex {
+        if let index = scalars.firstIndex(where: { !$0.isFinite }) {
             throw RecurrentError.nonFinite(what: what, index: index)
         }
     }
