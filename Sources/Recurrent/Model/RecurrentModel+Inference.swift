@@ -129,14 +129,18 @@ extension RecurrentModel {
         // Each layer as RecurrentLayer.infer on a one-step sequence, then the readout, with the packed weights
         // and scratch of the previous step when they still fit (RecurrentModel+Streaming.swift): the same
         // outputs, bit for bit, as `topOutputs` on one step followed by the readout.
-        var plan = previous.plan
-        if plan == nil || !plan!.fits(self, batch: batch) { plan = try StreamingPlan(self, batch: batch) }
-        if !plan!.tryAcquire() {  // in use by a step on another thread: this step gets its own
-            plan = try StreamingPlan(self, batch: batch)
-            _ = plan!.tryAcquire()
+        func run(_ plan: StreamingPlan<Cell>) throws -> (output: Tensor<Scalar>, states: [Tensor<Scalar>])? {
+            guard plan.tryAcquire() else { return nil }  // in use by a step on another thread
+            defer { plan.release() }
+            return try plan.step(self, standardized, previous.layers)  // nil when it no longer fits the model
         }
-        defer { plan!.release() }
-        let (output, next) = try plan!.step(self, standardized, previous.layers)
+        var plan = previous.plan, outcome = try plan.flatMap(run)
+        if outcome == nil {  // no plan, a plan for other weights or batch, or one in use: this step gets its own
+            let fresh = try StreamingPlan(self, batch: batch)
+            outcome = try run(fresh)
+            plan = fresh
+        }
+        guard let (output, next) = outcome else { preconditionFailure("a new streaming plan fits the model and is free") }
         var result = State(layers: next)
         result.plan = plan
         return (output, result)

@@ -72,16 +72,6 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     }
 
     /// Whether the plan was built for this batch size from these very parameter tensors (the same storage).
-    /// Specialized for the library's cells, as `RecurrentLayer`'s passes are: a step is small enough for the
-    /// generic code's per-call costs to show.
-    @_specialize(where Cell == LSTMCell<Float>)
-    @_specialize(where Cell == LSTMCell<Double>)
-    @_specialize(where Cell == GRUCell<Float>)
-    @_specialize(where Cell == GRUCell<Double>)
-    @_specialize(where Cell == SimpleRNNCell<Float>)
-    @_specialize(where Cell == SimpleRNNCell<Double>)
-    @_specialize(where Cell == SCRNCell<Float>)
-    @_specialize(where Cell == SCRNCell<Double>)
     func fits(_ model: RecurrentModel<Cell>, batch: Int) -> Bool {
         guard batch == self.batch, model.layers.count == layers.count else { return false }
         let current = Self.parameters(of: model)
@@ -94,7 +84,10 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     func tryAcquire() -> Bool { pthread_mutex_trylock(lock) == 0 }
     func release() { pthread_mutex_unlock(lock) }
 
-    /// One step of every layer and the readout, as `RecurrentModel.step` on `RecurrentLayer.infer` computes it.
+    /// One step of every layer and the readout, as `RecurrentModel.step` on `RecurrentLayer.infer` computes it,
+    /// or `nil` when the plan does not fit the model or the batch (see ``fits(_:batch:)``): build a new one then.
+    /// Specialized for the library's cells, as `RecurrentLayer`'s passes are: a step is small enough for the
+    /// generic code's per-call costs to show.
     /// - Parameters:
     ///   - input: (B, I), checked by the caller.
     ///   - previous: each layer's state (B, S), checked by the caller.
@@ -107,7 +100,8 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     @_specialize(where Cell == SCRNCell<Float>)
     @_specialize(where Cell == SCRNCell<Double>)
     func step(_ model: RecurrentModel<Cell>, _ input: Tensor<Scalar>, _ previous: [Tensor<Scalar>]) throws
-        -> (output: Tensor<Scalar>, states: [Tensor<Scalar>]) {
+        -> (output: Tensor<Scalar>, states: [Tensor<Scalar>])? {
+        guard fits(model, batch: input.shape[0]) else { return nil }
         var states: [Tensor<Scalar>] = []
         states.reserveCapacity(layers.count)
         var x = input  // (B, width) the current level's input
