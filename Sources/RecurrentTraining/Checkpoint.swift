@@ -13,13 +13,8 @@ extension Trainer {
     public func saveCheckpoint(to path: String, settings: [String: String] = [:]) throws {
         var tensors = try model.savedTensors().map { ("model.\($0.0)", $0.1) }
         tensors += optimizer.state.enumerated().map { ("optimizer.\($0.offset)", $0.element) }
-        var metadata = model.metadata
-        for (key, value) in settings { metadata["setting.\(key)"] = value }
-        metadata["format"] = "swift-recurrent checkpoint 1"
-        metadata["step"] = "\(step)"
-        metadata["optimizer_steps"] = "\(optimizer.stepCount)"
-        metadata["optimizer_tensors"] = "\(optimizer.state.count)"
-        metadata["generator_state"] = generator.state.map { String($0) }.joined(separator: ",")
+        let metadata = checkpointMetadata(model.metadata, format: "swift-recurrent checkpoint 1", settings: settings,
+                                          step: step, optimizer: optimizer, generator: generator)
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
@@ -90,4 +85,19 @@ extension Trainer {
         for (key, value) in contents.metadata where key.hasPrefix("setting.") { settings[String(key.dropFirst(8))] = value }
         return settings
     }
+}
+
+/// What every checkpoint records besides the tensors: the model's own metadata, the run's settings
+/// (`setting.*`, compared when resuming), the format, the step, the optimizer's step count and number of state
+/// tensors, and the random generator's state.
+func checkpointMetadata<S: RecurrentScalar>(_ modelMetadata: [String: String], format: String, settings: [String: String],
+                                            step: Int, optimizer: AnyOptimizer<S>, generator: RandomGenerator) -> [String: String] {
+    var metadata = modelMetadata
+    for (key, value) in settings { metadata["setting.\(key)"] = value }
+    metadata["format"] = format
+    metadata["step"] = "\(step)"
+    metadata["optimizer_steps"] = "\(optimizer.stepCount)"
+    metadata["optimizer_tensors"] = "\(optimizer.state.count)"
+    metadata["generator_state"] = generator.state.map { String($0) }.joined(separator: ",")
+    return metadata
 }

@@ -24,14 +24,9 @@ extension LanguageModelTrainer {
         for (l, level) in (carriedStates ?? []).enumerated() {
             tensors += level.enumerated().map { ("carried.\(l).\($0.offset)", $0.element) }
         }
-        var metadata = model.metadata
-        for (key, value) in settings { metadata["setting.\(key)"] = value }
+        var metadata = checkpointMetadata(model.metadata, format: Self.checkpointFormat, settings: settings,
+                                          step: step, optimizer: optimizer, generator: generator)
         for (key, value) in extra { metadata["extra.\(key)"] = value }
-        metadata["format"] = Self.checkpointFormat
-        metadata["step"] = "\(step)"
-        metadata["optimizer_steps"] = "\(optimizer.stepCount)"
-        metadata["optimizer_tensors"] = "\(optimizer.state.count)"
-        metadata["generator_state"] = generator.state.map { String($0) }.joined(separator: ",")
         try SafeTensors.write(tensors, metadata: metadata, to: path)
     }
 
