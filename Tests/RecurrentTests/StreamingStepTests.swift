@@ -97,7 +97,10 @@ final class StreamingStepTests: XCTestCase {
         let expected = try model.step(xs[1], state: .init(layers: state.layers))
         let results = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: 16)
         results.initialize(repeating: [])
-        defer { results.deallocate() }
+        defer {
+            results.deinitialize()  // the arrays written by the threads are released here (LeakSanitizer checks)
+            results.deallocate()
+        }
         nonisolated(unsafe) let shared = results
         DispatchQueue.concurrentPerform(iterations: 16) { k in
             var outputs: [Float] = []
