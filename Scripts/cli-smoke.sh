@@ -308,6 +308,7 @@ expect 0 '"bpc"' -- "$rnn" train --task text --data "$work/text.txt" --hidden 8 
 expect 0 '"perplexity"' -- "$rnn" train --task text --level word --data "$work/text.txt" --cell gru --layers 2 --dropout 0.1 \
     --hidden 8 --embedding 4 --bptt 4 --batch 2 --steps 4 --eval-every 2 --windows sequential --quiet
 expect 0 "to be" -- "$rnn" generate --model "$work/char.safetensors" --prime "to be" --length 10
+expect 0 '"tokens_per_second"' -- "$rnn" generate --model "$work/char.safetensors" --prime "to be" --length 10 --timing
 model=results/char-lstm-tiny-shakespeare.safetensors
 expect 2 'character "€" (U+20AC) at position 5' -- "$rnn" generate --model "$model" --prime "ROMEO€"
 expect 2 "--temperature must be positive" -- "$rnn" generate --model "$model" --prime "ROMEO:" --temperature 0

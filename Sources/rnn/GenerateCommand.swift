@@ -13,6 +13,7 @@ struct GenerateOptions {
     var length = 0, topK: Int? = nil, threads: Int? = nil
     var temperature = 0.0
     var seed: UInt64 = 0
+    var timing = false
 
     /// Every option of `rnn generate`.
     static var sections: [OptionSection<GenerateOptions>] {
@@ -25,6 +26,7 @@ struct GenerateOptions {
             .int("--top-k", "K", \.topK, "sample among the K most likely tokens only (default: all)"),
             .uint64("--seed", "S", \.seed, default: 1, "seed of the sampling (same seed, same text)"),
             .int("--threads", "N", \.threads, "compute threads (default: the processors this process may use)"),
+            .flag("--timing", \.timing, "after the text, print one JSON line to standard error: tokens, seconds, tokens per second"),
         ])]
     }
 
@@ -85,9 +87,18 @@ enum GenerateCommand: Command {
             }
             try model.loadWeights(from: options.model)
             writeOut(options.prime)
+            let start = monotonicSeconds()
             _ = try model.generate(prime: options.prime, length: options.length, temperature: options.temperature,
                                    topK: options.topK, seed: options.seed) { writeOut($0) }
+            let seconds = monotonicSeconds() - start
             writeOut("\n")
+            if options.timing {
+                // The prime's tokens are read one step each, as the generated ones are: both count.
+                let tokens = try architecture.vocabulary.encode(options.prime).count + options.length
+                let line = "{\"prime_tokens\":\(tokens - options.length),\"generated\":\(options.length),"
+                    + "\"seconds\":\(seconds),\"tokens_per_second\":\(Double(tokens) / Swift.max(seconds, 1e-9))}"
+                printError(line)
+            }
         }
     }
 }
