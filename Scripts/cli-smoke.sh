@@ -199,6 +199,7 @@ expect 1 "bad.csv:2" -- "$rnn" plot "$work/bad.csv" --y loss
 expect 0 "" -- "$rnn" bench --quick --repeats 1
 expect 0 '"cell":"srnn-relu"' -- "$rnn" bench --quick --repeats 1 --json --only srnn-relu-i1-h16-b4-t10
 expect 0 "sgemm_gflops" -- "$rnn" bench --sgemm 64 --repeats 1 --json
+expect 0 '"train_speedup"' -- "$rnn" bench --quick --repeats 1 --json --scaling --only gru-i1-h16-b4-t10
 expect 2 "see 'rnn bench --help'" -- "$rnn" bench --sgemm 0
 expect 0 "spectral radius" -- "$rnn" spectrum --init nprnn --size 20 --plot "$work/s.svg"
 expect 0 "model.weight_hh_l0" -- "$rnn" spectrum --weights "$work/a.ckpt"

@@ -53,7 +53,7 @@ enum BenchCommand: Command {
 
     static var usage: String {
         """
-        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--json] [--quick] [--sgemm N | --streaming]
+        usage: rnn bench [--only ID[,ID...]] [--repeats N] [--threads N] [--scaling] [--json] [--quick] [--sgemm N | --streaming]
 
         Times one training step (forward over the sequence + backward of the sum of the last
         output: parameter gradients, no input gradient) and one inference pass per configuration,
@@ -71,7 +71,7 @@ enum BenchCommand: Command {
     /// The settings of `rnn bench`.
     struct Settings {
         var only: String? = nil, repeats = 0, threads: Int? = nil, json = false, quick = false, sgemm: Int? = nil
-        var streaming = false
+        var streaming = false, scaling = false
     }
 
     static var sections: [OptionSection<Settings>] {
@@ -81,6 +81,10 @@ enum BenchCommand: Command {
             .int("--threads", "N", \.threads, "GEMM threads (default: the processors this process may use)"),
             .flag("--json", \.json, "one JSON object per configuration instead of the table"),
             .flag("--quick", \.quick, "tiny sizes for a smoke test"),
+            .flag("--scaling", \.scaling, """
+                also time every configuration (and the FMA peak) on one thread: the speed-up
+                of the run's thread count over one thread
+                """),
             .flag("--streaming", \.streaming, """
                 instead: batch 1, one step at a time with the state carried: microseconds
                 per step of the layer's single-step path and of RecurrentModel.step, for
@@ -127,15 +131,27 @@ enum BenchCommand: Command {
         let json = settings.json
         // The FMA peak, measured once per run: each configuration's rates are also given as a share of it
         // (a hundredth of the probe's work for a smoke test, which also runs unoptimized builds).
-        let peak = fmaPeak(repeats: repeats, iterations: settings.quick ? 200_000 : 20_000_000)
+        let iterations = settings.quick ? 200_000 : 20_000_000
+        let peak = fmaPeak(repeats: repeats, iterations: iterations)
+        let threads = KernelSettings.threadCount
+        // With --scaling, the same measurements on one thread (the thread count is restored after each).
+        func onOneThread<T>(_ body: () throws -> T) rethrows -> T {
+            KernelSettings.threadCount = 1
+            defer { KernelSettings.threadCount = threads }
+            return try body()
+        }
+        let peakOne = settings.scaling ? onOneThread { fmaPeak(repeats: repeats, iterations: iterations) } : nil
         if !json {
-            print("threads \(KernelSettings.threadCount), kernel \(KernelSettings.kernelName), Float, median of \(repeats); "
-                  + "FMA peak \(format(peak)) GFLOP/s (% peak: share of it)")
+            print("threads \(threads), kernel \(KernelSettings.kernelName), Float, median of \(repeats); "
+                  + "FMA peak \(format(peak)) GFLOP/s (% peak: share of it)"
+                  + (peakOne.map { "; on 1 thread \(format($0)) GFLOP/s (×\(format(peak / $0)))" } ?? ""))
             print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("infer ms", 10)
-                  + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("cache MB", 10) + pad("peak RSS MB", 13) + "step MB")
+                  + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("cache MB", 10) + pad("peak RSS MB", 13) + "step MB"
+                  + (settings.scaling ? "  " + pad("1-thread train ms", 19) + pad("speed-up", 10) + pad("1-thread infer ms", 19) + "speed-up" : ""))
         }
         for configuration in configurations {
             let result = try measure(configuration, repeats: repeats)
+            let one = settings.scaling ? try onOneThread { try measure(configuration, repeats: repeats) } : nil
             if json {
                 print("{\"id\":\"\(configuration.id)\",\"cell\":\"\(configuration.cell.rawValue)\",\"input\":\(configuration.input),"
                       + "\"hidden\":\(configuration.hidden),\"batch\":\(configuration.batch),\"steps\":\(configuration.steps),"
@@ -144,13 +160,18 @@ enum BenchCommand: Command {
                       + "\"fma_peak_gflops\":\(peak),\"train_peak_fraction\":\(result.trainGflops / peak),"
                       + "\"infer_peak_fraction\":\(result.inferGflops / peak),"
                       + "\"cache_bytes\":\(result.cacheBytes),\"peak_rss_bytes\":\(result.peakRSS),"
-                      + "\"step_peak_bytes\":\(result.stepPeak.map(String.init) ?? "null")}")
+                      + "\"step_peak_bytes\":\(result.stepPeak.map(String.init) ?? "null")"
+                      + (one.map { ",\"train_ms_1_thread\":\($0.trainMs),\"infer_ms_1_thread\":\($0.inferMs),"
+                                   + "\"train_speedup\":\($0.trainMs / result.trainMs),\"infer_speedup\":\($0.inferMs / result.inferMs),"
+                                   + "\"fma_peak_gflops_1_thread\":\(peakOne ?? 0)" } ?? "") + "}")
             } else {
                 print(pad(configuration.id, 30) + pad(format(result.trainMs), 10) + pad(format(result.trainGflops), 9)
                       + pad(format(100 * result.trainGflops / peak), 8) + pad(format(result.inferMs), 10)
                       + pad(format(result.inferGflops), 9) + pad(format(100 * result.inferGflops / peak), 8)
                       + pad(format(Double(result.cacheBytes) / 1e6), 10) + pad(format(Double(result.peakRSS) / 1e6), 13)
-                      + (result.stepPeak.map { format(Double($0) / 1e6) } ?? "n/a"))
+                      + { one == nil ? $0 : pad($0, 7) + "  " }(result.stepPeak.map { format(Double($0) / 1e6) } ?? "n/a")
+                      + (one.map { pad(format($0.trainMs), 19) + pad("×" + format($0.trainMs / result.trainMs), 10)
+                                   + pad(format($0.inferMs), 19) + "×" + format($0.inferMs / result.inferMs) } ?? ""))
             }
         }
         return 0
