@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Seconds per training step of the tinyshakespeare character-model recipe (results/charlm/README.md), PyTorch
+# and ours alternately in the same run, on 1 and on 2 threads: the speed part of charlm_compare.sh without
+# its long evaluations (both sides train on the first 300 KB of the text, so the final validation pass over
+# its last 10 % is short; the time per step does not depend on the text's length).
+#
+#   swift build -c release --product rnn
+#   bash Scripts/pytorch/charlm_speed.sh [STEPS] [ROUNDS]     (defaults 20 and 2)
+#
+# Prints one line per run: side, threads, seconds per step (PyTorch: training steps only; ours: the whole run
+# divided by its steps, the short final evaluation included, so slightly against us).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+steps="${1:-20}"; rounds="${2:-2}"
+data="${RNN_SHARED_DIR:-../shared}/data/text/tinyshakespeare.txt"
+py="$(Scripts/pytorch/env.sh)"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+head -c 300000 "$data" > "$work/text.txt"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq "$rounds"); do
+    for threads in 1 2; do
+        pt=$("$py" Scripts/pytorch/charlm_tinyshakespeare.py --data "$work/text.txt" --steps "$steps" --eval-every "$steps" \
+             --threads "$threads" | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds_per_step"])')
+        ours=$(.build/release/rnn train --task text --data "$work/text.txt" --valid-fraction 0.1 --level char \
+               --cell lstm --layers 2 --hidden 512 --embedding 64 --dropout 0.2 --batch 32 --bptt 128 --windows random \
+               --optimizer adam --lr 0.002 --clip 1 --steps "$steps" --eval-every "$steps" --sample-length 1 \
+               --threads "$threads" --quiet | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds_per_step"])')
+        echo "round $round threads $threads: PyTorch $pt s/step, ours $ours s/step, ours/PyTorch $(python3 -c "print(round($ours / $pt, 3))"); load $(cut -d' ' -f1 /proc/loadavg)"
+    done
+done
