@@ -74,7 +74,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
         var states: [Tensor<Scalar>] = []
         states.reserveCapacity(layers.count)
         var x = Tensor(unchecked: [1, batch, input.shape[1]], scalars: input.scalars)  // (1, B, width) the current level's input
-        for l in layers.indices {
+        for l in 0..<plans.count {  // (a plain range: this generic code is not specialized, `indices` would be a call)
             let (outputs, state) = try layers[l].infer(x, initialState: previous[l], reusing: plans[l])
             states.append(state)  // (B, S)
             x = outputs           // (1, B, O)
