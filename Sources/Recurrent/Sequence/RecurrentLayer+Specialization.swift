@@ -15,8 +15,9 @@ extension RecurrentLayer {
     enum Job {
         /// ``RecurrentLayer/forward(_:initialState:lengths:)``: input, initial state, lengths.
         case forward(Tensor<Scalar>, Tensor<Scalar>?, [Int]?)
-        /// ``RecurrentLayer/infer(_:initialState:lengths:)``: input, initial state, lengths.
-        case infer(Tensor<Scalar>, Tensor<Scalar>?, [Int]?)
+        /// ``RecurrentLayer/infer(_:initialState:lengths:)``: input, initial state, lengths, and the
+        /// ``InferencePlan`` of an earlier pass to reuse (`nil`: the pass makes its own).
+        case infer(Tensor<Scalar>, Tensor<Scalar>?, [Int]?, InferencePlan?)
         /// The backward variants: the pass, output and final-state gradients, the gradient-flow record.
         case backward(Pass, Tensor<Scalar>?, Tensor<Scalar>?, UnsafeMutablePointer<Double>?, inputGradient: Bool)
     }
@@ -43,8 +44,8 @@ extension RecurrentLayer {
         switch job {
         case let .forward(input, initialState, lengths):
             return .forward(try forwardPass(input, initialState: initialState, lengths: lengths))
-        case let .infer(input, initialState, lengths):
-            let (outputs, finalState) = try inferencePass(input, initialState: initialState, lengths: lengths)
+        case let .infer(input, initialState, lengths, plan):
+            let (outputs, finalState) = try inferencePass(input, initialState: initialState, lengths: lengths, reusing: plan)
             return .infer(outputs, finalState)
         case let .backward(pass, outputGradient, finalStateGradient, norms, inputGradient):
             let (dInput, dInitial) = try backwardPass(pass, outputGradient: outputGradient,

@@ -16,7 +16,8 @@ extension RecurrentLayer {
             throw RecurrentError.shapeMismatch(operation: "RecurrentLayer.forward input",
                                                expected: "(T, B, \(cell.inputSize))", got: shapeString(input.shape))
         }
-        try input.requireFinite("RecurrentLayer.forward input \(shapeString(input.shape))")
+        // (The message is only built for a failing check: a streamed step of one sample runs this at every step.)
+        if input.firstNonFiniteIndex != nil { try input.requireFinite("RecurrentLayer.forward input \(shapeString(input.shape))") }
         if let initialState {
             try initialState.requireShape([batch, cell.stateSize], "RecurrentLayer.forward initial state (batch from input)")
             try initialState.requireFinite("RecurrentLayer.forward initial state")
@@ -61,26 +62,50 @@ extension RecurrentLayer {
         }
     }
 
+    /// What the forward time loop prepares before its first step: the row blocks, each block's workspace
+    /// prepared by the cell (for the built-in cells W_hhᵀ packed for the kernels), and W_ihᵀ packed, if it is.
+    /// A pass makes its own; an ``InferencePlan`` keeps one for later passes.
+    @usableFromInline
+    struct Preparation {
+        /// Row blocks the loop is split into (``rowBlockCount(batch:)``).
+        @usableFromInline let blocks: Int
+        /// One workspace per block, prepared by ``RecurrentCell/prepareWorkspace(_:batch:)``.
+        @usableFromInline let workspaces: BlockWorkspaces<Scalar>
+        /// W_ihᵀ in the kernels' layout, or `nil`: each chunk's product then packs it itself (same results).
+        @usableFromInline let packedInput: ScalarBuffer<Scalar>?
+
+        @usableFromInline
+        init(blocks: Int, workspaces: BlockWorkspaces<Scalar>, packedInput: ScalarBuffer<Scalar>?) {
+            (self.blocks, self.workspaces, self.packedInput) = (blocks, workspaces, packedInput)
+        }
+    }
+
+    /// The ``Preparation`` of a forward loop over `batch` rows; W_ihᵀ is packed when `packingInput`.
+    @inlinable
+    func preparation(batch: Int, packingInput: Bool) -> Preparation {
+        let blocks = rowBlockCount(batch: batch)
+        return Preparation(blocks: blocks, workspaces: preparedWorkspaces(blocks: blocks, batch: batch),
+                           packedInput: packingInput ? packedInputWeight() : nil)
+    }
+
     /// The forward time loop shared by ``forward(_:initialState:lengths:)`` and ``infer(_:initialState:lengths:)``:
     /// for each chunk of `chunkSteps` steps, the chunk's input projection into `projected` (one product), then
     /// `step(t, projected_t, rows, workspace)` for every step of the chunk in order — for all rows at once, or,
-    /// when the rows are split (``rowBlockCount(batch:)``), for each block of rows on its own thread with its own
-    /// workspace prepared by the cell. `projected_t` points at the block's first row.
+    /// when the rows are split (`prepared.blocks` > 1, see ``rowBlockCount(batch:)``), for each block of rows on
+    /// its own thread with its own workspace. `projected_t` points at the block's first row.
     @inlinable
     func forEachStep(
-        _ input: Tensor<Scalar>, batch: Int, chunkSteps: Int, projected: UnsafeMutablePointer<Scalar>,
+        _ input: Tensor<Scalar>, batch: Int, chunkSteps: Int, projected: UnsafeMutablePointer<Scalar>, prepared: Preparation,
         _ step: (_ t: Int, _ projectedStep: UnsafePointer<Scalar>, _ rows: Range<Int>, _ workspace: UnsafeMutablePointer<Scalar>) -> Void
     ) {
         let steps = input.shape[0], p = cell.projectionSize
-        let blocks = rowBlockCount(batch: batch)
-        let workspaces = preparedWorkspaces(blocks: blocks, batch: batch)
-        let parameters = cell.parameters
-        let packedInput = packedInputWeight(chunks: (steps + chunkSteps - 1) / chunkSteps, parameters: parameters)
+        let (blocks, workspaces) = (prepared.blocks, prepared.workspaces)
+        let named = cell.namedParameters
         var first = 0
         while first < steps {
             let count = Swift.min(chunkSteps, steps - first)
-            projectInputs(input, first: first, count: count, batch: batch, parameters: parameters,
-                          packedWeight: packedInput, into: projected)
+            projectInputs(input, first: first, count: count, batch: batch, weight: named.weightIH, bias: named.biasIH,
+                          packedWeight: prepared.packedInput, into: projected)
             // Rows never interact, so each block of rows runs the chunk's steps on its own thread.
             runInParallel(parts: blocks) { block in
                 let rows = rowBlock(block, of: blocks, batch: batch)
@@ -150,14 +175,15 @@ extension RecurrentLayer {
     }
 
     /// `projected (count·B, P) = X[first..<first + count] · W_ihᵀ + b_ih`: the input projection of a block of
-    /// steps as one matrix product (used by both the training and the inference forward pass).
+    /// steps as one matrix product (used by both the training and the inference forward pass), with W_ihᵀ
+    /// `packedWeight` when given.
     @inlinable
-    func projectInputs(_ input: Tensor<Scalar>, first: Int, count: Int, batch: Int, parameters: [Tensor<Scalar>],
+    func projectInputs(_ input: Tensor<Scalar>, first: Int, count: Int, batch: Int, weight: Tensor<Scalar>, bias: Tensor<Scalar>,
                        packedWeight: ScalarBuffer<Scalar>?, into projected: UnsafeMutablePointer<Scalar>) {
         let (i, p, n) = (cell.inputSize, cell.projectionSize, count * batch)
         input.withPointer { x in
-            parameters[0].withPointer { w in
-                parameters[1].withPointer { bias in
+            weight.withPointer { w in
+                bias.withPointer { bias in
                     for r in 0..<n { (projected + r * p).update(from: bias, count: p) }
                     if let packedWeight {
                         multiplyByPackedWeight(projected, ldc: p, x + first * batch * i, lda: i, packed: packedWeight.base,
@@ -171,14 +197,13 @@ extension RecurrentLayer {
         }
     }
 
-    /// W_ihᵀ packed once for a pass whose input projection is computed in several chunks (otherwise nil: one
-    /// product packs it once anyway). Same results either way.
+    /// W_ihᵀ packed once, for a pass whose input projection is computed in several chunks or for an
+    /// ``InferencePlan`` (otherwise one product packs it once anyway). Same results either way.
     @inlinable
-    func packedInputWeight(chunks: Int, parameters: [Tensor<Scalar>]) -> ScalarBuffer<Scalar>? {
-        guard chunks > 1 else { return nil }
+    func packedInputWeight() -> ScalarBuffer<Scalar> {
         let (i, p) = (cell.inputSize, cell.projectionSize)
         let buffer = ScalarBuffer<Scalar>(count: packedTransposedWeightCount(rows: p, columns: i, Scalar.self), zeroed: false)
-        parameters[0].withPointer { packTransposedWeight(buffer.base, $0, rows: p, columns: i) }
+        cell.namedParameters.weightIH.withPointer { packTransposedWeight(buffer.base, $0, rows: p, columns: i) }
         return buffer
     }
 

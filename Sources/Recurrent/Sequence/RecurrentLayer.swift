@@ -145,7 +145,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         } else {
             sp.update(repeating: 0, count: batch * s)
         }
-        forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
+        let prepared = preparation(batch: batch, packingInput: steps > chunkSteps)  // W_ih packed once for several chunks
+        forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr, prepared: prepared) { t, projectedStep, rows, workspace in
             let (b0, nb) = (rows.lowerBound, rows.count)
             let previous = sp + (t * batch + b0) * s, next = sp + ((t + 1) * batch + b0) * s
             cell.forwardStep(projected: projectedStep, previous: previous, next: next,
@@ -171,30 +172,33 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         var unused: [Tensor<Scalar>] = []
-        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths), gradients: &unused) else {
+        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths, nil), gradients: &unused) else {
             preconditionFailure("an inference job returns outputs")
         }
         return (outputs, finalState)
     }
 
-    /// The inference pass itself (reached through `run`).
+    /// The inference pass itself (reached through `run`), with the buffers and preparation of `reused` when
+    /// it was made for this batch size (see ``InferencePlan``), else of a plan of its own.
     @inlinable
-    func inferencePass(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, lengths: [Int]?) throws
+    func inferencePass(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, lengths: [Int]?, reusing reused: InferencePlan?) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         let (steps, batch) = try validate(input, initialState, lengths)
-        let (p, s, o, cw) = (cell.projectionSize, cell.stateSize, cell.outputSize, cell.cacheSize)
-        let chunkSteps = projectionChunkSteps(steps: steps, batch: batch, inference: true)
-        let projected = ScalarBuffer<Scalar>(count: chunkSteps * batch * p, zeroed: false)  // (chunk, B, P)
-        let states = ScalarBuffer<Scalar>(zeros: 2 * batch * s)                            // two (B, S) halves
-        let cache = ScalarBuffer<Scalar>(zeros: batch * cw)                                // one step
+        let (s, o, cw) = (cell.stateSize, cell.outputSize, cell.cacheSize)
+        let plan = reused.flatMap { $0.batch == batch ? $0 : nil } ?? inferencePlan(steps: steps, batch: batch, reusable: false)
         var outputs = [Scalar](repeating: 0, count: steps * batch * o)
-        let (pr, cp, half) = (projected.base, cache.base, batch * s)
+        let (pr, cp, half) = (plan.projected.base, plan.cache.base, batch * s)
         // Step t reads half t % 2 and writes the other one.
-        let sp = states.base
-        if let initialState { initialState.withPointer { sp.update(from: $0, count: half) } }
+        let sp = plan.states.base
+        if let initialState {
+            initialState.withPointer { sp.update(from: $0, count: half) }
+        } else {
+            sp.update(repeating: 0, count: half)
+        }
         outputs.withUnsafeMutableBufferPointer { out in
             let op = out.baseAddress!
-            forEachStep(input, batch: batch, chunkSteps: chunkSteps, projected: pr) { t, projectedStep, rows, workspace in
+            forEachStep(input, batch: batch, chunkSteps: plan.chunkSteps, projected: pr, prepared: plan.prepared) {
+                t, projectedStep, rows, workspace in
                 let (b0, nb) = (rows.lowerBound, rows.count)
                 let previous = sp + (t % 2) * half + b0 * s, next = sp + ((t + 1) % 2) * half + b0 * s
                 cell.forwardStep(projected: projectedStep, previous: previous, next: next,
