@@ -46,6 +46,8 @@ public enum Loss {
     ///   - labels: N class indices in 0..<K.
     /// - Returns: L, ∂L/∂z and the number of rows whose largest logit is the label.
     /// - Throws: `RecurrentError` for a label out of range, a count mismatch or non-finite logits.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public static func softmaxCrossEntropy<S: RecurrentScalar>(logits: Tensor<S>, labels: [Int]) throws -> LossResult<S> {
         guard logits.rank == 2, logits.shape[0] == labels.count else {
             throw RecurrentError.shapeMismatch(operation: "Loss.softmaxCrossEntropy", expected: "(\(labels.count), K) logits",
@@ -57,16 +59,24 @@ public enum Loss {
             throw RecurrentError.invalidArgument(what: "Loss.softmaxCrossEntropy labels[\(bad)]", reason: "must be in 0..<\(k), got \(labels[bad])")
         }
         var total = 0.0, correct = 0
-        var gradient = [S](repeating: 0, count: rows * k)
-        for r in 0..<rows {
-            let row = logits.scalars[r * k..<(r + 1) * k].map(Double.init)
-            let top = row.max()!
-            let exps = row.map { Double.exp($0 - top) }
-            let z = exps.reduce(0, +)
-            total -= (row[labels[r]] - top) - Double.log(z)
-            if row.firstIndex(of: top) == labels[r] { correct += 1 }
-            for j in 0..<k {
-                gradient[r * k + j] = S((exps[j] / z - (j == labels[r] ? 1 : 0)) / Double(rows))
+        var gradient = [S](repeating: 0, count: rows * k)                       // (rows, K)
+        var exps = [Double](repeating: 0, count: k)                             // one row's exp(z − max), reused
+        let scale = Double(rows)
+        logits.withUnsafeBufferPointer { z in
+            gradient.withUnsafeMutableBufferPointer { g in
+                exps.withUnsafeMutableBufferPointer { e in
+                    for r in 0..<rows {
+                        let row = z.baseAddress! + r * k, y = labels[r]
+                        var top = Double(row[0]), argmax = 0                    // the first index of the maximum
+                        for j in 1..<k where Double(row[j]) > top { top = Double(row[j]); argmax = j }
+                        var sum = 0.0
+                        for j in 0..<k { e[j] = Double.exp(Double(row[j]) - top); sum += e[j] }
+                        total -= (Double(row[y]) - top) - Double.log(sum)
+                        if argmax == y { correct += 1 }
+                        let out = g.baseAddress! + r * k
+                        for j in 0..<k { out[j] = S((e[j] / sum - (j == y ? 1 : 0)) / scale) }
+                    }
+                }
             }
         }
         return LossResult(value: total / Double(rows), gradient: try Tensor(shape: [rows, k], scalars: gradient), correct: correct)

@@ -53,6 +53,8 @@ extension Loss {
         try readoutCrossEntropy(features, readout, targets, nil, rowsPerChunk)
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func readoutCrossEntropy<S: RecurrentScalar>(
         _ features: Tensor<S>, _ readout: Linear<S>, _ targets: [Int32],
         _ readoutGradients: UnsafeMutablePointer<[Tensor<S>]>?, _ rowsPerChunk: Int
@@ -87,33 +89,36 @@ extension Loss {
                     let rows = Swift.min(chunk, n - start)
                     let fc = f.baseAddress! + start * d
                     // z (rows, V) = F_chunk (rows, D) · Wᵀ (D, V) + b
-                    logits.withUnsafeMutableBufferPointer { z in
+                    try logits.withUnsafeMutableBufferPointer { zb in
+                        let z = zb.baseAddress!
                         S.gemm(transposeA: false, transposeB: true, m: rows, n: v, k: d, alpha: 1, a: fc, lda: d,
-                               b: w.baseAddress!, ldb: d, beta: 0, c: z.baseAddress!, ldc: v)
-                    }
-                    for r in 0..<rows {
-                        let y = Int(targets[start + r])
-                        var top = -Double.infinity, argmax = 0
-                        for j in 0..<v {
-                            let value = Double(logits[r * v + j]) + Double(readout.bias.scalars[j])
-                            logits[r * v + j] = S(value)
-                            if value > top { top = value; argmax = j }
-                        }
-                        guard top.isFinite else {
-                            throw RecurrentError.nonFinite(what: "Loss.readoutCrossEntropy logits of row \(start + r)", index: argmax)
-                        }
-                        var sum = 0.0
-                        for j in 0..<v { sum += Double.exp(Double(logits[r * v + j]) - top) }
-                        let logSum = Double.log(sum)
-                        total -= Double(logits[r * v + y]) - top - logSum
-                        if argmax == y { correct += 1 }
-                        guard readoutGradients != nil else { continue }
-                        // dz_r = (softmax(z_r) − onehot(y)) / N, written over z_r
-                        for j in 0..<v {
-                            let p = Double.exp(Double(logits[r * v + j]) - top - logSum)
-                            let dz = (p - (j == y ? 1 : 0)) * scale
-                            logits[r * v + j] = S(dz)
-                            dBias[j] += dz
+                               b: w.baseAddress!, ldb: d, beta: 0, c: z, ldc: v)
+                        try readout.bias.withUnsafeBufferPointer { bias in
+                            for r in 0..<rows {
+                                let y = Int(targets[start + r]), row = z + r * v
+                                var top = -Double.infinity, argmax = 0
+                                for j in 0..<v {
+                                    let value = Double(row[j]) + Double(bias[j])
+                                    row[j] = S(value)
+                                    if value > top { top = value; argmax = j }
+                                }
+                                guard top.isFinite else {
+                                    throw RecurrentError.nonFinite(what: "Loss.readoutCrossEntropy logits of row \(start + r)", index: argmax)
+                                }
+                                var sum = 0.0
+                                for j in 0..<v { sum += Double.exp(Double(row[j]) - top) }
+                                let logSum = Double.log(sum)
+                                total -= Double(row[y]) - top - logSum
+                                if argmax == y { correct += 1 }
+                                guard readoutGradients != nil else { continue }
+                                // dz_r = (softmax(z_r) − onehot(y)) / N, written over z_r
+                                for j in 0..<v {
+                                    let p = Double.exp(Double(row[j]) - top - logSum)
+                                    let dz = (p - (j == y ? 1 : 0)) * scale
+                                    row[j] = S(dz)
+                                    dBias[j] += dz
+                                }
+                            }
                         }
                     }
                     guard let readoutGradients else { continue }

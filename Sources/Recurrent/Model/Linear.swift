@@ -54,15 +54,31 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     /// - Returns: N rows of width K.
     /// - Throws: `RecurrentError.shapeMismatch` unless x is (N, D).
     /// - Complexity: O(N·D·K), one GEMM.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) throws -> Tensor<Scalar> {
         guard x.rank == 2, x.shape[1] == inputSize else {
             throw RecurrentError.shapeMismatch(operation: "Linear.forward", expected: "(N, \(inputSize))", got: "\(x.shape)")
         }
-        let product = try x.matmul(weight.transposed())
-        let k = outputSize
-        var values = product.scalars
-        for r in 0..<x.shape[0] { for j in 0..<k { values[r * k + j] += bias.scalars[j] } }
-        return try Tensor(shape: product.shape, scalars: values)
+        let (n, d, k) = (x.shape[0], inputSize, outputSize)
+        guard n > 0 else { return Tensor(unchecked: [0, k], scalars: []) }
+        try Tensor<Scalar>.checkAllocation(count: n * k, shape: [n, k])
+        var y = Tensor<Scalar>.zeroedScalars(count: n * k)                      // (N, K)
+        x.withPointer { xp in
+            weight.withPointer { w in
+                bias.withPointer { b in
+                    y.withUnsafeMutableBufferPointer { yb in
+                        let yp = yb.baseAddress!
+                        multiplyByTransposedWeight(yp, ldc: k, xp, lda: d, weight: w, ldw: d, m: n, n: k, k: d, beta: 0)
+                        for r in 0..<n {
+                            let row = yp + r * k
+                            for j in 0..<k { row[j] += b[j] }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [n, k], scalars: y)
     }
 
     /// Backward of ``forward(_:)``: adds `dW += dyᵀ·x`, `db += Σ dy` into `gradients` ([dW, db]) and returns `dx = dy·W`.
@@ -73,6 +89,8 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     /// - Returns: ∂L/∂x, (N, D).
     /// - Throws: `RecurrentError.shapeMismatch` when `x` is not (N, D), `dy` is not (N, K) or `gradients` is not
     ///   `[dW (K, D), db (K)]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(input x: Tensor<Scalar>, outputGradient dy: Tensor<Scalar>,
                          into gradients: inout [Tensor<Scalar>]) throws -> Tensor<Scalar> {
         guard x.rank == 2, x.shape[1] == inputSize else {
@@ -83,10 +101,24 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
             throw RecurrentError.shapeMismatch(operation: "Linear.backward gradients", expected: "[\(weight.shape), \(bias.shape)]",
                                                got: "\(gradients.map(\.shape))")
         }
-        try gradients[0].add(dy.transposed().matmul(x))
-        var db = [Scalar](repeating: 0, count: outputSize)
-        for r in 0..<dy.shape[0] { for j in 0..<outputSize { db[j] += dy.scalars[r * outputSize + j] } }
-        try gradients[1].add(Tensor(shape: [outputSize], scalars: db))
-        return try dy.matmul(weight)
+        let (n, d, k) = (x.shape[0], inputSize, outputSize)
+        guard n > 0 else { return Tensor(unchecked: [0, d], scalars: []) }
+        var dx = Tensor<Scalar>.zeroedScalars(count: n * d)                     // (N, D)
+        x.withPointer { xp in
+            dy.withPointer { g in
+                // dW (K, D) += dyᵀ (K, N) · x (N, D);  db (K) += Σ_rows dy
+                gradients[0].withMutablePointer { dW in
+                    accumulateOuterProducts(dW, ldw: d, g, ldg: k, xp, ldx: d, m: k, n: d, rows: n)
+                }
+                gradients[1].withMutablePointer { db in accumulateColumnSums(db, g, stride: k, rows: n, width: k) }
+                // dx (N, D) = dy (N, K) · W (K, D)
+                weight.withPointer { w in
+                    dx.withUnsafeMutableBufferPointer { dxb in
+                        multiplyByWeight(dxb.baseAddress!, ldc: d, g, lda: k, weight: w, ldw: d, m: n, n: d, k: k, beta: 0)
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [n, d], scalars: dx)
     }
 }

@@ -229,9 +229,19 @@ extension RecurrentModel {
 
     func dropoutMask(like tensor: Tensor<Scalar>, generator: inout RandomGenerator?) throws -> Tensor<Scalar>? {
         guard dropout > 0, generator != nil else { return nil }
-        let keep = Scalar(1 / (1 - dropout))
-        var values = [Scalar](repeating: 0, count: tensor.count)
-        for j in values.indices where generator!.nextUniform() >= dropout { values[j] = keep }
-        return try Tensor(shape: tensor.shape, scalars: values)
+        return try Tensor(shape: tensor.shape, scalars: invertedDropoutMask(count: tensor.count, dropout: dropout, generator: &generator!))
     }
+}
+
+/// `count` scalars, each 1/(1 − p) with probability 1 − p and 0 otherwise (one uniform draw per scalar, in order):
+/// an inverted-dropout mask. Specialized for `Float` and `Double` (it runs once per element and layer every step).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func invertedDropoutMask<S: RecurrentScalar>(count: Int, dropout p: Double, generator: inout RandomGenerator) -> [S] {
+    let keep = S(1 / (1 - p))
+    var values = Tensor<S>.zeroedScalars(count: count)
+    values.withUnsafeMutableBufferPointer { v in
+        for j in 0..<count where generator.nextUniform() >= p { v[j] = keep }
+    }
+    return values
 }

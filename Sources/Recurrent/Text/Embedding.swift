@@ -99,6 +99,8 @@ public struct Embedding<Scalar: RecurrentScalar>: Sendable {
 
     /// `y[t, b] = W[ids[t, b]]`: (T, B) ids → (T, B, E) vectors.
     /// - Throws: when an id is ≥ V, naming its step and sequence.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ tokens: TokenIDs) throws -> Tensor<Scalar> {
         try validate(tokens, "Embedding.forward")
         let e = embeddingSize, n = tokens.ids.count
@@ -121,6 +123,8 @@ public struct Embedding<Scalar: RecurrentScalar>: Sendable {
     ///   - dy: ∂L/∂y, (T, B, E).
     ///   - dWeight: (V, E); this call's gradient is added.
     /// - Throws: on a shape mismatch or an id ≥ V.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ tokens: TokenIDs, outputGradient dy: Tensor<Scalar>, into dWeight: inout Tensor<Scalar>) throws {
         try validate(tokens, "Embedding.backward")
         let e = embeddingSize
