@@ -283,6 +283,7 @@ expect 1 "expected shape (T, B, 2)" -- "$rnn" run --model "$work/m.safetensors" 
 expect 2 "--cell applies to a PyTorch state_dict" -- "$rnn" run --model "$work/m.safetensors" --cell gru --input "$work/x2.npy" --output "$work/y.npy"
 expect 2 "missing required option --model" -- "$rnn" run --input "$work/x2.npy" --output "$work/y.npy"
 expect 0 "1 reverse  GRUCell<Float>" -- "$rnn" info "$work/m.safetensors"
+expect 0 "LanguageModel: character vocabulary of 58 tokens" -- "$rnn" info results/char-lstm-tiny-shakespeare.safetensors
 expect 0 "training checkpoint at step 10, cell gru" -- "$rnn" info "$work/m.ckpt"
 expect 0 "total  *11310" -- "$rnn" info results/mnist-nprnn.ckpt.safetensors
 for bad in "$work/bad.safetensors" "$work/nan.safetensors" "$work/missing.safetensors"; do

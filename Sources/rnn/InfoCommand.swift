@@ -12,7 +12,8 @@ enum InfoCommand: Command {
         Prints the summary of a model saved by `rnn train --save` (or the model of a --checkpoint file), built
         from the file alone: one row per layer and direction (cell, input, state and output widths, parameter
         count), the readout, the total number of parameters, and the input standardization the file stores, if
-        any. A file that is not a saved model is one line on standard error and exit status 2.
+        any; for a language model (`--task text`) also its vocabulary and embedding. A file that is not a saved
+        model is one line on standard error and exit status 2.
 
         Example:
           rnn info results/mnist-nprnn.ckpt.safetensors
@@ -28,6 +29,15 @@ enum InfoCommand: Command {
         let model: any SequenceModel<Float>
         do {
             contents = try SafeTensors.read(from: path, as: Float.self)
+            let format = contents.metadata["format"]
+            if format == LanguageModelFile.format || format == LanguageModelFile.checkpointFormat {
+                let architecture = try LanguageModelFile.architecture(of: path)
+                let specification = try CellSpecification(descriptor: architecture.cell)
+                let kind = format == LanguageModelFile.checkpointFormat ? "language-model training checkpoint" : "saved language model"
+                print("\(path): \(kind), cell \(architecture.cell["cell"] ?? "?")")
+                print(try specification.visit(LanguageModelSummary(path: path, architecture: architecture)))
+                return 0
+            }
             model = try ModelFile.load(contents)
         } catch {
             printError("rnn info: error: \(error)")
@@ -39,5 +49,22 @@ enum InfoCommand: Command {
         print("\(path): \(kind)")
         print(model.description)
         return 0
+    }
+}
+
+/// Builds a saved language model from its file (any cell `rnn train --task text` trains) and returns its summary.
+struct LanguageModelSummary: CellVisitor {
+    typealias Scalar = Float
+    typealias Result = String
+    let path: String
+    let architecture: LanguageModelFile.Architecture
+
+    func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
+        var model = try LanguageModel(vocabulary: architecture.vocabulary, embeddingSize: architecture.embeddingSize,
+                                      layers: architecture.layers, tieWeights: architecture.tiesWeights) { input, layer in
+            try makeCell(input, layer, 0)
+        }
+        try model.loadWeights(from: path)
+        return model.description
     }
 }

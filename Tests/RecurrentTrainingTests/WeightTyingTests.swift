@@ -100,4 +100,15 @@ final class WeightTyingTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("tie_weights"), "\(error)")
         }
     }
+
+    /// The summary names the vocabulary and counts the tied matrix once (the sum over `parameters`).
+    func testDescriptionCountsTheTiedMatrixOnce() throws {
+        let tied = try tiedModel()
+        let total = tied.parameters.reduce(0) { $0 + $1.count }
+        let untiedTotal = total + tied.embedding.weight.count   // a separate output matrix of the same shape
+        XCTAssertTrue(tied.description.contains("total with the embedding: \(total) parameters (the tied output matrix counted once)"),
+                      tied.description)
+        XCTAssertFalse(tied.description.contains("\(untiedTotal) parameters"))
+        XCTAssertTrue(tied.description.hasPrefix("LanguageModel: character vocabulary of \(tied.vocabulary.count) tokens"))
+    }
 }
