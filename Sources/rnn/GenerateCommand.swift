@@ -81,11 +81,7 @@ enum GenerateCommand: Command {
         let architecture: LanguageModelFile.Architecture
 
         func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws where Cell.Scalar == Float {
-            var model = try LanguageModel(vocabulary: architecture.vocabulary, embeddingSize: architecture.embeddingSize,
-                                          layers: architecture.layers, tieWeights: architecture.tiesWeights) { input, layer in
-                try makeCell(input, layer, 0)
-            }
-            try model.loadWeights(from: options.model)
+            let model = try loadLanguageModel(options.model, architecture, makeCell)
             writeOut(options.prime)
             let start = monotonicSeconds()
             _ = try model.generate(prime: options.prime, length: options.length, temperature: options.temperature,
@@ -101,6 +97,18 @@ enum GenerateCommand: Command {
             }
         }
     }
+}
+
+/// The language model saved at `path`, built from its file alone (`architecture`, read from the same file) with
+/// the cells of the visited specification: what `rnn generate` samples from and `rnn info` describes.
+func loadLanguageModel<Cell: RecurrentCell>(_ path: String, _ architecture: LanguageModelFile.Architecture,
+                                            _ makeCell: (Int, Int, Int) throws -> Cell) throws -> LanguageModel<Cell> {
+    var model = try LanguageModel(vocabulary: architecture.vocabulary, embeddingSize: architecture.embeddingSize,
+                                  layers: architecture.layers, tieWeights: architecture.tiesWeights) { input, layer in
+        try makeCell(input, layer, 0)
+    }
+    try model.loadWeights(from: path)
+    return model
 }
 
 /// Writes to standard output at once (unbuffered), so generated text appears as it is sampled.

@@ -60,11 +60,6 @@ struct LanguageModelSummary: CellVisitor {
     let architecture: LanguageModelFile.Architecture
 
     func visit<Cell: RecurrentCell>(_ makeCell: (Int, Int, Int) throws -> Cell) throws -> String where Cell.Scalar == Float {
-        var model = try LanguageModel(vocabulary: architecture.vocabulary, embeddingSize: architecture.embeddingSize,
-                                      layers: architecture.layers, tieWeights: architecture.tiesWeights) { input, layer in
-            try makeCell(input, layer, 0)
-        }
-        try model.loadWeights(from: path)
-        return model.description
+        try loadLanguageModel(path, architecture, makeCell).description
     }
 }

@@ -136,7 +136,7 @@ extension RecurrentModel {
         }
         var plan = previous.plan, outcome = try plan.flatMap(run)
         if outcome == nil {  // no plan, a plan for other weights or batch, or one in use: this step gets its own
-            let fresh = try StreamingPlan(self, batch: batch)
+            let fresh = StreamingPlan(self, batch: batch)
             outcome = try run(fresh)
             plan = fresh
         }

@@ -7,15 +7,13 @@ import Darwin
 #endif
 
 // The per-step work of ``RecurrentModel/step(_:state:)`` with what does not change from one step to the next —
-// each layer's ``RecurrentLayer/InferencePlan`` (packed weights, prepared workspaces, scratch) and the readout's
-// transposed weight — made once and carried in the returned ``RecurrentModel/State``. A step runs each layer's
-// own inference pass on the one-step sequence (1, B, width) with its plan, then the readout as
-// `Linear.forward` computes it, so streaming stays bit for bit equal to `predict`, without re-packing W_hh
-// (H·G·H scalars) and W_ih at every sample.
+// each layer's ``RecurrentLayer/InferencePlan`` (packed weights, prepared workspaces, scratch) — made once and
+// carried in the returned ``RecurrentModel/State``. A step runs each layer's own inference pass on the one-step
+// sequence (1, B, width) with its plan, then the model's readout (`Linear.forward`), so streaming stays bit for
+// bit equal to `predict`, without re-packing W_hh (H·G·H scalars) and W_ih at every sample.
 
-/// The reusable resources of streaming a model at one batch size, made from the model's layers and readout
-/// as they were (the plan keeps them alive, so any change to them gives the model new storage, and the plan no
-/// longer fits). One step at a time may use it: a step that finds it busy (the same state stepped on two
+/// The reusable resources of streaming a model at one batch size, made from the model's layers as they were
+/// (the plan keeps them alive, so any change to them gives the model new storage, and the plan no longer fits). One step at a time may use it: a step that finds it busy (the same state stepped on two
 /// threads) builds its own.
 final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     typealias Scalar = Cell.Scalar
@@ -26,20 +24,14 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     /// is shared with the plan): the identity of the storage is the plan's version token, checked at every step
     /// without allocating.
     let layers: [RecurrentLayer<Cell>]
-    /// The readout's weight and bias the plan was made from (the same storage, kept alive).
-    let readoutWeight: Tensor<Scalar>, readoutBias: Tensor<Scalar>
     /// Each layer's reusable inference plan, for one step over `batch` rows.
     let plans: [RecurrentLayer<Cell>.InferencePlan]
-    /// The readout weight transposed, (D, K): what `Linear.forward` multiplies by.
-    let readoutTransposed: [Scalar]
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
 
-    init(_ model: RecurrentModel<Cell>, batch: Int) throws {
+    init(_ model: RecurrentModel<Cell>, batch: Int) {
         self.batch = batch
         layers = model.layers
         plans = layers.map { $0.inferencePlan(steps: 1, batch: batch, reusable: true) }
-        (readoutWeight, readoutBias) = (model.readout.weight, model.readout.bias)
-        readoutTransposed = try model.readout.weight.transposed().scalars
         lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
     }
@@ -49,13 +41,10 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
         lock.deallocate()
     }
 
-    /// Whether the plan was made for this batch size from this model's very layers and readout (the same
-    /// storage, so the same values). Allocates nothing.
+    /// Whether the plan was made for this batch size from this model's very layers (the same storage, so the
+    /// same values). Allocates nothing.
     func fits(_ model: RecurrentModel<Cell>, batch: Int) -> Bool {
-        guard batch == self.batch, model.layers.sharesStorage(with: layers) else { return false }
-        let readout = model.readout
-        return readout.weight.shape == readoutWeight.shape && readout.weight.sharesStorage(with: readoutWeight)
-            && readout.bias.shape == readoutBias.shape && readout.bias.sharesStorage(with: readoutBias)
+        batch == self.batch && model.layers.sharesStorage(with: layers)
     }
 
     /// Takes the plan for one step; false when another step is using it.
@@ -79,22 +68,8 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
             states.append(state)  // (B, S)
             x = outputs           // (1, B, O)
         }
-        // The readout, as Linear.forward computes it: x · Wᵀ (the same product on the same operands), then + b.
-        let (d, k) = (model.readout.inputSize, model.readout.outputSize)
-        var y = [Scalar](repeating: 0, count: batch * k)
-        x.withPointer { xp in
-            readoutTransposed.withUnsafeBufferPointer { w in
-                readoutBias.withPointer { bias in
-                    y.withUnsafeMutableBufferPointer { c in
-                        let yp = c.baseAddress!
-                        Scalar.gemm(transposeA: false, transposeB: false, m: batch, n: k, k: d, alpha: 1, a: xp, lda: d,
-                                    b: w.baseAddress!, ldb: k, beta: 0, c: yp, ldc: k)
-                        for r in 0..<batch { for j in 0..<k { yp[r * k + j] += bias[j] } }
-                    }
-                }
-            }
-        }
-        return (Tensor(unchecked: [batch, k], scalars: y), states)
+        let top = Tensor(unchecked: [batch, x.shape[2]], scalars: x.scalars)  // (B, O)
+        return (try model.readout.forward(top), states)
     }
 }
 
@@ -105,9 +80,3 @@ extension Array {
     }
 }
 
-extension Tensor {
-    /// Whether both tensors are views of the same storage (not merely equal values).
-    func sharesStorage(with other: Tensor) -> Bool {
-        scalars.withUnsafeBufferPointer { a in other.scalars.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
-    }
-}
