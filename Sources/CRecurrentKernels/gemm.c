@@ -103,6 +103,12 @@ static const rnn_gemm_level_impl *impl_for_level(int level) {
 // and splitting the packing costs more than it saves.
 #define RNN_PARALLEL_MIN_FLOPS 2.0e6
 
+// A product of at most MR rows reads each element of B once and does two flops with it: a streaming step at
+// batch 1 (h_{t−1}·W_hhᵀ) is bound by reading B, not by arithmetic. From this many bytes of B on (more than
+// most cores keep in their own L2) it is split over n even below RNN_PARALLEL_MIN_FLOPS, so that each core
+// streams its share of B, and at the next step finds that share in its own cache.
+#define RNN_PARALLEL_MIN_B_BYTES (384.0 * 1024)
+
 // Splits [0, units) into `parts` contiguous ranges; returns the start of range `t`.
 static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {
     return (ptrdiff_t)(((long long)units * t) / parts);
@@ -113,14 +119,19 @@ static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {
 // serially) and sets *threads and *overN. Splitting over n duplicates the packing of A
 // in every part (cheap when m is small), over m the packing of B; n splits therefore
 // use two parts per thread, which keeps the load balanced when a thread is delayed.
-static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, int *threads,
-                      int *overN) {
+static int plan_split(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, int mr, int nr, size_t elementSize,
+                      int *threads, int *overN) {
     int t = rnn_thread_count();
     *threads = 1;
     if (t <= 1) return 1;
     double flops = 2.0 * (double)m * (double)n * (double)k;
-    if (flops < RNN_PARALLEL_MIN_FLOPS) return 1;
     ptrdiff_t unitsN = (n + nr - 1) / nr, unitsM = (m + mr - 1) / mr;
+    if (flops < RNN_PARALLEL_MIN_FLOPS) {
+        if (m > mr || (double)n * (double)k * (double)elementSize < RNN_PARALLEL_MIN_B_BYTES || unitsN < t) return 1;
+        *overN = 1;  // few rows, a large B: one column range per thread
+        *threads = t;
+        return t;
+    }
     int parts;
     if (unitsN >= t && (n >= m || unitsM < t)) {
         *overN = 1;
@@ -193,7 +204,7 @@ static int part_range(ptrdiff_t extent, ptrdiff_t block, int parts, int part, pt
         const rnn_gemm_level_impl *impl = impl_for_level(rnn_kernel_level());                  \
         int tA = transA != 0, tB = transB != 0;                                                \
         int overN = 0, threads = 1;                                                            \
-        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &threads, &overN);               \
+        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, sizeof(T), &threads, &overN);    \
         if (parts > 1) {                                                                       \
             NAME##_job job = {impl->FIELD, tA, tB, overN, parts, impl->MRF, impl->NRF,         \
                               m, n, k, lda, ldb, ldc, alpha, beta, A, B, C};                   \
@@ -274,7 +285,7 @@ typedef struct {
         const T *P = packed + 64 / sizeof(T);                                                    \
         ptrdiff_t panels = (n + impl->NRF - 1) / impl->NRF;                                      \
         int tA = transA != 0, overN = 0, threads = 1;                                            \
-        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, &threads, &overN);                 \
+        int parts = plan_split(m, n, k, impl->MRF, impl->NRF, sizeof(T), &threads, &overN);      \
         if (parts > 1) {                                                                         \
             P##packed_job job = {impl, tA, overN, parts, m, n, k, lda, ldc, panels,              \
                                  alpha, beta, A, P, C};                                          \

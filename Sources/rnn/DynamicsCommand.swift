@@ -57,11 +57,7 @@ enum DynamicsCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let table = sections.flatMap(\.options)
-        let parsed = try FlagParser(table).parse(arguments)
-        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        var settings = Settings()
-        for option in table { try option.apply(&settings, parsed) }
+        let settings = try OptionSection.parse(arguments, sections, into: Settings()).settings
         let cases = settings.cases, degrees = settings.degrees, steps = settings.steps, grid = settings.grid
         let angle = degrees * Double.pi / 180
         let plot = settings.plot ?? (cases ? "cases.svg" : "phase.svg")

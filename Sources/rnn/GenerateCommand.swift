@@ -29,10 +29,6 @@ struct GenerateOptions {
             .flag("--timing", \.timing, "after the text, print one JSON line to standard error: tokens, seconds, tokens per second"),
         ])]
     }
-
-    init(_ p: FlagParser.Parsed) throws {
-        for option in GenerateOptions.sections.flatMap(\.options) { try option.apply(&self, p) }
-    }
 }
 
 /// `rnn generate`: rebuilds a saved language model from its file alone and writes text as it is sampled.
@@ -55,9 +51,7 @@ enum GenerateCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try FlagParser(GenerateOptions.sections.flatMap(\.options)).parse(arguments)
-        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        let options = try GenerateOptions(parsed)
+        let options = try OptionSection.parse(arguments, GenerateOptions.sections, into: GenerateOptions()).settings
         if let threads = options.threads { KernelSettings.threadCount = threads }
         let architecture: LanguageModelFile.Architecture
         let specification: CellSpecification

@@ -168,3 +168,18 @@ func jsonFields<Values>(_ table: [Option<Values>], _ values: Values) -> [(String
 }
 
 func quoted(_ text: String) -> String { "\"" + text + "\"" }
+
+extension OptionSection {
+    /// Parses a command's arguments against the options of `sections` and applies every option to `settings`
+    /// (a default wherever a flag is absent). Returns the settings and the words that are not flags; with
+    /// `positionals: false`, such a word is a usage error.
+    static func parse(_ arguments: [String], _ sections: [OptionSection], into settings: Values,
+                      positionals: Bool = false) throws -> (settings: Values, positionals: [String]) {
+        let table = sections.flatMap(\.options)
+        let parsed = try FlagParser(table).parse(arguments)
+        if !positionals, let word = parsed.positionals.first { throw UsageError("unexpected argument '\(word)'") }
+        var settings = settings
+        for option in table { try option.apply(&settings, parsed) }
+        return (settings, parsed.positionals)
+    }
+}

@@ -49,15 +49,12 @@ enum PlotCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let table = sections.flatMap(\.options)
-        let parsed = try FlagParser(table).parse(arguments)
-        guard !parsed.positionals.isEmpty else { throw UsageError("give at least one CURVE.csv to draw") }
-        var settings = Settings()
-        for option in table { try option.apply(&settings, parsed) }
+        let (settings, files) = try OptionSection.parse(arguments, sections, into: Settings(), positionals: true)
+        guard !files.isEmpty else { throw UsageError("give at least one CURVE.csv to draw") }
         let column = settings.column, epochSteps = settings.epochSteps, baseline = settings.baseline
         try Preflight.checkOutputs([("--plot", settings.plot ?? "curves.svg")])
         var series: [SVGChart.Series] = []
-        for argument in parsed.positionals {
+        for argument in files {
             let (path, label) = split(argument)
             for curve in try readCurves(path, label: label, column: column) {
                 let scale = Double(epochSteps ?? 1)
@@ -69,7 +66,7 @@ enum PlotCommand: Command {
             throw UsageError("--log-y needs positive values; '\(bad.name)' has a value ≤ 0")
         }
         let yLabel = ["test": "held-out metric", "train": "training metric", "loss": "training loss"][column]!
-        let title = settings.title ?? parsed.positionals.map { split($0).path }.joined(separator: ", ")
+        let title = settings.title ?? files.map { split($0).path }.joined(separator: ", ")
         let chart = SVGChart(title: title, xLabel: epochSteps == nil ? "training steps" : "epochs", yLabel: yLabel,
                              logY: logY, series: series, references: baseline.map { [($0, "baseline")] } ?? [])
         let output = settings.plot ?? "curves.svg"

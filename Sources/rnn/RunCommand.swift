@@ -63,11 +63,7 @@ enum RunCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let table = sections.flatMap(\.options)
-        let parsed = try FlagParser(table).parse(arguments)
-        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        var s = Settings()
-        for option in table { try option.apply(&s, parsed) }
+        let s = try OptionSection.parse(arguments, sections, into: Settings()).settings
         if s.model != nil {
             for (flag, given) in [("--cell", s.cell != nil), ("--weights", s.weights != nil), ("--layers", s.layers != nil),
                                   ("--bidirectional", s.bidirectional)] where given {

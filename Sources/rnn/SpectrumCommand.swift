@@ -64,11 +64,7 @@ enum SpectrumCommand: Command {
     }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let table = sections.flatMap(\.options)
-        let parsed = try FlagParser(table).parse(arguments)
-        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-        var settings = Settings()
-        for option in table { try option.apply(&settings, parsed) }
+        let settings = try OptionSection.parse(arguments, sections, into: Settings()).settings
         let kind = settings.kind
         let weights = settings.weights
         if let plot = settings.plot, !plot.isEmpty { try Preflight.checkOutputs([("--plot", plot)]) }

@@ -260,4 +260,18 @@ final class GEMMTests: XCTestCase {
             check(c, Float.self, seed: UInt64(900 + i))
         }
     }
+
+    /// A streaming step's products: one to a few rows against a B of ≥ 384 KiB (W_hhᵀ of an LSTM with hidden 256
+    /// is 1 MiB), which the kernels split over the columns on two threads although their flops are few.
+    func testFewRowsLargeBSplitOverColumns() {
+        let cases = [
+            Case(transA: false, transB: true, m: 1, n: 1024, k: 256, alpha: 1, beta: 0),
+            Case(transA: false, transB: true, m: 3, n: 1000, k: 130, alpha: 1, beta: 1, padC: 3),
+            Case(transA: false, transB: false, m: 1, n: 768, k: 256, alpha: 1, beta: 1),
+        ]
+        for (i, c) in cases.enumerated() {
+            check(c, Float.self, seed: UInt64(950 + i))
+            check(c, Double.self, seed: UInt64(960 + i))
+        }
+    }
 }
