@@ -26,17 +26,10 @@ public enum Loss {
     /// - Returns: L (accumulated in `Double`) and ∂L/∂p.
     /// - Throws: `RecurrentError` when shapes differ or a prediction is not finite.
     public static func meanSquaredError<S: RecurrentScalar>(prediction: Tensor<S>, target: Tensor<S>) throws -> LossResult<S> {
-        try target.requireShape(prediction.shape, "Loss.meanSquaredError target")
-        try prediction.requireFinite("Loss.meanSquaredError prediction")
-        let n = Double(prediction.count)
-        var sum = 0.0
-        var gradient = [S](repeating: 0, count: prediction.count)
-        for (index, (p, y)) in zip(prediction.scalars, target.scalars).enumerated() {
-            let d = Double(p) - Double(y)
-            sum += d * d
-            gradient[index] = S(2 * d / n)
+        try elementwise("Loss.meanSquaredError", prediction, target) { p, y in
+            let d = p - y
+            return (d * d, 2 * d)
         }
-        return LossResult(value: sum / n, gradient: try Tensor(shape: prediction.shape, scalars: gradient))
     }
 
     /// Softmax cross-entropy, mean over rows: `L = −(1/N) Σ_r log softmax(z_r)[y_r]`,
