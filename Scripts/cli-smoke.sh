@@ -353,6 +353,19 @@ expect 2 "saved with batch = 4, but this run has batch = 8" -- "$rnn" train $lm 
 expect 2 "needs --embedding (4) equal to --hidden (8)" -- "$rnn" train --task text --data "$work/text.txt" --hidden 8 --embedding 4 --tie-weights
 expect 2 "applies to --cell lstm or gru, not srnn" -- "$rnn" train --task text --data "$work/text.txt" --cell srnn --recurrent-dropout 0.2
 expect 0 '"schedule":"cosine"' -- "$rnn" train $lm --batch 4 --epochs 1 --schedule cosine --warmup 2 --eval-every 1000
+# --patience stops a run whose validation loss no longer falls, and --keep-best leaves in --save the model of the
+# best evaluation: byte for byte the model of a run stopped at that step (read from the JSON line: rounding, and
+# so the step, may differ between kernel levels).
+best="--task text --data $work/text.txt --hidden 8 --embedding 8 --bptt 8 --batch 4 --eval-every 5 --lr 3 --clip 0 --quiet --sample-length 5"
+line="$("$rnn" train $best --steps 60 --patience 2 --keep-best --save "$work/best.safetensors")"
+at="$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); ok=j["stopped_early"] and j["saved"]=="best" and j["steps_done"]==j["best_step"]+10; print(j["best_step"] if ok else "bad")' "$line")"
+if [ "$at" != bad ] && "$rnn" train $best --steps "$at" --save "$work/at-best.safetensors" >/dev/null \
+    && cmp -s "$work/best.safetensors" "$work/at-best.safetensors"; then
+    echo "ok: rnn train --task text --patience 2 --keep-best stopped at step $((at + 10)) and saved the model of step $at"
+else
+    echo "FAIL: rnn train --task text --patience/--keep-best: $line"; failures=$((failures + 1))
+fi
+expect 2 "--keep-best needs --save FILE" -- "$rnn" train $best --keep-best
 
 if [ "$failures" -ne 0 ]; then echo "cli-smoke: $failures failure(s)"; exit 1; fi
 echo "cli-smoke: OK"

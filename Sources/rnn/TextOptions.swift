@@ -25,7 +25,8 @@ struct TextOptions {
     var checkpoint: String? = nil, resume: String? = nil, weights: String? = nil, log: String? = nil
     var validFraction = 0.0, dropout = 0.0, recurrentDropout = 0.0, lr = 0.0, clip = 0.0
     var schedule = TextSchedule.constant, decay = 0.0, decayEvery: Int? = nil, warmup: Int? = nil, minLR: Double? = nil
-    var tieWeights = false
+    var tieWeights = false, keepBest = false
+    var patience: Int? = nil
     var steps: Int? = nil, epochs: Int? = nil
     var bptt = 0, embedding = 0, hidden = 0, layers = 0, batch = 0, evalEvery = 0, sampleLength = 0
     var context: Int? = nil, threads: Int? = nil, vocabularySize = 0, minCount = 0
@@ -77,6 +78,12 @@ struct TextOptions {
                 .int("--warmup", "N", \.warmup, "cosine: N steps of linear warm-up to --lr first (default 0)"),
                 .double("--min-lr", "X", \.minLR, "cosine: the rate at the end of the run (default 0)", require: .nonNegative),
                 .int("--eval-every", "N", \.evalEvery, default: 100, "validate (and print a sample) every N steps"),
+                .int("--patience", "N", \.patience, "stop after N evaluations without a lower validation loss (default: never)",
+                     json: "patience"),
+                .flag("--keep-best", \.keepBest, """
+                    --save holds the model of the lowest validation loss so far (written each
+                    time it improves), not the last one
+                    """),
                 .int("--sample-length", "N", \.sampleLength, default: 200, "tokens of the sample printed at each evaluation"),
                 .uint64("--seed", "S", \.seed, default: 1, "seed of weights, windows, dropout and samples", json: "seed"),
                 .string("--save", "FILE", \.save, "write the trained model with its vocabulary (for rnn generate)"),
@@ -114,6 +121,7 @@ struct TextOptions {
         if tieWeights && embedding != hidden {
             throw UsageError("--tie-weights needs --embedding (\(embedding)) equal to --hidden (\(hidden)): the output layer reads the top layer")
         }
+        if keepBest && save == nil { throw UsageError("--keep-best needs --save FILE (where the best model is written)") }
         if recurrentDropout > 0 && ![.lstm, .gru].contains(cell) {
             throw UsageError("--recurrent-dropout applies to --cell lstm or gru, not \(cell.rawValue)")
         }

@@ -154,6 +154,10 @@ struct TextExperiment {
         var carried: [[Tensor<Float>]]? = nil
         var nextWindow = 0
         var rows: [TextCurveRow] = []
+        // The lowest validation loss so far and its step; evaluations since then (--patience); the model of that
+        // loss when --keep-best (also written to --save at once).
+        var best = (loss: Double.infinity, step: 0), sinceBest = 0, stoppedEarly = false
+        var bestModel: LanguageModel<Cell>? = nil
         if let resume = o.resume {
             do {
                 let restored = try trainer.restoreCheckpoint(from: resume, expecting: o.checkpointSettings, maximumStep: steps)
@@ -161,10 +165,17 @@ struct TextExperiment {
                 windows = try RandomGenerator(state: words)
                 nextWindow = restored.extra["next_window"].flatMap(Int.init) ?? 0
                 carried = restored.carriedStates
+                if let loss = restored.extra["best_val_loss"].flatMap(Double.init), let step = restored.extra["best_step"].flatMap(Int.init) {
+                    best = (loss, step)
+                }
+                sinceBest = restored.extra["evaluations_since_best"].flatMap(Int.init) ?? 0
             } catch {
                 throw UsageError("--resume \(resume): \(error)")
             }
             if let log = o.log, let previous = try? readTextCurve(log) { rows = previous.filter { $0.step <= trainer.step } }
+            if best.loss == .infinity, let earlier = rows.filter({ $0.validLoss.isFinite }).min(by: { $0.validLoss < $1.validLoss }) {
+                best = (earlier.validLoss, earlier.step)   // a checkpoint from before best_val_loss was recorded
+            }
         }
         var trainSeconds = rows.last?.seconds ?? 0, trainedTokens = 0, sessionSeconds = 0.0, sessionSteps = 0
         var intervalLoss = 0.0, intervalSteps = 0, recentLoss = 0.0, validLoss = rows.last?.validLoss ?? .nan
@@ -194,11 +205,21 @@ struct TextExperiment {
                 rows.append(TextCurveRow(step: trainer.step, seconds: trainSeconds, trainLoss: intervalLoss / Double(intervalSteps),
                                          validLoss: validLoss, learningRate: trainer.optimizer.learningRate))
                 (intervalLoss, intervalSteps) = (0, 0)
+                if validLoss < best.loss {
+                    (best, sinceBest) = ((validLoss, trainer.step), 0)
+                    if o.keepBest, let save = o.save {
+                        bestModel = trainer.model
+                        try trainer.model.save(to: save)
+                    }
+                } else {
+                    sinceBest += 1
+                }
                 if let log = o.log { try writeTextCurve(rows, characterLevel: isChar, to: log) }
                 if let checkpoint = o.checkpoint {
                     try trainer.saveCheckpoint(to: checkpoint, settings: o.checkpointSettings,
                                                extra: ["windows_generator": windows.state.map { String($0) }.joined(separator: ","),
-                                                       "next_window": "\(nextWindow)"],
+                                                       "next_window": "\(nextWindow)", "best_val_loss": "\(best.loss)",
+                                                       "best_step": "\(best.step)", "evaluations_since_best": "\(sinceBest)"],
                                                carriedStates: o.windows == .sequential ? carried : nil)
                 }
                 if !o.quiet {
@@ -209,22 +230,39 @@ struct TextExperiment {
                                + "\(metric)  \(progress.short(sessionSeconds / Double(max(sessionSteps, 1)))) s/step")
                     printError("  sample: " + (try sample(trainer.model, seed: o.seed &+ UInt64(trainer.step))))
                 }
+                if let patience = o.patience, sinceBest >= patience, trainer.step < steps {
+                    if !o.quiet { printError("stopped: \(patience) evaluations without a lower validation loss (best at step \(best.step))") }
+                    stoppedEarly = true
+                    break
+                }
             }
         }
         progress.finish()
         if validLoss.isNaN { validLoss = try trainer.evaluate(validation) }   // resumed at the last step: evaluate once
-        if let save = o.save { try trainer.model.save(to: save) }
+        // --keep-best wrote the best model when it improved. A resumed run that never improved on the earlier part's
+        // best keeps the file that part wrote; if there is none, the last model is saved (and "saved" says so).
+        var saved = "last"
+        if let save = o.save {
+            if o.keepBest && (bestModel != nil || access(save, F_OK) == 0) {
+                saved = "best"
+            } else {
+                try trainer.model.save(to: save)
+            }
+        }
         var report = o
         report.steps = steps
         report.threads = KernelSettings.threadCount
         let tokensPerSecond = Double(trainedTokens) / max(sessionSeconds, 1e-9)
         var fields = jsonFields(TextOptions.table, report) + [
-            ("tie_weights", "\(o.tieWeights)"),
+            ("tie_weights", "\(o.tieWeights)"), ("keep_best", "\(o.keepBest)"),
             ("vocabulary_size", "\(data.vocabulary.count)"), ("train_tokens", "\(data.train.count)"),
             ("valid_tokens", "\(data.validation.count)"), ("val_loss", jsonNumber(validLoss)),
         ]
         fields.append(isChar ? ("bpc", jsonNumber(LanguageModelMetrics.bits(fromNats: validLoss)))
                              : ("perplexity", jsonNumber(LanguageModelMetrics.perplexity(fromNats: validLoss))))
+        fields += [("best_val_loss", jsonNumber(best.loss.isFinite ? best.loss : nil)), ("best_step", "\(best.step)"),
+                   ("stopped_early", "\(stoppedEarly)"), ("steps_done", "\(trainer.step)")]
+        if o.save != nil { fields.append(("saved", "\"\(saved)\"")) }
         fields += [("tokens_per_second", jsonNumber(sessionSteps > 0 ? tokensPerSecond.rounded() : nil)),
                    ("seconds_per_step", jsonNumber(sessionSteps > 0 ? format3(sessionSeconds / Double(sessionSteps)) : nil)),
                    ("seconds", jsonNumber(format3(trainSeconds)))]
