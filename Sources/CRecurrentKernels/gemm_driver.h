@@ -10,6 +10,9 @@
 //   D_KERNEL_QUARTER (optional) the same for the first NR/4 columns, for the narrowest edges
 //   D_KERNEL_MASKED (optional) the same for the first nr < NR/2 columns of a full-height tile, computed
 //              in place with masked loads and stores of C (extra last argument: nr)
+//   D_KERNEL_ROWS (optional) int f(mr, kc, a, b, rsB, c, ldc, alpha, beta, pf): computes a full-width tile of
+//              mr < MR rows in place with the kernel's arithmetic and returns 1, or returns 0 for a height it has
+//              no kernel for
 //   D_KC, D_MC, D_NC     cache blocking in k, m and n (D_MC multiple of D_MR, D_NC of D_NR)
 //   D_DIRECT_B_MAX_M     op(B) = B (not transposed) is read in place when m <= this
 //   D_TPACK_A, D_TPACK_B optional vectorized transposing packers (see gemm_transpose.h)
@@ -163,6 +166,9 @@ static RNN_ALWAYS_INLINE void D_FN(tile)(ptrdiff_t kc, const D_T *a, const D_T *
         D_FN(row)(kc, a, D_MR, b, rsB, 0, 1, c, nr, alpha, beta);
         return;
     }
+#endif
+#ifdef D_KERNEL_ROWS
+    if (mr < D_MR && nr == D_NR && D_KERNEL_ROWS(mr, kc, a, b, rsB, c, ldc, alpha, beta, pf)) return;
 #endif
     if (mr == D_MR) {
         if (nr == D_NR) {
@@ -347,6 +353,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
 #undef D_KERNEL_HALF
 #undef D_KERNEL_QUARTER
 #undef D_KERNEL_MASKED
+#undef D_KERNEL_ROWS
 #undef D_KC
 #undef D_MC
 #undef D_NC

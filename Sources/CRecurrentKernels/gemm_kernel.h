@@ -3,16 +3,22 @@
 //   K_NAME           name of the generated static function
 //   K_T              element type
 //   K_MR, K_NV, K_W  rows of the tile, vectors per row, lanes per vector (NR = K_NV * K_W)
+//   K_AS             (optional) the stride of the packed A panel, default K_MR: a kernel of fewer rows
+//                    than the panel's MR (an edge tile of the last rows) reads the first K_MR of them
 //   K_VEC            vector type; K_ZERO(), K_LOAD(p), K_STORE(p, v), K_SET1(x),
 //                    K_FMA(a, b, c) (= a*b + c, fused), K_MUL(a, b)
 //
 // The generated kernel computes the full K_MR × NR tile
 //     C = alpha * Σ_p a(r, p) b(p, :) + beta * C        (C not read when beta == 0)
-// where a(r, p) = a[p*K_MR + r] (a packed A panel) and row p of b starts at b + p*rsB
+// where a(r, p) = a[p*K_AS + r] (a packed A panel) and row p of b starts at b + p*rsB
 // with NR contiguous elements (a packed B panel, rsB = NR, or B itself, rsB = ldb).
 // Row p of the next B panel (pf + p*rsB) is prefetched towards L2 on the way.
 // Every output element is accumulated in the same order (p ascending, one fused
 // multiply-add per p) whichever tile position, thread or stride it is computed with.
+
+#ifndef K_AS
+#define K_AS K_MR
+#endif
 
 static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a,
                                      const K_T *restrict b, ptrdiff_t rsB,
@@ -32,7 +38,7 @@ static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a,
             K_VEC av = K_SET1(a[r]);
             for (int v = 0; v < K_NV; v++) acc[r][v] = K_FMA(av, bv[v], acc[r][v]);
         }
-        a += K_MR;
+        a += K_AS;
         b += rsB;
     }
 
@@ -59,6 +65,7 @@ static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a,
 #undef K_NAME
 #undef K_T
 #undef K_MR
+#undef K_AS
 #undef K_NV
 #undef K_W
 #undef K_VEC
