@@ -218,6 +218,9 @@ if [ -f "$uea/GunPoint_TRAIN.ts" ] && [ -f "$uea/GunPoint_TEST.ts" ]; then
     expect 0 '"readout":"last","dtype":"f32","batch":16,"lr":0.01' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" \
         --test "$uea/GunPoint_TEST.ts" --epochs 1 --hidden 4 --readout last --lr 0.01 --quiet
     expect 2 "--readout" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" --readout max --quiet
+    expect 0 '"select":"accuracy-later"' -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" \
+        --test "$uea/GunPoint_TEST.ts" --epochs 1 --hidden 4 --select accuracy-later --quiet
+    expect 2 "--select" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/GunPoint_TEST.ts" --select first --quiet
     expect 2 "has 6 dimensions per step" -- "$rnn" train --task ts --train "$uea/GunPoint_TRAIN.ts" --test "$uea/BasicMotions_TEST.ts" --quiet
 else
     echo "cli-smoke: skipping --task ts: no GunPoint_TRAIN.ts / GunPoint_TEST.ts in $uea"

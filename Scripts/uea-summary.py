@@ -5,6 +5,9 @@ tuning sets (results/uea-reference.json) and of the held-out sets (results/uea-h
 aeon_uea.py --heldout), whichever has the set. A held-out set is marked with * after its name.
 
     python3 Scripts/uea-summary.py results/uea/default.jsonl [more.jsonl ...] [--markdown]
+
+With --inner (runs of Scripts/uea-inner-runs.sh): inner-test accuracy per set and recipe, each inner split's
+value, no references (the inner test part is a share of TRAIN, not the archive's TEST).
 """
 import json, os, statistics, sys
 
@@ -21,7 +24,24 @@ for filename, held in (("uea-reference.json", False), ("uea-heldout-reference.js
         if held: heldout.update(sets)
 
 def name(path):
-    return os.path.basename(path).split("_TRAIN")[0]
+    return os.path.basename(path).split("_INNER_TRAIN")[0].split("_TRAIN")[0]
+
+if "--inner" in sys.argv:
+    print("| data set | recipe | runs | inner-test accuracy (mean ± sd) | per inner split | validation | best epochs |")
+    print("|---|---|---|---|---|---|---|")
+    groups = {}
+    for f in files:
+        for line in open(f):
+            if line.strip():
+                r = json.loads(line)
+                groups.setdefault((name(r["train"]), r.get("recipe", os.path.basename(f))), []).append(r)
+    for (s, recipe), rs in sorted(groups.items()):
+        rs.sort(key=lambda r: r.get("inner_split", 0))
+        acc = [r["test_accuracy"] for r in rs]
+        sd = statistics.stdev(acc) if len(acc) > 1 else float("nan")
+        print(f"| {s} | {recipe} | {len(rs)} | {statistics.mean(acc):.3f} ± {sd:.3f} | {', '.join(f'{a:.3f}' for a in acc)} "
+              f"| {statistics.mean(r['validation_accuracy'] for r in rs):.3f} | {','.join(str(r['best_epoch']) for r in rs)} |")
+    sys.exit(0)
 
 print(f"| data set | recipe | runs | {'validation' if validation_only else 'test'} accuracy (mean ± sd) | validation | best epochs | 1-NN DTW | MiniRocket |")
 print("|---|---|---|---|---|---|---|---|")

@@ -21,6 +21,8 @@ public struct DatasetTrainingSettings: Sendable {
     public var bucketing: LengthBucketing?
     /// Seed of the batch order.
     public var seed: UInt64
+    /// Which validated epoch is kept on classification data (with targets: always the lowest validation MSE).
+    public var selection: EpochSelection = .accuracyThenLowerLoss
 
     /// Settings with a constant learning rate and global-norm clipping.
     /// - Parameters:
@@ -39,6 +41,28 @@ public struct DatasetTrainingSettings: Sendable {
         self.patience = patience
         self.bucketing = bucketing
         self.seed = seed
+    }
+}
+
+/// How ``Trainer/fit(_:validation:settings:onEpoch:)`` picks the epoch it keeps on classification data. An epoch
+/// is "better" than the best so far by the rule; patience counts the epochs since the last better one.
+public enum EpochSelection: String, Sendable, CaseIterable {
+    /// The highest validation accuracy; among equal accuracies the lower validation loss (the default). When the
+    /// accuracy saturates early, this keeps an early epoch: the loss of a model that is still growing confident
+    /// rises while its accuracy stays.
+    case accuracyThenLowerLoss = "accuracy-loss"
+    /// The highest validation accuracy; among equal accuracies the later epoch (an equal one resets patience).
+    case accuracyThenLater = "accuracy-later"
+    /// The lowest validation loss, accuracy ignored.
+    case loss
+
+    /// Whether an epoch with validation `accuracy` and `loss` is better by this rule than the best so far.
+    func prefers(accuracy: Double, loss: Double, over best: (accuracy: Double, loss: Double)) -> Bool {
+        switch self {
+        case .accuracyThenLowerLoss: accuracy > best.accuracy || (accuracy == best.accuracy && loss < best.loss)
+        case .accuracyThenLater: accuracy >= best.accuracy
+        case .loss: loss < best.loss
+        }
     }
 }
 
@@ -123,9 +147,10 @@ extension Trainer {
     /// Trains for up to `settings.epochs` passes over `training`, evaluating on `validation` after every epoch.
     ///
     /// The best epoch is the one with the highest validation accuracy (labels; ties go to the lower validation
-    /// loss) or the lowest validation MSE (targets). With `settings.patience` = P the run stops after P epochs
-    /// without a better one. With validation data the model ends holding the best epoch's weights exactly; the
-    /// optimizer state and the step count stay those of the last epoch run.
+    /// loss, or another ``EpochSelection`` rule from `settings.selection`) or the lowest validation MSE (targets).
+    /// With `settings.patience` = P the run stops after P epochs without a better one. With validation data the
+    /// model ends holding the best epoch's weights exactly; the optimizer state and the step count stay those of
+    /// the last epoch run.
     /// - Parameters:
     ///   - training: the training cases: raw when the model carries the standardization as its
     ///     `inputNormalization` (then saved with it), otherwise standardized first (`FeatureStandardization`).
@@ -163,7 +188,11 @@ extension Trainer {
                 record.validationLoss = loss; record.validationMetric = metric
                 let better: Bool
                 if let best {
-                    better = isClassification ? (metric > best.metric || (metric == best.metric && loss < best.loss)) : metric < best.metric
+                    if !isClassification {
+                        better = metric < best.metric
+                    } else {
+                        better = settings.selection.prefers(accuracy: metric, loss: loss, over: (best.metric, best.loss))
+                    }
                 } else {
                     better = true
                 }

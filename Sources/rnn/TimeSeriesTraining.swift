@@ -96,10 +96,11 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
         let optimizer = try AnyOptimizer<S>(name: options.optimizer.rawValue, learningRate: learningRate, weightDecay: options.weightDecay)
         var trainer = Trainer(model: model, optimizer: optimizer, seed: options.seed &+ 0xDA7A)
         let epochs = options.epochs ?? Self.defaultEpochs
-        let settings = DatasetTrainingSettings(epochs: epochs, batchSize: batch, learningRate: learningRate,
+        var settings = DatasetTrainingSettings(epochs: epochs, batchSize: batch, learningRate: learningRate,
                                                clipNorm: options.clip > 0 ? options.clip : nil,
                                                patience: options.patience ?? Self.defaultPatience,
                                                bucketing: LengthBucketing(batchesPerChunk: 8), seed: options.seed)
+        settings.selection = options.selection
         let start = monotonicSeconds()
         let result = try trainer.fit(data.train, validation: data.validation, settings: settings) { record in
             guard !options.quiet else { return }
@@ -118,7 +119,8 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
             ("hidden", "\(options.hidden)"), ("layers", "\(options.layers)"), ("bidirectional", "\(options.bidirectional)"),
             ("readout", quoted(readout.rawValue)),
             ("dtype", quoted(options.dtype.rawValue)), ("batch", "\(batch)"), ("lr", "\(learningRate)"), ("seed", "\(options.seed)"),
-            ("validation_fraction", "\(options.validation ?? 0.2)"), ("train_cases", "\(data.train.count)"),
+            ("validation_fraction", "\(options.validation ?? 0.2)"), ("select", quoted(options.selection.rawValue)),
+            ("train_cases", "\(data.train.count)"),
             ("validation_cases", "\(data.validation.count)"), ("test_cases", "\(data.test.count)"),
             ("epochs", "\(result.epochs.count)"), ("best_epoch", "\(result.bestEpoch)"),
             ("stopped_early", "\(result.stoppedEarly)"), ("seconds", "\(format3(seconds))"),

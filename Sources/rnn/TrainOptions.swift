@@ -1,4 +1,5 @@
 import Recurrent
+import RecurrentTraining
 
 /// The tasks of `rnn train`.
 enum TrainTask: String, CaseIterable {
@@ -50,6 +51,7 @@ struct TrainOptions {
     var gradientFlow: String? = nil
     var trainFile: String? = nil, testFile: String? = nil, validation: Double? = nil, patience: Int? = nil
     var readout: ReadoutName = .last
+    var selection: EpochSelection = .accuracyThenLowerLoss
 
     var isMNIST: Bool { task.isMNIST }
 
@@ -146,6 +148,10 @@ struct TrainOptions {
                      "stop after N epochs without a better validation score (default \(TimeSeriesTraining<Float>.defaultPatience))"),
                 .choice("--readout", "last|mean", \.readout, default: .mean, from: ReadoutName.allCases,
                         "the classifier reads the last real step, or the mean of the top layer's outputs over the real steps"),
+                .choice("--select", "RULE", \.selection, default: .accuracyThenLowerLoss, from: EpochSelection.allCases, """
+                        the epoch kept: best validation accuracy, ties to the lower validation loss (accuracy-loss) or to \
+                        the later epoch (accuracy-later), or the lowest validation loss (loss)
+                        """),
             ]),
             OptionSection(title: "Data and output:", options: [
                 .string("--data", "DIR", \.data, "MNIST directory (default $RNN_MNIST_DIR, then ../shared/data/mnist)"),

@@ -67,6 +67,51 @@ final class DatasetTrainingTests: XCTestCase {
         XCTAssertNotEqual(replay.step, trainer.step)   // the stopped run went on past the best epoch
     }
 
+    /// The three rules on hand-made scores: a higher accuracy wins under both accuracy rules; an equal accuracy
+    /// goes to the lower loss or to the later epoch; the loss rule ignores accuracy.
+    func testEpochSelectionRules() {
+        let best = (accuracy: 0.9, loss: 0.5)
+        XCTAssertTrue(EpochSelection.accuracyThenLowerLoss.prefers(accuracy: 0.95, loss: 0.9, over: best))
+        XCTAssertTrue(EpochSelection.accuracyThenLowerLoss.prefers(accuracy: 0.9, loss: 0.4, over: best))
+        XCTAssertFalse(EpochSelection.accuracyThenLowerLoss.prefers(accuracy: 0.9, loss: 0.6, over: best))
+        XCTAssertFalse(EpochSelection.accuracyThenLowerLoss.prefers(accuracy: 0.85, loss: 0.1, over: best))
+        XCTAssertTrue(EpochSelection.accuracyThenLater.prefers(accuracy: 0.9, loss: 0.6, over: best))
+        XCTAssertTrue(EpochSelection.accuracyThenLater.prefers(accuracy: 0.95, loss: 0.9, over: best))
+        XCTAssertFalse(EpochSelection.accuracyThenLater.prefers(accuracy: 0.85, loss: 0.1, over: best))
+        XCTAssertTrue(EpochSelection.loss.prefers(accuracy: 0.5, loss: 0.4, over: best))
+        XCTAssertFalse(EpochSelection.loss.prefers(accuracy: 1, loss: 0.6, over: best))
+        XCTAssertEqual(DatasetTrainingSettings(epochs: 1, batchSize: 1, learningRate: 1).selection, .accuracyThenLowerLoss)
+    }
+
+    /// `fit` keeps the epoch each rule names among its own records (the rule does not change training when
+    /// patience is off: the records agree), and the model ends with that epoch's weights.
+    func testFitKeepsTheEpochTheSelectionRuleNames() throws {
+        let data = try signTask(count: 120, seed: 11)
+        let (train, validation) = try data.split(validationFraction: 0.25, seed: 12)
+        var runs: [(EpochSelection, FitResult, Double)] = []
+        for rule in EpochSelection.allCases {
+            var settings = DatasetTrainingSettings(epochs: 20, batchSize: 16, learningRate: 0.02, seed: 13)
+            settings.selection = rule
+            var trainer = try makeTrainer(seed: 14, learningRate: 0.02)
+            let result = try trainer.fit(train, validation: validation, settings: settings)
+            runs.append((rule, result, try trainer.evaluate(validation).loss))
+        }
+        let records = runs[0].1.epochs
+        for (_, result, _) in runs { XCTAssertEqual(result.epochs.map(\.trainLoss), records.map(\.trainLoss)) }
+        let accuracy = records.map { $0.validationMetric! }, loss = records.map { $0.validationLoss! }
+        let ties = records.indices.filter { accuracy[$0] == accuracy.max()! }
+        XCTAssertGreaterThanOrEqual(ties.count, 2, "no tie in validation accuracy \(accuracy)")
+        let expected: [EpochSelection: Int] = [
+            .accuracyThenLowerLoss: ties.min { loss[$0] < loss[$1] }! + 1,
+            .accuracyThenLater: ties.last! + 1,
+            .loss: loss.indices.min { loss[$0] < loss[$1] }! + 1,
+        ]
+        for (rule, result, finalLoss) in runs {
+            XCTAssertEqual(result.bestEpoch, expected[rule], "\(rule)")
+            XCTAssertEqual(finalLoss, loss[result.bestEpoch - 1], "\(rule): the model holds the kept epoch's weights")
+        }
+    }
+
     func testPerStepTargetsTrainAnEveryStepModel() throws {
         // Target at step t: the running mean of the inputs so far — learnable, and different on every step.
         var g = RandomGenerator(seed: 9)
