@@ -8,6 +8,10 @@ aeon_uea.py --heldout), whichever has the set. A held-out set is marked with * a
 
 With --inner (runs of Scripts/uea-inner-runs.sh): inner-test accuracy per set and recipe, each inner split's
 value, no references (the inner test part is a share of TRAIN, not the archive's TEST).
+
+With --inner --choose: the recipe chosen for each set by a fixed rule, TEST never read: among the recipes run on
+at least 3 inner splits of that set, the highest mean inner-test accuracy; ties go to the recipe with more
+splits, then to the lower standard deviation, then to the name.
 """
 import json, os, statistics, sys
 
@@ -27,14 +31,31 @@ def name(path):
     return os.path.basename(path).split("_INNER_TRAIN")[0].split("_TRAIN")[0]
 
 if "--inner" in sys.argv:
-    print("| data set | recipe | runs | inner-test accuracy (mean ± sd) | per inner split | validation | best epochs |")
-    print("|---|---|---|---|---|---|---|")
     groups = {}
     for f in files:
         for line in open(f):
             if line.strip():
                 r = json.loads(line)
                 groups.setdefault((name(r["train"]), r.get("recipe", os.path.basename(f))), []).append(r)
+    if "--choose" in sys.argv:
+        print("| data set | chosen recipe | inner splits | inner-test accuracy | runner-up |")
+        print("|---|---|---|---|---|")
+        for s in sorted({k[0] for k in groups}):
+            scored = []
+            for (t, recipe), rs in groups.items():
+                acc = [r["test_accuracy"] for r in rs]
+                if t == s and len(acc) >= 3:
+                    scored.append((-statistics.mean(acc), -len(acc), statistics.stdev(acc), recipe))
+            scored.sort()
+            if not scored:
+                print(f"| {s} | (no recipe with 3 splits) | | | |")
+                continue
+            fmt = lambda e: f"{e[3]} ({-e[0]:.3f}, {-e[1]} splits)"
+            print(f"| {s} | {scored[0][3]} | {-scored[0][1]} | {-scored[0][0]:.3f} ± {scored[0][2]:.3f} "
+                  f"| {fmt(scored[1]) if len(scored) > 1 else '—'} |")
+        sys.exit(0)
+    print("| data set | recipe | runs | inner-test accuracy (mean ± sd) | per inner split | validation | best epochs |")
+    print("|---|---|---|---|---|---|---|")
     for (s, recipe), rs in sorted(groups.items()):
         rs.sort(key=lambda r: r.get("inner_split", 0))
         acc = [r["test_accuracy"] for r in rs]
