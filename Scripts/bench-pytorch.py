@@ -142,7 +142,14 @@ def main():
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
     parser.add_argument("--streaming", action="store_true",
                         help="instead: batch-1 step loops (nn.LSTMCell / nn.GRUCell against rnn bench --streaming)")
+    parser.add_argument("--flush-denormal", choices=["default", "both", "neither"], default="default",
+                        help="subnormal floats: each side's default (ours flushes them to zero, PyTorch does not), "
+                             "both flush (torch.set_flush_denormal(True)), or neither (RNN_FLUSH_SUBNORMALS=0)")
     args = parser.parse_args()
+    if args.flush_denormal == "both":
+        torch.set_flush_denormal(True)   # before any thread is made, so PyTorch's threads start in this mode
+    if args.flush_denormal == "neither":
+        os.environ["RNN_FLUSH_SUBNORMALS"] = "0"
     torch.set_num_threads(args.threads)
 
     subprocess.run(["swift", "build", "-c", "release", "--product", "rnn"], cwd=ROOT, check=True,
@@ -165,7 +172,8 @@ def main():
         check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     ours_rate, peak = ours["sgemm_gflops"], ours["fma_peak_gflops"]
     header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
-              f"threads {args.threads}; median of {args.repeats}; {time.strftime('%Y-%m-%d')}\n"
+              f"threads {args.threads}; median of {args.repeats}; {time.strftime('%Y-%m-%d')}; "
+              f"subnormals flushed: {'ours only (each side' + chr(39) + 's default)' if args.flush_denormal == 'default' else args.flush_denormal}\n"
               f"PyTorch sgemm 2048³ on {args.threads} threads: {rate:.0f} GFLOP/s; ours (`rnn bench --sgemm 2048`): "
               f"{ours_rate:.0f} GFLOP/s; FMA peak (independent chains, `rnn bench --sgemm`): {peak:.0f} GFLOP/s\n")
     rows = ["| configuration | PyTorch train ms | ours train ms | ours/PyTorch | ours train GFLOP/s | PyTorch infer ms | ours infer ms | ours/PyTorch | BPTT cache MB | peak RSS MB | step's own peak MB | step / cache |",

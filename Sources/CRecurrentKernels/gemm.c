@@ -187,9 +187,9 @@ static int part_range(ptrdiff_t extent, ptrdiff_t block, int parts, int part, pt
         }                                                                                      \
     }                                                                                          \
                                                                                                \
-    void NAME(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,          \
-              const T *A, ptrdiff_t lda, const T *B, ptrdiff_t ldb, T beta, T *C,              \
-              ptrdiff_t ldc) {                                                                 \
+    static void NAME##_run(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,      \
+                           T alpha, const T *A, ptrdiff_t lda, const T *B, ptrdiff_t ldb,      \
+                           T beta, T *C, ptrdiff_t ldc) {                                      \
         if (m <= 0 || n <= 0) return;                                                          \
         if (k <= 0 || alpha == 0) { /* C = beta * C, A and B unread */                         \
             for (ptrdiff_t i = 0; i < m; i++) {                                                \
@@ -211,6 +211,14 @@ static int part_range(ptrdiff_t extent, ptrdiff_t block, int parts, int part, pt
             if (rnn_parallel_run(NAME##_part, &job, parts, threads)) return;                   \
         }                                                                                      \
         impl->FIELD(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);                     \
+    }                                                                                          \
+                                                                                               \
+    void NAME(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,          \
+              const T *A, ptrdiff_t lda, const T *B, ptrdiff_t ldb, T beta, T *C,              \
+              ptrdiff_t ldc) {                                                                 \
+        unsigned mode = rnn_fp_enter();                                                        \
+        NAME##_run(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);              \
+        rnn_fp_leave(mode);                                                                    \
     }
 
 DEFINE_GEMM(rnn_sgemm, float, sgemm, smr, snr)
@@ -268,9 +276,9 @@ typedef struct {
         }                                                                                        \
     }                                                                                            \
                                                                                                  \
-    int rnn_##P##gemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,         \
-                             const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,           \
-                             ptrdiff_t ldc) {                                                    \
+    static int P##gemm_packed_run(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,    \
+                                  const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,      \
+                                  ptrdiff_t ldc) {                                               \
         rnn_packed_header header;                                                                \
         memcpy(&header, packed, sizeof header);                                                  \
         if (header.elementSize != (int32_t)sizeof(T) || header.k != k || header.n != n ||        \
@@ -293,6 +301,15 @@ typedef struct {
         }                                                                                        \
         impl->PACKEDF(tA, m, n, k, alpha, A, lda, P, panels, 0, beta, C, ldc);                   \
         return 1;                                                                                \
+    }                                                                                            \
+                                                                                                 \
+    int rnn_##P##gemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,         \
+                             const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,           \
+                             ptrdiff_t ldc) {                                                    \
+        unsigned mode = rnn_fp_enter();                                                          \
+        int done = P##gemm_packed_run(transA, m, n, k, alpha, A, lda, packed, beta, C, ldc);     \
+        rnn_fp_leave(mode);                                                                      \
+        return done;                                                                             \
     }
 
 DEFINE_PACKED(s, float, sgemm, spack, sgemm_packed, smr, snr)

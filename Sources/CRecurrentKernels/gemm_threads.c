@@ -147,6 +147,7 @@ static _Alignas(RNN_SHARED_LINE) _Atomic uint64_t pool_claim;  // CLAIM_WORD of 
 static _Alignas(RNN_SHARED_LINE) atomic_uint pool_done;        // parts finished in the current job
 static _Alignas(RNN_SHARED_LINE) rnn_task_fn pool_task;        // stable while a part is claimed
 static void *pool_ctx;
+static unsigned pool_fp_mode;  // the floating-point mode of the thread that started the job (rnn_fp_mode)
 
 static inline void cpu_relax(void) {
 #if RNN_X86_64
@@ -170,6 +171,7 @@ static void run_parts(uint32_t gen) {
         if (!atomic_compare_exchange_weak_explicit(&pool_claim, &w, w + 1, memory_order_acq_rel,
                                                    memory_order_acquire))
             continue;  // w reloaded
+        rnn_fp_adopt(pool_fp_mode);  // a no-op on the starting thread
         pool_task(pool_ctx, (int)CLAIM_NEXT(w));
         atomic_fetch_add_explicit(&pool_done, 1, memory_order_release);
         w = atomic_load_explicit(&pool_claim, memory_order_acquire);
@@ -232,6 +234,7 @@ int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts, int threads) {
     // reading pool_task / pool_ctx now.
     pool_task = task;
     pool_ctx = ctx;
+    pool_fp_mode = rnn_fp_mode();
     atomic_store_explicit(&pool_done, 0, memory_order_relaxed);
     uint32_t gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_relaxed)) + 1;
     atomic_store_explicit(&pool_claim, CLAIM_WORD(gen, parts, 0), memory_order_release);

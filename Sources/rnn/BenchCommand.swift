@@ -64,6 +64,8 @@ enum BenchCommand: Command {
         (the first training step's peak resident memory above the resident set before it, from an emptied buffer pool).
 
         \(renderOptions(sections, column: 15))
+        Subnormal numbers are flushed to zero while the kernels run (KernelSettings.flushesSubnormals);
+        RNN_FLUSH_SUBNORMALS=0 in the environment keeps them, as PyTorch does by default.
         Build with: swift run -c release rnn bench
         """
     }
@@ -138,7 +140,8 @@ enum BenchCommand: Command {
         }
         let peakOne = settings.scaling ? onOneThread { fmaPeak(repeats: repeats, iterations: iterations) } : nil
         if !json {
-            print("threads \(threads), kernel \(KernelSettings.kernelName), Float, median of \(repeats); "
+            print("threads \(threads), kernel \(KernelSettings.kernelName), Float, median of \(repeats), "
+                  + "subnormals \(KernelSettings.flushesSubnormals ? "flushed to zero" : "kept (RNN_FLUSH_SUBNORMALS=0)"); "
                   + "FMA peak \(format(peak)) GFLOP/s (% peak: share of it)"
                   + (peakOne.map { "; on 1 thread \(format($0)) GFLOP/s (×\(format(peak / $0)))" } ?? ""))
             print(pad("configuration", 30) + pad("train ms", 10) + pad("GFLOP/s", 9) + pad("% peak", 8) + pad("infer ms", 10)

@@ -26,10 +26,61 @@ import Darwin
 /// This test re-checks those bounds on a dense subset in every run: about 10⁶ inputs spread over
 /// all bit patterns, every 256th float where the functions change (2⁻¹² ≤ |x| < 20), the
 /// overflow and underflow edges, ±0, ±∞ and NaN (which must give NaN).
+///
+/// These bounds hold over the whole range, subnormal inputs and results included, so the tests turn the
+/// kernels' flushing of subnormals to zero (`KernelSettings.flushesSubnormals`, on by default) off; with it on
+/// (x86-64), subnormal inputs read as zero and subnormal results become zero, which
+/// `testFlushingChangesOnlySubnormals` checks.
 final class ActivationKernelTests: XCTestCase {
+    override func setUp() {
+        super.setUp()
+        KernelSettings.flushesSubnormals = false
+    }
+
     override func tearDown() {
         rnn_kernel_force_level(-1)
+        KernelSettings.flushesSubnormals = true
         super.tearDown()
+    }
+
+    /// With flushing on, every output equals the unflushed kernel's output except where the input is subnormal
+    /// (then it is the kernel's value at ±0) or the unflushed output is subnormal (then it is zero).
+    func testFlushingChangesOnlySubnormals() {
+        var inputs = ActivationKernelTests.floatEdges
+        for e in -149...(-60) { inputs.append(Float(sign: .minus, exponent: e, significand: 1.5)) }
+        for x in stride(from: Float(-104), through: -80, by: 0.25) { inputs.append(x) }   // exp's subnormal results
+        for level in Array(0...rnn_kernel_level_supported()) {
+            rnn_kernel_force_level(level)
+            for (name, f) in [("exp", Float.vectorExp), ("sigmoid", Float.vectorSigmoid), ("tanh", Float.vectorTanh)]
+                as [(String, (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)] {
+                var exact = [Float](repeating: 0, count: inputs.count), flushed = exact
+                KernelSettings.flushesSubnormals = false
+                inputs.withUnsafeBufferPointer { x in exact.withUnsafeMutableBufferPointer { f(x.baseAddress!, $0.baseAddress!, x.count) } }
+                KernelSettings.flushesSubnormals = true
+                inputs.withUnsafeBufferPointer { x in flushed.withUnsafeMutableBufferPointer { f(x.baseAddress!, $0.baseAddress!, x.count) } }
+                var atZero: [Float] = [0, 0]
+                KernelSettings.flushesSubnormals = false
+                [Float(0), -0.0].withUnsafeBufferPointer { x in atZero.withUnsafeMutableBufferPointer { f(x.baseAddress!, $0.baseAddress!, 2) } }
+                var changed = 0
+                for (i, x) in inputs.enumerated() where !(exact[i].isNaN && flushed[i].isNaN) && exact[i].bitPattern != flushed[i].bitPattern {
+                    changed += 1
+                    #if arch(x86_64)
+                    if x.isSubnormal {
+                        // DAZ: the kernel saw ±0.
+                        XCTAssertTrue(flushed[i] == atZero[x.sign == .minus ? 1 : 0] || flushed[i] == 0, "\(name)(\(x)) level \(level)")
+                    } else {
+                        XCTAssertTrue(exact[i].isSubnormal && flushed[i] == 0,
+                                      "\(name)(\(x)) level \(level): \(exact[i]) became \(flushed[i])")
+                    }
+                    #else
+                    XCTFail("\(name)(\(x)) level \(level): flushing changed \(exact[i]) to \(flushed[i]) outside x86-64")
+                    #endif
+                }
+                #if arch(x86_64)
+                if name == "exp" { XCTAssertGreaterThan(changed, 0, "exp's subnormal results are flushed at level \(level)") }
+                #endif
+            }
+        }
     }
 
     /// Spacing of floats at |r| (the smallest subnormal below the normal range).

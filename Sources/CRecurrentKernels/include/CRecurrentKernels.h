@@ -61,6 +61,21 @@ int rnn_thread_count(void);
 /// Sets the thread count (clamped to 1...64); a value < 1 restores the default.
 void rnn_set_thread_count(int count);
 
+/// Whether the kernels flush subnormal numbers to zero while they run (x86-64: MXCSR flush-to-zero and
+/// denormals-are-zero, the caller's mode restored on return; no effect on other architectures). Default on,
+/// or off when the environment variable RNN_FLUSH_SUBNORMALS is "0". Process-wide and atomic.
+int rnn_flush_subnormals(void);
+void rnn_set_flush_subnormals(int on);
+/// Enters the kernels' floating-point mode on the calling thread (flush-to-zero and denormals-are-zero when
+/// rnn_flush_subnormals() is on) and returns the mode to give rnn_fp_leave, which restores it (the exception
+/// flags raised meanwhile stay raised). Nested pairs are allowed.
+unsigned rnn_fp_enter(void);
+void rnn_fp_leave(unsigned saved);
+/// The calling thread's floating-point control mode, and setting it: a pool worker runs each part of a job
+/// in the mode of the thread that started the job, so a part's result never depends on which thread ran it.
+unsigned rnn_fp_mode(void);
+void rnn_fp_adopt(unsigned mode);
+
 /// Runs task(ctx, part) once for every part in 0..<parts, spread over up to rnn_thread_count()
 /// threads (the caller and the GEMM's pool workers), and returns when all parts are done.
 /// Parts must write disjoint memory. A GEMM called inside a part runs on that part's thread

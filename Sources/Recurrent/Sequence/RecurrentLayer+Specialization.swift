@@ -9,6 +9,8 @@
 // Writing the list once is the reason for the `Job` value: Swift has no way to name an attribute list.
 // A cell added to the library is added to this list (and only here) to be fast from generic code.
 
+import CRecurrentKernels
+
 extension RecurrentLayer {
     /// One pass of the time loop, as asked by a public entry point.
     @usableFromInline
@@ -41,6 +43,10 @@ extension RecurrentLayer {
     @_specialize(where Cell == SCRNCell<Float>)
     @_specialize(where Cell == SCRNCell<Double>)
     func run(_ job: Job, gradients: inout [Tensor<Scalar>]) throws -> Outcome {
+        // The whole pass runs with subnormals flushed to zero when `KernelSettings.flushesSubnormals` (x86-64);
+        // the caller's floating-point mode is back on return.
+        let callerMode = rnn_fp_enter()
+        defer { rnn_fp_leave(callerMode) }
         switch job {
         case let .forward(input, initialState, lengths):
             return .forward(try forwardPass(input, initialState: initialState, lengths: lengths))
