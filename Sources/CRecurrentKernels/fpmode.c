@@ -43,14 +43,7 @@ unsigned rnn_fp_enter(void) {
 #endif
 }
 
-void rnn_fp_leave(unsigned saved) {
-#if RNN_X86_64
-    unsigned now = _mm_getcsr();
-    if ((now & ~RNN_MXCSR_FLAGS) != (saved & ~RNN_MXCSR_FLAGS)) _mm_setcsr((saved & ~RNN_MXCSR_FLAGS) | (now & RNN_MXCSR_FLAGS));
-#else
-    (void)saved;
-#endif
-}
+void rnn_fp_leave(unsigned saved) { rnn_fp_adopt(saved & ~RNN_MXCSR_FLAGS); }
 
 unsigned rnn_fp_mode(void) {
 #if RNN_X86_64
