@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(name: "rnn", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentTraining", "RecurrentData",
                                                       "RecurrentDiagnostics"]),
         // Fuzz target for the safetensors and .npy readers (see Scripts/fuzz.sh); replays a corpus when built normally.
-        .executableTarget(name: "safetensors-fuzz", dependencies: ["Recurrent", "RecurrentInitializers"]),
+        .executableTarget(name: "safetensors-fuzz", dependencies: ["Recurrent", "RecurrentInitializers", "RecurrentData"]),
         .testTarget(name: "RecurrentInitializersTests", dependencies: ["RecurrentInitializers"]),
         .testTarget(name: "RecurrentTests", dependencies: ["Recurrent", "RecurrentInitializers"], exclude: ["Fixtures"]),
         .testTarget(name: "RecurrentTrainingTests", dependencies: ["RecurrentTraining", "Recurrent", "RecurrentInitializers", "RecurrentData"],

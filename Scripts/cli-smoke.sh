@@ -48,6 +48,9 @@ expect 0 '"test_mse"' -- "$rnn" train --task addition --length 10 --hidden 8 --s
 expect 0 '"cell":"irnn"' -- "$rnn" train --task addition --length 10 --cell irnn --hidden 8 --steps 10 --eval-every 5 \
     --quiet --gradient-flow "$work/flow.svg"
 grep -q "<svg" "$work/flow.svg" || { echo "FAIL: no gradient-flow SVG"; failures=$((failures + 1)); }
+expect 0 '"identity_scale":0.5' -- "$rnn" train --task addition --length 10 --cell irnn --identity-scale 0.5 --hidden 8 \
+    --steps 10 --eval-every 5 --quiet
+expect 2 "applies to --cell irnn" -- "$rnn" train --task addition --cell lstm --identity-scale 2
 # The result line is valid JSON even when the run trains no further (resumed at its last step: no NaN).
 json_line="$("$rnn" train --task addition --length 10 --hidden 8 --steps 20 --eval-every 10 --quiet --resume "$work/a.ckpt" 2>/dev/null | tail -n 1)"
 if python3 -c 'import json, sys; d = json.loads(sys.argv[1]); assert d["test_mse"] is not None' "$json_line"; then

@@ -47,7 +47,7 @@ struct Experiment<S: RecurrentScalar> {
     /// The cells of the run, from the library's registry.
     var cellSpecification: CellSpecification {
         CellSpecification(kind: options.cell, inputSize: 1, hiddenSize: options.hidden, contextSize: options.context,
-                          inputGain: options.inputGain, seed: options.seed)
+                          inputGain: options.inputGain, identityScale: options.identityScale ?? 1, seed: options.seed)
     }
 
     func run() throws -> ExperimentResult {

@@ -30,6 +30,7 @@ struct TextOptions {
     var steps: Int? = nil, epochs: Int? = nil
     var bptt = 0, embedding = 0, hidden = 0, layers = 0, batch = 0, evalEvery = 0, sampleLength = 0
     var context: Int? = nil, threads: Int? = nil, vocabularySize = 0, minCount = 0
+    var identityScale: Double? = nil
     var seed: UInt64 = 0
     var quiet = false
 
@@ -54,6 +55,8 @@ struct TextOptions {
                 .choice("--cell", "C", \.cell, default: .lstm, from: CellKind.allCases, "{choices}", json: "cell"),
                 .int("--hidden", "N", \.hidden, default: 256, "hidden units per layer", json: "hidden"),
                 .int("--context", "C", \.context, "SCRN context units (default hidden/10, at least 1)"),
+                .double("--identity-scale", "F", \.identityScale, "IRNN: W_hh = F·I (default 1, as in Le et al. 2015)",
+                        require: .positive, json: "identity_scale"),
                 .int("--layers", "L", \.layers, default: 1, "stacked layers", json: "layers"),
                 .double("--dropout", "P", \.dropout, default: 0, "dropout between layers and before the output layer",
                         require: .init(test: { (0..<1).contains($0) }, message: "must be in [0, 1)"), json: "dropout"),
@@ -112,6 +115,7 @@ struct TextOptions {
             throw UsageError("give --valid-data or --valid-fraction, not both")
         }
         if context != nil && cell != .scrn { throw UsageError("--context applies to --cell scrn") }
+        if identityScale != nil && cell != .irnn { throw UsageError("--identity-scale applies to --cell irnn") }
         if steps != nil && epochs != nil { throw UsageError("give --steps or --epochs, not both") }
         if schedule != .step {
             for flag in ["--decay", "--decay-every"] where p.string(flag) != nil { throw UsageError("\(flag) applies to --schedule step") }

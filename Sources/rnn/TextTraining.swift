@@ -106,7 +106,7 @@ struct TextExperiment {
                                 shapes: [[4, options.layers, 4, options.hidden, options.embedding + 2 * options.hidden],
                                          [4, data.vocabulary.count, options.hidden + options.embedding]], elementSize: 4)
         let specification = CellSpecification(kind: options.cell, inputSize: options.embedding, hiddenSize: options.hidden,
-                                              contextSize: options.context, seed: options.seed)
+                                              contextSize: options.context, identityScale: options.identityScale ?? 1, seed: options.seed)
         return try specification.visit(Runner(experiment: self, data: data))
     }
 

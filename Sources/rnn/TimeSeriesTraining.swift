@@ -68,7 +68,8 @@ struct TimeSeriesTraining<S: RecurrentScalar> {
     func run() throws -> String {
         let data = try loadData()
         let specification = CellSpecification(kind: cell, inputSize: data.train.featureCount, hiddenSize: options.hidden,
-                                              contextSize: options.context, inputGain: options.inputGain, seed: options.seed)
+                                              contextSize: options.context, inputGain: options.inputGain,
+                                              identityScale: options.identityScale ?? 1, seed: options.seed)
         return try specification.visit(Runner(run: self, data: data, cell: cell))
     }
 

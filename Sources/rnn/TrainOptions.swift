@@ -39,6 +39,7 @@ struct TrainOptions {
     var milestones: [(step: Int, rate: Double)] = []
     var clipValue: Double? = nil
     var inputGain: Double? = nil
+    var identityScale: Double? = nil
     var rho: Double? = nil
     var recurrentLRScale: Double? = nil
     var weightDecay: Double? = nil
@@ -79,6 +80,8 @@ struct TrainOptions {
                      json: "length", when: { !$0.isMNIST }),
                 .int("--hidden", "N", \.hidden, default: 100, "hidden units per layer", json: "hidden"),
                 .int("--context", "C", \.context, "SCRN context units (default hidden/10, at least 1)"),
+                .double("--identity-scale", "F", \.identityScale, "IRNN: W_hh = F·I (default 1, as in Le et al. 2015)",
+                        require: .positive, json: "identity_scale"),
                 .double("--input-gain", "A", \.inputGain,
                         "np-RNN input gain α: W_ih ~ N(0, 1/N)·α (default Sussillo & Abbott's ≈ 1.43 for N = 100)",
                         require: .positive, json: "input_gain"),
@@ -191,6 +194,7 @@ struct TrainOptions {
     private func checkCombinations(_ p: FlagParser.Parsed) throws {
         if rho != nil && optimizer != .rmsprop { throw UsageError("--rho applies to --optimizer rmsprop") }
         if inputGain != nil && cell != .nprnn && cell != .nptanh { throw UsageError("--input-gain applies to --cell nprnn and nptanh") }
+        if identityScale != nil && cell != .irnn { throw UsageError("--identity-scale applies to --cell irnn") }
         if steps != nil && epochs != nil { throw UsageError("give --steps or --epochs, not both") }
         if let m = minLR, !(0...lr).contains(m) { throw UsageError("--min-lr must be in [0, --lr = \(lr)], got \(m)") }
         if schedule != .step {

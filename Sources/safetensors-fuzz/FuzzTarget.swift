@@ -1,9 +1,10 @@
-// Fuzz target for the untrusted-file readers (safetensors and .npy).
+// Fuzz target for the untrusted-file readers (safetensors, .npy and the UEA/UCR archive's .ts).
 //
 // Built normally, it replays files given on the command line (a regression run over a corpus).
 // Built by Scripts/fuzz.sh with `--sanitize=fuzzer -Xswiftc -DFUZZING` (and `--sanitize=address` with --asan, as
 // CI runs it), libFuzzer drives `LLVMFuzzerTestOneInput` with mutated inputs, guided by coverage.
 import Recurrent
+import RecurrentData
 
 func exercise(_ bytes: [UInt8]) {
     if let contents = try? SafeTensors.decode(bytes, as: Float.self, source: "fuzz") {
@@ -13,6 +14,17 @@ func exercise(_ bytes: [UInt8]) {
         }
     }
     _ = try? NPY.decode(bytes, as: Double.self, source: "fuzz")
+    if let file = try? TimeSeriesFile.parse(bytes: bytes, source: "fuzz") {
+        // Anything accepted keeps the documented invariants.
+        precondition(file.dimensions >= 1 && file.values.count == file.count, "accepted .ts file with inconsistent cases")
+        for (length, values) in zip(file.lengths, file.values) {
+            precondition(length >= 1 && values.count == length * file.dimensions, "accepted .ts case of inconsistent length")
+            precondition(values.allSatisfy(\.isFinite), "accepted a non-finite .ts value")
+        }
+        if let labels = file.labels, let names = file.classNames {
+            precondition(labels.count == file.count && labels.allSatisfy { names.indices.contains($0) }, "accepted .ts label out of range")
+        }
+    }
 }
 
 #if FUZZING
