@@ -104,10 +104,12 @@ static const rnn_gemm_level_impl *impl_for_level(int level) {
 #define RNN_PARALLEL_MIN_FLOPS 2.0e6
 
 // A product of at most MR rows reads each element of B once and does two flops with it: a streaming step at
-// batch 1 (h_{t−1}·W_hhᵀ) is bound by reading B, not by arithmetic. From this many bytes of B on (more than
-// most cores keep in their own L2) it is split over n even below RNN_PARALLEL_MIN_FLOPS, so that each core
-// streams its share of B, and at the next step finds that share in its own cache.
-#define RNN_PARALLEL_MIN_B_BYTES (384.0 * 1024)
+// batch 1 (h_{t−1}·W_hhᵀ) is bound by reading B, not by arithmetic, even from L2: one core of an AVX-512 Xeon
+// read a packed B from its own L2 at about 73 GB/s (Scripts/gemm-row.c). From this many bytes of B on it is
+// split over n even below RNN_PARALLEL_MIN_FLOPS, so that each core streams its share of B, and at the next step
+// finds that share in its own cache: there, 256 KB (an LSTM step at hidden 128) took 3.6 µs on one core and
+// 2.7 µs on two, 64 KB 0.9 µs either way (the hand-off costs about what the halved read saves).
+#define RNN_PARALLEL_MIN_B_BYTES (128.0 * 1024)
 
 // Splits [0, units) into `parts` contiguous ranges; returns the start of range `t`.
 static ptrdiff_t split_point(ptrdiff_t units, int parts, int t) {

@@ -236,12 +236,19 @@ int rnn_parallel_run(rnn_task_fn task, void *ctx, int parts, int threads) {
     pool_ctx = ctx;
     pool_fp_mode = rnn_fp_mode();
     atomic_store_explicit(&pool_done, 0, memory_order_relaxed);
+    // Part 0 is the caller's, claimed before the job is published: a spinning worker would otherwise often
+    // take it while the caller is still waking the sleepers, and which core computes which columns would
+    // change from one product to the next. With part 0 fixed to the caller (and, on two threads, part 1 to
+    // the worker), a weight split over n (a streaming step's W_hh) stays in the cache of the core that read
+    // it at the previous step.
     uint32_t gen = CLAIM_GEN(atomic_load_explicit(&pool_claim, memory_order_relaxed)) + 1;
-    atomic_store_explicit(&pool_claim, CLAIM_WORD(gen, parts, 0), memory_order_release);
+    atomic_store_explicit(&pool_claim, CLAIM_WORD(gen, parts, 1), memory_order_release);
     pthread_mutex_lock(&pool_sleep_lock);
     if (pool_sleepers > 0) pthread_cond_broadcast(&pool_wake);
     pthread_mutex_unlock(&pool_sleep_lock);
 
+    task(ctx, 0);
+    atomic_fetch_add_explicit(&pool_done, 1, memory_order_release);
     run_parts(gen);
     while (atomic_load_explicit(&pool_done, memory_order_acquire) != (unsigned)parts) cpu_relax();
     pthread_mutex_unlock(&pool_run_lock);
