@@ -58,6 +58,14 @@ final class StreamingStepTests: XCTestCase {
         let fresh = try model.step(xs[1], state: .init(layers: first.layers)).output
         XCTAssertEqual(carried, fresh, "the changed weights")
         XCTAssertNotEqual(carried, unchanged, "the change matters")
+        // The readout's weight alone (the step packs it once and keeps it in the state's plan).
+        let beforeReadout = try model.step(xs[1], state: first).state
+        let unchangedReadout = try model.step(xs[2], state: beforeReadout).output
+        try model.readout.weight.add(Tensor(shape: model.readout.weight.shape, repeating: 0.5))
+        let carriedReadout = try model.step(xs[2], state: beforeReadout).output
+        let freshReadout = try model.step(xs[2], state: .init(layers: beforeReadout.layers)).output
+        XCTAssertEqual(carriedReadout, freshReadout, "the changed readout weight")
+        XCTAssertNotEqual(carriedReadout, unchangedReadout, "the readout change matters")
         // Another model of the same shape, given the first model's stepped state.
         let other = try RecurrentModel(inputSize: inputSize, outputSize: outputSize, layers: 2, seed: 9) { i, _, _ in
             try LSTMCell<Float>(inputSize: i, hiddenSize: 7, seed: 4)

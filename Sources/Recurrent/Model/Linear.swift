@@ -81,6 +81,36 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
         return Tensor(unchecked: [n, k], scalars: y)
     }
 
+    /// W (K, D) packed as Wᵀ for ``forward(_:packed:)``: made once by a caller that applies the readout to one
+    /// row at a time (``RecurrentModel/step(_:state:)``), instead of the product packing it at every call.
+    func packedWeight() -> ScalarBuffer<Scalar> {
+        let (k, d) = (outputSize, inputSize)
+        let packed = ScalarBuffer<Scalar>(count: packedTransposedWeightCount(rows: k, columns: d, Scalar.self), zeroed: false)
+        weight.withPointer { packTransposedWeight(packed.base, $0, rows: k, columns: d) }
+        return packed
+    }
+
+    /// ``forward(_:)`` with W from ``packedWeight()`` (made from this readout's current weight): the same
+    /// values bit for bit (the kernels do the same operations per element on packed and unpacked operands).
+    /// - Parameter x: (N, D), checked by the caller.
+    func forward(_ x: Tensor<Scalar>, packed: ScalarBuffer<Scalar>) -> Tensor<Scalar> {
+        let (n, d, k) = (x.shape[0], inputSize, outputSize)
+        var y = [Scalar](unsafeUninitializedCapacity: n * k) { _, count in count = n * k }  // written in full below
+        x.withPointer { xp in
+            bias.withPointer { b in
+                y.withUnsafeMutableBufferPointer { yb in
+                    let yp = yb.baseAddress!
+                    multiplyByPackedWeight(yp, ldc: k, xp, lda: d, packed: packed.base, m: n, n: k, k: d, beta: 0)
+                    for r in 0..<n {
+                        let row = yp + r * k
+                        for j in 0..<k { row[j] += b[j] }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [n, k], scalars: y)
+    }
+
     /// Backward of ``forward(_:)``: adds `dW += dyᵀ·x`, `db += Σ dy` into `gradients` ([dW, db]) and returns `dx = dy·W`.
     /// - Parameters:
     ///   - x: the input of the forward pass, (N, D).

@@ -13,7 +13,8 @@ import Darwin
 // bit equal to `predict`, without re-packing W_hh (H·G·H scalars) and W_ih at every sample.
 
 /// The reusable resources of streaming a model at one batch size, made from the model's layers as they were
-/// (the plan keeps them alive, so any change to them gives the model new storage, and the plan no longer fits). One step at a time may use it: a step that finds it busy (the same state stepped on two
+/// and readout weight as they were (the plan keeps them alive, so any change to them gives the model new storage, and
+/// the plan no longer fits). One step at a time may use it: a step that finds it busy (the same state stepped on two
 /// threads) builds its own.
 final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     typealias Scalar = Cell.Scalar
@@ -26,12 +27,18 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     let layers: [RecurrentLayer<Cell>]
     /// Each layer's reusable inference plan, for one step over `batch` rows.
     let plans: [RecurrentLayer<Cell>.InferencePlan]
+    /// The readout's weight the plan was made from (kept alive, so its storage identity is a version token as
+    /// for `layers`) and that weight packed for the kernels.
+    let readoutWeight: Tensor<Scalar>
+    let readoutPacked: ScalarBuffer<Scalar>
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
 
     init(_ model: RecurrentModel<Cell>, batch: Int) {
         self.batch = batch
         layers = model.layers
         plans = layers.map { $0.inferencePlan(steps: 1, batch: batch, reusable: true) }
+        readoutWeight = model.readout.weight
+        readoutPacked = model.readout.packedWeight()
         lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
     }
@@ -45,6 +52,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     /// same values). Allocates nothing.
     func fits(_ model: RecurrentModel<Cell>, batch: Int) -> Bool {
         batch == self.batch && model.layers.sharesStorage(with: layers)
+            && model.readout.weight.scalars.sharesStorage(with: readoutWeight.scalars)
     }
 
     /// Takes the plan for one step; false when another step is using it.
@@ -69,7 +77,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
             x = outputs           // (1, B, O)
         }
         let top = Tensor(unchecked: [batch, x.shape[2]], scalars: x.scalars)  // (B, O)
-        return (try model.readout.forward(top), states)
+        return (model.readout.forward(top, packed: readoutPacked), states)
     }
 }
 
