@@ -2,7 +2,7 @@
 """Benchmarks our layers against PyTorch on this machine, in the same invocation.
 
 Usage (installs PyTorch into .venv-torch/ when absent):
-    PY=$(Scripts/pytorch/env.sh) && "$PY" Scripts/bench-pytorch.py [--threads 2] [--repeats 5] [--markdown BENCHMARKS-table.md]
+    PY=$(Scripts/pytorch/env.sh) && "$PY" Scripts/bench-pytorch.py [--threads 2] [--repeats 5] [--rounds 3] [--markdown BENCHMARKS-table.md]
     ... Scripts/bench-pytorch.py --streaming [--threads 2] [--repeats 7]   (batch 1, one step at a time)
 
 For each configuration it times PyTorch (torch.set_num_threads = ours) and then runs
@@ -139,6 +139,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", default=None, help="comma-separated ids")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="alternate PyTorch and ours this many times per configuration; times are medians over "
+                             "rounds, ratios the median (and range) of each round's ratio")
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
     parser.add_argument("--streaming", action="store_true",
                         help="instead: batch-1 step loops (nn.LSTMCell / nn.GRUCell against rnn bench --streaming)")
@@ -172,7 +175,7 @@ def main():
         check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     ours_rate, peak = ours["sgemm_gflops"], ours["fma_peak_gflops"]
     header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
-              f"threads {args.threads}; median of {args.repeats}; {time.strftime('%Y-%m-%d')}; "
+              f"threads {args.threads}; median of {args.repeats}" + (f", {args.rounds} alternated rounds (ratio: median of the rounds' ratios, range in brackets)" if args.rounds > 1 else "") + f"; {time.strftime('%Y-%m-%d')}; "
               f"subnormals flushed: {'ours only (each side' + chr(39) + 's default)' if args.flush_denormal == 'default' else args.flush_denormal}\n"
               f"PyTorch sgemm 2048³ on {args.threads} threads: {rate:.0f} GFLOP/s; ours (`rnn bench --sgemm 2048`): "
               f"{ours_rate:.0f} GFLOP/s; FMA peak (independent chains, `rnn bench --sgemm`): {peak:.0f} GFLOP/s\n")
@@ -183,17 +186,36 @@ def main():
         cid = config_id(cell, i, h, b, t)
         if only and cid not in only:
             continue
-        torch_train, torch_infer = time_torch(cell, i, h, b, t, args.repeats)
-        # Started through sh: a process exec'd directly by this (large) Python process reports
-        # Python's peak RSS as its own VmHWM on this kernel; one started by sh does not.
-        command = " ".join(shlex.quote(a) for a in [binary, "bench", "--only", cid, "--json", "--repeats", str(args.repeats),
-                                                     "--threads", str(args.threads)])
-        out = subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True).stdout
-        ours = json.loads(out.strip().splitlines()[-1])
-        ratio = lambda a, b: f"{a / b:.2f}" if b else "n/a (no PyTorch layer)"
-        fmt = lambda v: "—" if v is None else f"{v:.1f}"
-        rows.append(f"| {cid} | {fmt(torch_train)} | {ours['train_ms']:.1f} | {ratio(ours['train_ms'], torch_train)} | "
-                    f"{ours['train_gflops']:.0f} | {fmt(torch_infer)} | {ours['infer_ms']:.1f} | {ratio(ours['infer_ms'], torch_infer)} | "
+        # Each round times PyTorch and then ours, back to back; the ratio of each round is taken before the
+        # median over rounds, so a change of the machine's speed between rounds (other tenants of a shared
+        # host) moves both sides of a ratio alike.
+        torch_train, torch_infer, runs = [], [], []
+        for _ in range(args.rounds):
+            tt, ti = time_torch(cell, i, h, b, t, args.repeats)
+            torch_train.append(tt)
+            torch_infer.append(ti)
+            # Started through sh: a process exec'd directly by this (large) Python process reports
+            # Python's peak RSS as its own VmHWM on this kernel; one started by sh does not.
+            command = " ".join(shlex.quote(a) for a in [binary, "bench", "--only", cid, "--json", "--repeats", str(args.repeats),
+                                                         "--threads", str(args.threads)])
+            out = subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        ours = runs[-1]
+        ours_train = [r["train_ms"] for r in runs]
+        ours_infer = [r["infer_ms"] for r in runs]
+        med = statistics.median
+
+        def ratio(ours_ms, torch_ms):
+            if torch_ms[0] is None:
+                return "n/a (no PyTorch layer)"
+            ratios = sorted(a / b for a, b in zip(ours_ms, torch_ms))
+            spread = f" ({ratios[0]:.2f}–{ratios[-1]:.2f})" if len(ratios) > 1 else ""
+            return f"{med(ratios):.2f}{spread}"
+
+        fmt = lambda v: "—" if v[0] is None else f"{med(v):.1f}"
+        train_gflops = med([r["train_gflops"] for r in runs])
+        rows.append(f"| {cid} | {fmt(torch_train)} | {med(ours_train):.1f} | {ratio(ours_train, torch_train)} | "
+                    f"{train_gflops:.0f} | {fmt(torch_infer)} | {med(ours_infer):.1f} | {ratio(ours_infer, torch_infer)} | "
                     f"{ours['cache_bytes'] / 1e6:.1f} | {ours['peak_rss_bytes'] / 1e6:.0f} | "
                     + (f"{ours['step_peak_bytes'] / 1e6:.1f} | {ours['step_peak_bytes'] / ours['cache_bytes']:.2f} |"
                        if ours.get('step_peak_bytes') is not None else "n/a | n/a |"))
