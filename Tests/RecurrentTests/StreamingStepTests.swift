@@ -80,6 +80,53 @@ final class StreamingStepTests: XCTestCase {
         XCTAssertEqual(try model.step(single, state: narrowed).output, try model.step(single, state: .init(layers: rows)).output)
     }
 
+    /// `RecurrentLayer.infer` on one step keeps its packed weights between calls; a changed cell (in place, or
+    /// replaced) or another batch size must be used at the next call, as by a layer that never stepped.
+    func testOneStepLayerPassesFollowTheCell() throws {
+        var layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: inputSize, hiddenSize: 7, seed: 1))
+        let xs = try samples(Float.self, batch: 2, seed: 8).map { try $0.reshaped(to: [1, 2, inputSize]) }
+        var state: Tensor<Float>? = nil
+        func check(_ x: Tensor<Float>, _ what: String) throws {
+            let stepped = try layer.infer(x, initialState: state)
+            let fresh = try RecurrentLayer(cell: layer.cell).infer(x, initialState: state)  // a layer of its own: no plan yet
+            XCTAssertEqual(stepped.outputs, fresh.outputs, what)
+            XCTAssertEqual(stepped.finalState, fresh.finalState, what)
+            state = stepped.finalState
+        }
+        for t in 0..<3 { try check(xs[t], "step \(t)") }
+        let before = try layer.infer(xs[3], initialState: state).outputs
+        try layer.cell.weightHH.add(Tensor(shape: layer.cell.weightHH.shape, repeating: 0.25))  // in place
+        XCTAssertNotEqual(try layer.infer(xs[3], initialState: state).outputs, before, "the change matters")
+        try check(xs[3], "after W_hh changed in place")
+        try layer.cell.weightIH.add(Tensor(shape: layer.cell.weightIH.shape, repeating: -0.25))
+        try check(xs[4], "after W_ih changed in place")
+        layer.cell = try LSTMCell<Float>(inputSize: inputSize, hiddenSize: 7, seed: 2)  // replaced
+        try check(xs[5], "another cell")
+        state = try Tensor(shape: [1, 14], scalars: Array(state!.scalars[0..<14]))
+        try check(try Tensor(shape: [1, 1, inputSize], scalars: Array(xs[0].scalars[0..<inputSize])), "batch 1")
+        // A copy of the layer shares the plan; each copy's own cell is used.
+        var copy = layer
+        try copy.cell.weightHH.add(Tensor(shape: copy.cell.weightHH.shape, repeating: 0.5))
+        let x1 = try Tensor<Float>(shape: [1, 1, inputSize], repeating: 0.3)
+        XCTAssertEqual(try copy.infer(x1, initialState: state).outputs, try RecurrentLayer(cell: copy.cell).infer(x1, initialState: state).outputs)
+        XCTAssertEqual(try layer.infer(x1, initialState: state).outputs, try RecurrentLayer(cell: layer.cell).infer(x1, initialState: state).outputs)
+    }
+
+    /// The same parameter tensors in a cell configured otherwise (the GRU's reset gate before or after the product,
+    /// which changes how W_hh is packed) must not reuse the plan made for the first configuration.
+    func testOneStepLayerPassFollowsTheConfiguration() throws {
+        let first = try GRUCell<Double>(inputSize: inputSize, hiddenSize: 6, reset: .afterMatrix, seed: 3)
+        var layer = RecurrentLayer(cell: first)
+        let x = try Tensor<Double>(shape: [1, 2, inputSize], scalars: (0..<2 * inputSize).map { Double($0) / 7 - 0.6 })
+        let state = try Tensor<Double>(shape: [2, 6], scalars: (0..<12).map { Double($0) / 13 - 0.4 })
+        let after = try layer.infer(x, initialState: state).outputs
+        layer.cell = try GRUCell(reset: .beforeMatrix, weightIH: first.weightIH, biasIH: first.biasIH,
+                                 weightHH: first.weightHH, biasHH: first.biasHH)
+        let before = try layer.infer(x, initialState: state).outputs
+        XCTAssertEqual(before, try RecurrentLayer(cell: layer.cell).infer(x, initialState: state).outputs)
+        XCTAssertNotEqual(before, after, "the placement matters")
+    }
+
     /// The parameter types that list their tensors directly (``CellParameters/tensors``, read at every step) list
     /// them in the order of their named fields.
     func testDirectTensorListsFollowTheFields() throws {

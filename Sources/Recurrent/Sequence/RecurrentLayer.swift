@@ -28,6 +28,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// The cell applied at every step; its parameters are the layer's parameters.
     public var cell: Cell
 
+    /// The plan of the last one-step ``infer(_:initialState:lengths:)``, reused while the cell is unchanged.
+    @usableFromInline let oneStepPlans = OneStepPlanCache<Cell>()
+
     /// Wraps a cell.
     public init(cell: Cell) { self.cell = cell }
 
@@ -171,6 +174,9 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     @inlinable
     public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
+        if lengths == nil, input.rank == 3, input.shape[0] == 1, input.shape[1] > 0 {  // one step: the cached plan
+            return try inferOneStep(input, initialState: initialState)
+        }
         var unused: [Tensor<Scalar>] = []
         guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths, nil), gradients: &unused) else {
             preconditionFailure("an inference job returns outputs")
