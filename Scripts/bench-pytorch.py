@@ -104,7 +104,8 @@ def streaming(binary, args):
     """Batch-1 streaming: PyTorch's cell step loop and ours (`rnn bench --streaming`), one configuration after the other."""
     header = (f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs; PyTorch {torch.__version__}; "
               f"threads {args.threads}; batch 1, input {STREAM_INPUT}, {STREAM_STEPS} steps per repetition, median of "
-              f"{args.repeats}; {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.2f}\n")
+              f"{args.repeats}" + (f", {args.rounds} alternated rounds (ratio: median of the rounds' ratios, range in brackets)" if args.rounds > 1 else "")
+              + f"; {time.strftime('%Y-%m-%d %H:%M')}; load {os.getloadavg()[0]:.2f}\n")
     rows = ["| configuration | PyTorch cell µs/step | ours layer µs/step | ours/PyTorch | PyTorch cell + Linear µs/step "
             "| ours model.step µs/step | ours/PyTorch |", "|---|---|---|---|---|---|---|"]
     only = set(args.only.split(",")) if args.only else None
@@ -112,13 +113,23 @@ def streaming(binary, args):
         cid = f"{cell}-i{i}-h{h}-stream"
         if only and cid not in only:
             continue
-        torch_cell, torch_model = time_torch_streaming(cell, i, h, args.repeats)
-        command = " ".join(shlex.quote(a) for a in [binary, "bench", "--streaming", "--only", cid, "--json",
-                                                     "--repeats", str(args.repeats), "--threads", str(args.threads)])
-        ours = json.loads(subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True)
-                          .stdout.strip().splitlines()[-1])
-        rows.append(f"| {cid} | {torch_cell:.2f} | {ours['layer_step_us']:.2f} | {ours['layer_step_us'] / torch_cell:.3f} | "
-                    f"{torch_model:.2f} | {ours['model_step_us']:.2f} | {ours['model_step_us'] / torch_model:.3f} |")
+        torch_cell, torch_model, layer, model = [], [], [], []
+        for _ in range(args.rounds):  # alternated rounds, as in the main table
+            tc, tm = time_torch_streaming(cell, i, h, args.repeats)
+            command = " ".join(shlex.quote(a) for a in [binary, "bench", "--streaming", "--only", cid, "--json",
+                                                         "--repeats", str(args.repeats), "--threads", str(args.threads)])
+            ours = json.loads(subprocess.run(["sh", "-c", command], check=True, capture_output=True, text=True)
+                              .stdout.strip().splitlines()[-1])
+            torch_cell.append(tc); torch_model.append(tm)
+            layer.append(ours["layer_step_us"]); model.append(ours["model_step_us"])
+        med = statistics.median
+
+        def ratio(a, b):
+            ratios = sorted(x / y for x, y in zip(a, b))
+            return f"{med(ratios):.3f}" + (f" ({ratios[0]:.3f}–{ratios[-1]:.3f})" if len(ratios) > 1 else "")
+
+        rows.append(f"| {cid} | {med(torch_cell):.2f} | {med(layer):.2f} | {ratio(layer, torch_cell)} | "
+                    f"{med(torch_model):.2f} | {med(model):.2f} | {ratio(model, torch_model)} |")
         print(rows[-1], flush=True)
     return header + "\n" + "\n".join(rows) + "\n"
 
