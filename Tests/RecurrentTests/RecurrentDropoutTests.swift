@@ -101,4 +101,22 @@ final class RecurrentDropoutTests: XCTestCase {
         XCTAssertTrue(lstm.rowsAreIndependent)
         XCTAssertFalse(try lstm.applyingRecurrentMask(Tensor(shape: [2, 3], repeating: 1)).rowsAreIndependent)
     }
+
+    /// The dropout mask compares the top 53 bits of each draw with ⌈p·2⁵³⌉ instead of converting it to a Double:
+    /// the same mask, element for element, as `nextUniform() ≥ p`, with one draw per element, at rates whose
+    /// p·2⁵³ is an integer (0.5, 0.25) or not (0.1, 1/3), and at the extremes.
+    func testDropoutMaskEqualsTheUniformComparison() {
+        for p in [0.0, 0.1, 0.2, 0.25, 1.0 / 3, 0.5, 0.9, 0.999999] {
+            var fast = RandomGenerator(seed: 17), reference = RandomGenerator(seed: 17)
+            let mask: [Float] = invertedDropoutMask(count: 50_000, dropout: p, generator: &fast)
+            let keep = Float(1 / (1 - p))
+            let expected = (0..<50_000).map { _ in reference.nextUniform() >= p ? keep : 0 }
+            XCTAssertEqual(mask, expected, "p = \(p)")
+            XCTAssertEqual(fast.state, reference.state, "p = \(p): one draw per element")
+        }
+        // Draws on both sides of the threshold: k = ⌈p·2⁵³⌉ − 1 is dropped and k = ⌈p·2⁵³⌉ kept, for p = 0.1.
+        let k = UInt64((0.1 * 0x1p53).rounded(.up))
+        XCTAssertLessThan(Double(k - 1) * 0x1p-53, 0.1)
+        XCTAssertGreaterThanOrEqual(Double(k) * 0x1p-53, 0.1)
+    }
 }

@@ -210,7 +210,16 @@ extension Tensor {
     @_specialize(where Scalar == Double)
     public func multiplying(_ other: Tensor) throws -> Tensor {
         try requireSameShape(other, "Tensor.multiplying")
-        return Tensor(unchecked: shape, scalars: zip(scalars, other.scalars).map { $0 * $1 })
+        let count = scalars.count
+        let product = scalars.withUnsafeBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                [Scalar](unsafeUninitializedCapacity: count) { c, initialized in
+                    for i in 0..<count { c[i] = a[i] * b[i] }
+                    initialized = count
+                }
+            }
+        }
+        return Tensor(unchecked: shape, scalars: product)
     }
 
     /// `self += scale * other`, in place. - Throws: on different shapes.
