@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CRecurrentKernels
 
 /// The subcommands of `rnn`. To add one, create `XxxCommand.swift` conforming to
 /// ``Command`` and list it here.
@@ -25,4 +26,7 @@ enum Commands {
     }
 }
 
+// Training frees and allocates the same large buffers at every step: keep them in the heap rather than give
+// them back to the system and fault them in again (glibc; a no-op elsewhere).
+_ = rnn_keep_freed_memory()
 exit(Dispatcher.main(Array(CommandLine.arguments.dropFirst())))

@@ -93,6 +93,14 @@ double rnn_fma_probe(long iterations, int parts);
 /// between Linux and Darwin, converted); 0 if unavailable. For benchmarks.
 long long rnn_max_rss_bytes(void);
 
+/// Asks the C library's allocator to keep large freed blocks for reuse instead of returning them to the
+/// operating system: a training loop frees and allocates the same tens of megabytes at every step, and
+/// fresh pages cost a fault and a zeroing each. With glibc: mallopt(M_MMAP_THRESHOLD, 256 MiB) and
+/// mallopt(M_TRIM_THRESHOLD, 512 MiB), so such blocks come from the heap and stay there. Returns 1 when
+/// applied, 0 where the allocator has no such setting (musl, Darwin). Process-wide: for programs (the `rnn`
+/// tool calls it), never called by the library itself.
+int rnn_keep_freed_memory(void);
+
 /* ======================================================================================
  * Gate and activation kernels (activations*.c) — owned by the cells; the GEMM section
  * above is separate. Float (rnn_s_*) and double (rnn_d_*) versions with the same contract.
