@@ -115,6 +115,33 @@ final class LossAndOptimizerTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// Plain Adam (no weight decay) over a long tensor (1027 elements, 3 steps): the same values,
+    /// bit for bit, as the update written out element by element, in Float and Double.
+    func testAdamLongTensorsEqualTheElementwiseUpdate() throws {
+        func check<S: RecurrentScalar & BinaryFloatingPoint>(_: S.Type) throws {
+            var generator = RandomGenerator(seed: 4)
+            let n = 1027  // not a multiple of any vector width
+            var adam = Adam<S>(learningRate: 0.01)
+            var p = [try Tensor<S>(shape: [n], scalars: (0..<n).map { _ in S(generator.nextUniform() - 0.5) })]
+            var (mine, m, v) = (p[0].scalars, [S](repeating: 0, count: n), [S](repeating: 0, count: n))
+            for step in 1...3 {
+                let g = (0..<n).map { _ in S(generator.nextUniform() * 2 - 1) }
+                try adam.update(&p, gradients: [Tensor(shape: [n], scalars: g)])
+                let t = Double(step)
+                let c1 = 1 - Double.exp(t * Double.log(0.9)), c2 = 1 - Double.exp(t * Double.log(0.999))
+                let (b1, b2, eps, stepSize, root2) = (S(0.9), S(0.999), S(1e-8), S(0.01 / c1), S(c2.squareRoot()))
+                for j in 0..<n {
+                    m[j] = b1 * m[j] + (1 - b1) * g[j]
+                    v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j]
+                    mine[j] -= stepSize * m[j] / (v[j].squareRoot() / root2 + eps)
+                }
+                XCTAssertEqual(p[0].scalars, mine, "\(S.self) step \(step)")
+            }
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
     func testWeightDecay() throws {
         // SGD, p = 1, g = 0.5, lr = 0.1, μ = 0.9, λ = 0.1: g1 = 0.5 + 0.1 = 0.6, v1 = 0.6, p1 = 0.94;
         // g2 = 0.5 + 0.094 = 0.594, v2 = 0.54 + 0.594 = 1.134, p2 = 0.94 − 0.1134 = 0.8266.
