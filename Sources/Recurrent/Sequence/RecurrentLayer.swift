@@ -168,6 +168,20 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// The outputs and final state are bit-identical to those of ``forward(_:initialState:lengths:)``, but the
     /// memory beyond the outputs is O(B·(S + cacheSize)) instead of O(T·B·(S + cacheSize)): one step's cache and
     /// two states, reused at every step, and the input projection a few steps at a time.
+    ///
+    /// Called on one step at a time (a (1, B, I) input and the previous state, as one would loop PyTorch's
+    /// `nn.LSTMCell`), the layer keeps what it prepared for the last such call — W_hh and W_ih packed for the
+    /// kernels, the buffers — and reuses it while the cell's parameters (their storage) and descriptor are the
+    /// same: changing a weight, or the cell, makes the next call prepare again. Copies of the layer share it.
+    ///
+    /// ```swift
+    /// let layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: 3, hiddenSize: 16, seed: 1))
+    /// var state = try layer.zeroState(batch: 1)
+    /// for _ in 0..<5 {
+    ///     let x = try Tensor<Float>(shape: [1, 1, 3], repeating: 0.5)   // one sample: (1 step, B = 1, I)
+    ///     state = try layer.infer(x, initialState: state).finalState
+    /// }
+    /// ```
     /// - Parameters: as for ``forward(_:initialState:lengths:)``.
     /// - Returns: the outputs (T, B, O), zero at padded steps, and the state after each row's last step (B, S).
     /// - Throws: ``RecurrentError`` for a wrong shape, an empty sequence, non-finite values or bad lengths.
