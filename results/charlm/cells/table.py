@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Prints the table of results/charlm/cells/README.md from the files run.sh wrote (markdown).
 
-    python3 results/charlm/cells/table.py
+    python3 results/charlm/cells/table.py [DIRECTORY]     (default: this script's directory)
 """
-import csv, json, math, os
+import csv, json, math, os, sys
 
-here = os.path.dirname(os.path.abspath(__file__))
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 cells = [("lstm", "LSTM"), ("gru", "GRU"), ("scrn", "SCRN"), ("irnn", "IRNN"), ("nprnn", "np-RNN"), ("srnn", "tanh SRNN")]
 anchor = None
 
