@@ -127,6 +127,33 @@ final class StreamingStepTests: XCTestCase {
         XCTAssertNotEqual(before, after, "the placement matters")
     }
 
+    /// One layer stepped one sample at a time on many threads at once: each call uses the layer's kept plan or,
+    /// when another call holds it, a plan of its own; every result equals that of a layer that never stepped.
+    func testOneLayerSteppedOnManyThreads() throws {
+        let layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: inputSize, hiddenSize: 40, seed: 6))
+        let xs = try samples(Float.self, batch: 1, seed: 5).map { try $0.reshaped(to: [1, 1, inputSize]) }
+        let state = try layer.zeroState(batch: 1)
+        let expected = try xs.map { try RecurrentLayer(cell: layer.cell).infer($0, initialState: state).finalState.scalars }
+        let results = UnsafeMutableBufferPointer<[[Float]]>.allocate(capacity: 12)
+        results.initialize(repeating: [])
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        nonisolated(unsafe) let shared = results
+        DispatchQueue.concurrentPerform(iterations: 12) { k in
+            var outputs: [[Float]] = []
+            for round in 0..<10 {  // thread k starts at a different sample, so calls overlap with other inputs
+                let t = (k + round) % xs.count
+                if let result = try? layer.infer(xs[t], initialState: state) { outputs.append(result.finalState.scalars) }
+            }
+            shared[k] = outputs
+        }
+        for k in 0..<12 {
+            XCTAssertEqual(results[k], (0..<10).map { expected[(k + $0) % xs.count] }, "thread \(k)")
+        }
+    }
+
     /// The parameter types that list their tensors directly (``CellParameters/tensors``, read at every step) list
     /// them in the order of their named fields.
     func testDirectTensorListsFollowTheFields() throws {
