@@ -123,15 +123,17 @@ def streaming(binary, args):
             torch_cell.append(tc); torch_model.append(tm)
             layer.append(ours["layer_step_us"]); model.append(ours["model_step_us"])
         med = statistics.median
-
-        def ratio(a, b):
-            ratios = sorted(x / y for x, y in zip(a, b))
-            return f"{med(ratios):.3f}" + (f" ({ratios[0]:.3f}–{ratios[-1]:.3f})" if len(ratios) > 1 else "")
-
-        rows.append(f"| {cid} | {med(torch_cell):.2f} | {med(layer):.2f} | {ratio(layer, torch_cell)} | "
-                    f"{med(torch_model):.2f} | {med(model):.2f} | {ratio(model, torch_model)} |")
+        rows.append(f"| {cid} | {med(torch_cell):.2f} | {med(layer):.2f} | {round_ratio(layer, torch_cell, 3)} | "
+                    f"{med(torch_model):.2f} | {med(model):.2f} | {round_ratio(model, torch_model, 3)} |")
         print(rows[-1], flush=True)
     return header + "\n" + "\n".join(rows) + "\n"
+
+
+def round_ratio(ours, theirs, digits):
+    """The median of the per-round ratios ours[r] / theirs[r], with their range when there are several rounds."""
+    ratios = sorted(a / b for a, b in zip(ours, theirs))
+    spread = f" ({ratios[0]:.{digits}f}–{ratios[-1]:.{digits}f})" if len(ratios) > 1 else ""
+    return f"{statistics.median(ratios):.{digits}f}{spread}"
 
 
 def sgemm_rate(threads, n=2048, repeats=5):
@@ -216,12 +218,7 @@ def main():
         ours_infer = [r["infer_ms"] for r in runs]
         med = statistics.median
 
-        def ratio(ours_ms, torch_ms):
-            if torch_ms[0] is None:
-                return "n/a (no PyTorch layer)"
-            ratios = sorted(a / b for a, b in zip(ours_ms, torch_ms))
-            spread = f" ({ratios[0]:.2f}–{ratios[-1]:.2f})" if len(ratios) > 1 else ""
-            return f"{med(ratios):.2f}{spread}"
+        ratio = lambda ours_ms, torch_ms: "n/a (no PyTorch layer)" if torch_ms[0] is None else round_ratio(ours_ms, torch_ms, 2)
 
         fmt = lambda v: "—" if v[0] is None else f"{med(v):.1f}"
         train_gflops = med([r["train_gflops"] for r in runs])

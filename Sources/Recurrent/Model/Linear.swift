@@ -63,20 +63,25 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
         let (n, d, k) = (x.shape[0], inputSize, outputSize)
         guard n > 0 else { return Tensor(unchecked: [0, k], scalars: []) }
         try Tensor<Scalar>.checkAllocation(count: n * k, shape: [n, k])
-        var y = Tensor<Scalar>.zeroedScalars(count: n * k)                      // (N, K)
-        x.withPointer { xp in
-            weight.withPointer { w in
-                bias.withPointer { b in
-                    y.withUnsafeMutableBufferPointer { yb in
-                        let yp = yb.baseAddress!
-                        multiplyByTransposedWeight(yp, ldc: k, xp, lda: d, weight: w, ldw: d, m: n, n: k, k: d, beta: 0)
-                        for r in 0..<n {
-                            let row = yp + r * k
-                            for j in 0..<k { row[j] += b[j] }
-                        }
-                    }
+        return weight.withPointer { w in
+            affine(x) { y, xp in multiplyByTransposedWeight(y, ldc: k, xp, lda: d, weight: w, ldw: d, m: n, n: k, k: d, beta: 0) }
+        }
+    }
+
+    /// `x·Wᵀ + b` (N, K) with the product given: `product(y, x)` writes all of y (N, K), then each row gets the bias.
+    private func affine(_ x: Tensor<Scalar>,
+                        _ product: (_ y: UnsafeMutablePointer<Scalar>, _ x: UnsafePointer<Scalar>) -> Void) -> Tensor<Scalar> {
+        let (n, k) = (x.shape[0], outputSize)
+        let y = [Scalar](unsafeUninitializedCapacity: n * k) { yb, initialized in  // (N, K), written in full
+            let yp = yb.baseAddress!
+            x.withPointer { product(yp, $0) }
+            bias.withPointer { b in
+                for r in 0..<n {
+                    let row = yp + r * k
+                    for j in 0..<k { row[j] += b[j] }
                 }
             }
+            initialized = n * k
         }
         return Tensor(unchecked: [n, k], scalars: y)
     }
@@ -95,20 +100,7 @@ public struct Linear<Scalar: RecurrentScalar>: Sendable {
     /// - Parameter x: (N, D), checked by the caller.
     func forward(_ x: Tensor<Scalar>, packed: ScalarBuffer<Scalar>) -> Tensor<Scalar> {
         let (n, d, k) = (x.shape[0], inputSize, outputSize)
-        var y = [Scalar](unsafeUninitializedCapacity: n * k) { _, count in count = n * k }  // written in full below
-        x.withPointer { xp in
-            bias.withPointer { b in
-                y.withUnsafeMutableBufferPointer { yb in
-                    let yp = yb.baseAddress!
-                    multiplyByPackedWeight(yp, ldc: k, xp, lda: d, packed: packed.base, m: n, n: k, k: d, beta: 0)
-                    for r in 0..<n {
-                        let row = yp + r * k
-                        for j in 0..<k { row[j] += b[j] }
-                    }
-                }
-            }
-        }
-        return Tensor(unchecked: [n, k], scalars: y)
+        return affine(x) { y, xp in multiplyByPackedWeight(y, ldc: k, xp, lda: d, packed: packed.base, m: n, n: k, k: d, beta: 0) }
     }
 
     /// Backward of ``forward(_:)``: adds `dW += dyᵀ·x`, `db += Σ dy` into `gradients` ([dW, db]) and returns `dx = dy·W`.

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // The per-step work of ``RecurrentModel/step(_:state:)`` with what does not change from one step to the next —
 // each layer's ``RecurrentLayer/InferencePlan`` (packed weights, prepared workspaces, scratch) — made once and
 // carried in the returned ``RecurrentModel/State``. A step runs each layer's own inference pass on the one-step
@@ -31,7 +23,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     /// for `layers`) and that weight packed for the kernels.
     let readoutWeight: Tensor<Scalar>
     let readoutPacked: ScalarBuffer<Scalar>
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = TryLock()
 
     init(_ model: RecurrentModel<Cell>, batch: Int) {
         self.batch = batch
@@ -39,13 +31,6 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
         plans = layers.map { $0.inferencePlan(steps: 1, batch: batch, reusable: true) }
         readoutWeight = model.readout.weight
         readoutPacked = model.readout.packedWeight()
-        lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
     }
 
     /// Whether the plan was made for this batch size from this model's very layers (the same storage, so the
@@ -56,8 +41,8 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     }
 
     /// Takes the plan for one step; false when another step is using it.
-    func tryAcquire() -> Bool { pthread_mutex_trylock(lock) == 0 }
-    func release() { pthread_mutex_unlock(lock) }
+    func tryAcquire() -> Bool { lock.tryAcquire() }
+    func release() { lock.release() }
 
     /// One step of every layer and the readout, as `RecurrentModel.step` on `RecurrentLayer.infer` computes it,
     /// or `nil` when the plan does not fit the model or the batch (see ``fits(_:batch:)``): build a new one then.

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // A layer stepped one sample at a time (`infer` on a (1, B, I) input with the previous state: PyTorch's
 // `nn.LSTMCell` loop) would pack W_hh and W_ih and allocate its buffers at every call, which at hidden 256
 // costs several times the step itself. The layer keeps the plan of its last one-step pass and reuses it while
@@ -23,29 +15,21 @@ final class OneStepPlanCache<Cell: RecurrentCell>: @unchecked Sendable {
     private var parameters: [Tensor<Cell.Scalar>] = []
     private var descriptor: [String: String] = [:]
     private var plan: RecurrentLayer<Cell>.InferencePlan?
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = TryLock()
 
     @usableFromInline
-    init() {
-        lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-    }
+    init() {}
 
     /// `layer.infer(input, initialState:)` for a one-step input (1, B, I), with the cached plan when it was made
     /// for this batch size from this very cell value, else with a new one that is then kept.
     func infer(_ layer: RecurrentLayer<Cell>, _ input: Tensor<Cell.Scalar>, initialState: Tensor<Cell.Scalar>?) throws
         -> (outputs: Tensor<Cell.Scalar>, finalState: Tensor<Cell.Scalar>) {
         let batch = input.shape[1]
-        guard pthread_mutex_trylock(lock) == 0 else {  // in use by a pass on another thread
+        guard lock.tryAcquire() else {  // in use by a pass on another thread
             return try layer.infer(input, initialState: initialState,
                                    reusing: layer.inferencePlan(steps: 1, batch: batch, reusable: false))
         }
-        defer { pthread_mutex_unlock(lock) }
+        defer { lock.release() }
         let current: RecurrentLayer<Cell>.InferencePlan
         let parameters = layer.cell.parameters
         if let plan, plan.batch == batch, Self.sameStorage(parameters, self.parameters), layer.cell.descriptor == descriptor {

@@ -61,10 +61,11 @@ public enum SizeGuard {
     ///
     /// - Parameters:
     ///   - bytes: the bytes the request needs.
-    ///   - setting: the setting or file that asks for them, named in the message.
+    ///   - setting: the setting or file that asks for them, named in the message (evaluated only for a refusal, so
+    ///     a check on every allocation builds no string).
     /// - Throws: ``RecurrentError/invalidArgument(what:reason:)`` naming `setting`, the bytes and the limit.
-    public static func check(bytes: Int, setting: String) throws {
-        try check(bytes: bytes, setting: setting, limit: limit())
+    public static func check(bytes: Int, setting: @autoclosure () -> String) throws {
+        try check(bytes: bytes, setting: setting(), limit: limit())
     }
 
     /// Sums the bytes of several tensors of `Scalar` (overflow-checked) and refuses the total above ``limit()``.
@@ -90,10 +91,10 @@ public enum SizeGuard {
         return total
     }
 
-    static func check(bytes: Int, setting: String, limit: Int) throws {
+    static func check(bytes: Int, setting: @autoclosure () -> String, limit: Int) throws {
         guard bytes <= limit else {
             throw RecurrentError.invalidArgument(
-                what: setting,
+                what: setting(),
                 reason: "needs \(bytes) bytes, more than the limit of \(limit) bytes "
                     + "(half of the physical memory, or RNN_MEMORY_LIMIT)")
         }

@@ -72,10 +72,7 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
         guard !overflow else {
             throw RecurrentError.invalidArgument(what: "shape \(shapeString(shape))", reason: "byte count overflows Int")
         }
-        // The message names the type and shape; it is built only for a refusal (every tensor passes here).
-        let limit = try SizeGuard.limit()
-        guard bytes > limit else { return }
-        try SizeGuard.check(bytes: bytes, setting: "Tensor<\(Scalar.self)> of shape \(shapeString(shape))", limit: limit)
+        try SizeGuard.check(bytes: bytes, setting: "Tensor<\(Scalar.self)> of shape \(shapeString(shape))")
     }
 
     @usableFromInline

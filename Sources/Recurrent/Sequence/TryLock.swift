@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A mutex taken only with a try: the kept preparations of streaming (``RecurrentModel/step(_:state:)``'s plan,
+/// a layer's one-step plan) serve one pass at a time, and a pass that finds one busy makes its own instead of
+/// waiting.
+final class TryLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Takes the lock; false when another thread holds it.
+    func tryAcquire() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    /// Gives back a lock taken by ``tryAcquire()``.
+    func release() { pthread_mutex_unlock(mutex) }
+}
