@@ -107,6 +107,24 @@ static void fail(const char *what, const char *type, int level, int tA, int tB, 
             cases++;                                                                                  \
             if (rnn_##P##gemm_packed(tA, m, n, k + 1, alpha, A, lda, Pk, beta, C1, ldc))              \
                 fail("packed product accepted a wrong k", #T, level, tA, tB, m, n, k);                \
+            /* with a bias row: identical to C's rows set to it and beta = 1, old C unread */         \
+            T *bias = malloc(sizeof(T) * (size_t)(n + 1)), *Cb = malloc(sizeof(T) * (size_t)(m * ldc + 1)); \
+            if (!bias || !Cb) { printf("out of memory\n"); exit(2); }                                \
+            for (long j = 0; j < n; j++) bias[j] = (T)uniform();                                      \
+            memcpy(Cb, C0, sizeof(T) * (size_t)(m * ldc));                                            \
+            for (long i = 0; i < m; i++) memcpy(Cb + i * ldc, bias, sizeof(T) * (size_t)n);          \
+            rnn_##P##gemm_packed(tA, m, n, k, alpha, A, lda, Pk, 1, Cb, ldc);                         \
+            for (int t = 1; t <= 4; t *= 2) {                                                         \
+                if (t > 1 && 2.0 * m * n * k < 2.0e6) break;                                          \
+                rnn_set_thread_count(t);                                                              \
+                memcpy(C1, C0, sizeof(T) * (size_t)(m * ldc));                                        \
+                cases++;                                                                              \
+                if (!rnn_##P##gemm_packed_bias(tA, m, n, k, alpha, A, lda, Pk, bias, C1, ldc) ||      \
+                    memcmp(Cb, C1, sizeof(T) * (size_t)(m * ldc)))                                    \
+                    fail("packed product with a bias differs from bias rows and beta = 1", #T, level, tA, tB, m, n, k); \
+            }                                                                                         \
+            rnn_set_thread_count(1);                                                                  \
+            free(bias), free(Cb);                                                                     \
             /* threads: bit-identical to one thread, unpacked and packed */                           \
             if (2.0 * m * n * k >= 2.0e6)                                                             \
                 for (int t = 2; t <= 4; t *= 2) {                                                     \

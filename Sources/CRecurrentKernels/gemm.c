@@ -259,7 +259,7 @@ typedef struct {
         int tA, overN, parts;                                                                    \
         ptrdiff_t m, n, k, lda, ldc, panels;                                                     \
         T alpha, beta;                                                                           \
-        const T *A, *P;                                                                          \
+        const T *A, *P, *bias;                                                                   \
         T *C;                                                                                    \
     } P##packed_job;                                                                             \
                                                                                                  \
@@ -269,24 +269,32 @@ typedef struct {
         if (j->overN) {                                                                          \
             if (!part_range(j->n, j->impl->NRF, j->parts, part, &j0, &j1)) return;               \
             j->impl->PACKEDF(j->tA, j->m, j1 - j0, j->k, j->alpha, j->A, j->lda, j->P,           \
-                             j->panels, j0, j->beta, j->C + j0, j->ldc);                         \
+                             j->panels, j0, j->beta, j->bias ? j->bias + j0 : NULL, j->C + j0,   \
+                             j->ldc);                                                            \
         } else {                                                                                 \
             if (!part_range(j->m, j->impl->MRF, j->parts, part, &i0, &i1)) return;               \
             const T *A = j->tA ? j->A + i0 : j->A + i0 * j->lda;                                 \
             j->impl->PACKEDF(j->tA, i1 - i0, j->n, j->k, j->alpha, A, j->lda, j->P, j->panels,   \
-                             0, j->beta, j->C + i0 * j->ldc, j->ldc);                            \
+                             0, j->beta, j->bias, j->C + i0 * j->ldc, j->ldc);                   \
         }                                                                                        \
     }                                                                                            \
                                                                                                  \
     static int P##gemm_packed_run(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,    \
-                                  const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,      \
-                                  ptrdiff_t ldc) {                                               \
+                                  const T *A, ptrdiff_t lda, const T *packed, T beta,            \
+                                  const T *bias, T *C, ptrdiff_t ldc) {                          \
         rnn_packed_header header;                                                                \
         memcpy(&header, packed, sizeof header);                                                  \
         if (header.elementSize != (int32_t)sizeof(T) || header.k != k || header.n != n ||        \
             header.level < 0 || header.level > 2)                                                \
             return 0;                                                                            \
         if (m <= 0 || n <= 0) return 1;                                                          \
+        if (bias) {                                                                              \
+            if (k <= 0 || alpha == 0) { /* C = the bias rows */                                  \
+                for (ptrdiff_t i = 0; i < m; i++) memcpy(C + i * ldc, bias, sizeof(T) * (size_t)n); \
+                return 1;                                                                        \
+            }                                                                                    \
+            beta = 1;                                                                            \
+        }                                                                                        \
         if (k <= 0 || alpha == 0) {                                                              \
             rnn_##P##gemm(0, 0, m, n, 0, alpha, A, lda, NULL, n, beta, C, ldc);                  \
             return 1;                                                                            \
@@ -298,10 +306,10 @@ typedef struct {
         int parts = plan_split(m, n, k, impl->MRF, impl->NRF, sizeof(T), &threads, &overN);      \
         if (parts > 1) {                                                                         \
             P##packed_job job = {impl, tA, overN, parts, m, n, k, lda, ldc, panels,              \
-                                 alpha, beta, A, P, C};                                          \
+                                 alpha, beta, A, P, bias, C};                                    \
             if (rnn_parallel_run(P##packed_part, &job, parts, threads)) return 1;                \
         }                                                                                        \
-        impl->PACKEDF(tA, m, n, k, alpha, A, lda, P, panels, 0, beta, C, ldc);                   \
+        impl->PACKEDF(tA, m, n, k, alpha, A, lda, P, panels, 0, beta, bias, C, ldc);             \
         return 1;                                                                                \
     }                                                                                            \
                                                                                                  \
@@ -309,7 +317,17 @@ typedef struct {
                              const T *A, ptrdiff_t lda, const T *packed, T beta, T *C,           \
                              ptrdiff_t ldc) {                                                    \
         unsigned mode = rnn_fp_enter();                                                          \
-        int done = P##gemm_packed_run(transA, m, n, k, alpha, A, lda, packed, beta, C, ldc);     \
+        int done = P##gemm_packed_run(transA, m, n, k, alpha, A, lda, packed, beta, NULL, C,     \
+                                      ldc);                                                      \
+        rnn_fp_leave(mode);                                                                      \
+        return done;                                                                             \
+    }                                                                                            \
+                                                                                                 \
+    int rnn_##P##gemm_packed_bias(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, T alpha,    \
+                                  const T *A, ptrdiff_t lda, const T *packed, const T *bias,     \
+                                  T *C, ptrdiff_t ldc) {                                         \
+        unsigned mode = rnn_fp_enter();                                                          \
+        int done = P##gemm_packed_run(transA, m, n, k, alpha, A, lda, packed, 1, bias, C, ldc);  \
         rnn_fp_leave(mode);                                                                      \
         return done;                                                                             \
     }

@@ -22,6 +22,8 @@
 // kcb depends only on k, so each element of C sees the same operations whichever part
 // of the output (thread split over m or n) it belongs to. Packing only moves data.
 
+#include <string.h>
+
 #define D_CAT2(a, b) a##_##b
 #define D_CAT(a, b) D_CAT2(a, b)
 #define D_FN(name) D_CAT(name, D_SFX)
@@ -282,18 +284,29 @@ void D_CAT(D_NAME, pack)(int tB, ptrdiff_t k, ptrdiff_t n, const D_T *B, ptrdiff
     }
 }
 
+// Sets rows [0, mr) of the C tile at c (pitch ldc) to bias[0 ..< nr]: the tile's first k block then adds its
+// product to it (beta = 1) while the tile is in L1, with the arithmetic of a C filled with bias rows beforehand.
+static RNN_ALWAYS_INLINE void D_FN(fill_bias)(D_T *c, ptrdiff_t ldc, ptrdiff_t mr, ptrdiff_t nr, const D_T *bias) {
+    for (ptrdiff_t r = 0; r < mr; r++) memcpy(c + r * ldc, bias, (size_t)nr * sizeof(D_T));
+}
+
 // C (m × n) = alpha * op(A) * op(B)[:, j0 ..< j0 + n] + beta * C from B packed by the function
 // above with `panels` panels in all; j0 is a multiple of NR. Same arithmetic per element as the
-// unpacked driver (same k blocks, same kernel), so the results are identical.
+// unpacked driver (same k blocks, same kernel), so the results are identical. With a `bias` (n values),
+// beta * C is replaced by the bias row: the result of filling every row of C with it and taking beta = 1,
+// bit for bit, without a separate pass over C.
 void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T alpha, const D_T *A,
                            ptrdiff_t lda, const D_T *P, ptrdiff_t panels, ptrdiff_t j0, D_T beta,
-                           D_T *C, ptrdiff_t ldc) {
+                           const D_T *bias, D_T *C, ptrdiff_t ldc) {
+    if (bias) beta = 1;
     ptrdiff_t nkb = (k + D_KC - 1) / D_KC;
     ptrdiff_t kcb = (k + nkb - 1) / nkb;
     ptrdiff_t mcMax = D_FN(min)(D_MC, m);
     size_t aElems = (size_t)((mcMax + D_MR - 1) / D_MR) * D_MR * kcb;
     D_T *abuf = (D_T *)rnn_scratch(0, aElems * sizeof(D_T));
     if (!abuf) {  // out of memory: unblocked fallback from the packed panels (not bit-identical)
+        if (bias)
+            for (ptrdiff_t i = 0; i < m; i++) D_FN(fill_bias)(C + i * ldc, ldc, 1, n, bias);
         for (ptrdiff_t i = 0; i < m; i++)
             for (ptrdiff_t j = 0; j < n; j++) {
                 D_T s = 0;
@@ -316,6 +329,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
             const D_T *a = tA ? A + pc * lda : A + pc;
             for (ptrdiff_t jr = 0; jr < n; jr += D_ROW_PANELS * D_NR) {
                 ptrdiff_t w = D_FN(min)(D_ROW_PANELS * D_NR, n - jr);
+                if (bias && pc == 0) D_FN(fill_bias)(C + jr, ldc, 1, w, bias + jr);
                 D_FN(row)(kc, a, tA ? lda : 1, Pb + ((j0 + jr) / D_NR) * kc * D_NR, D_NR, kc * D_NR,
                           (int)((w + D_NR - 1) / D_NR), C + jr, w, alpha, betaE);
             }
@@ -334,6 +348,7 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
                 for (ptrdiff_t ir = 0; ir < mc; ir += D_MR) {
                     ptrdiff_t mr = D_FN(min)(D_MR, mc - ir);
                     const D_T *ap = abuf + ir * kc;
+                    if (bias && pc == 0) D_FN(fill_bias)(Cc + ir * ldc, ldc, mr, nr, bias + jr);
                     D_FN(tile)(kc, ap, bp, D_NR, Cc + ir * ldc, ldc, mr, nr, alpha, betaE, pf);
                 }
             }

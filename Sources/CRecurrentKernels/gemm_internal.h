@@ -35,13 +35,14 @@ typedef void (*rnn_dgemm_serial_fn)(int tA, int tB, ptrdiff_t m, ptrdiff_t n, pt
 /// Packs op(B) (k × n) once for many products (see gemm_driver.h for the layout).
 typedef void (*rnn_spack_fn)(int tB, ptrdiff_t k, ptrdiff_t n, const float *B, ptrdiff_t ldb, float *dst);
 typedef void (*rnn_dpack_fn)(int tB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdiff_t ldb, double *dst);
-/// A serial GEMM on columns j0 ..< j0 + n of a packed B with `panels` panels in all.
+/// A serial GEMM on columns j0 ..< j0 + n of a packed B with `panels` panels in all. With a `bias` (n values,
+/// for these columns) every row of C is first set to it and beta is taken as 1.
 typedef void (*rnn_sgemm_packed_fn)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                     const float *A, ptrdiff_t lda, const float *P, ptrdiff_t panels,
-                                    ptrdiff_t j0, float beta, float *C, ptrdiff_t ldc);
+                                    ptrdiff_t j0, float beta, const float *bias, float *C, ptrdiff_t ldc);
 typedef void (*rnn_dgemm_packed_fn)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha,
                                     const double *A, ptrdiff_t lda, const double *P, ptrdiff_t panels,
-                                    ptrdiff_t j0, double beta, double *C, ptrdiff_t ldc);
+                                    ptrdiff_t j0, double beta, const double *bias, double *C, ptrdiff_t ldc);
 
 /// The serial drivers of a level and its register-block shape (rows × columns of the micro-tile).
 typedef struct {

@@ -4,7 +4,8 @@ import CRecurrentKernels
 
 /// The dispatched C GEMM (`rnn_sgemm` / `rnn_dgemm` behind `Float.gemm` / `Double.gemm`)
 /// against the plain Swift reference `portableGEMM`, at every kernel level this CPU
-/// supports and with 1 and 2 threads; and the prepacked-B product (`gemmPacked`) against `gemm`, bit for bit.
+/// supports and with 1 and 2 threads; and the prepacked-B product (`gemmPacked`) against `gemm`, bit for bit, and its
+/// bias variant (`gemmPackedAddingBias`) against bias rows with β = 1, bit for bit.
 ///
 /// Tolerance, per element: |got − ref| ≤ (k + 4)·ε·(|α|·Σ_p |a_ip||b_pj| + |β·c_ij|).
 /// Both computations round each of the k products/sums at most once or twice in the
@@ -58,6 +59,7 @@ final class GEMMTests: XCTestCase {
             i % ldc < c.n ? (c.beta == 0 ? S.nan : S(rng.next())) : S(-7.25)
         }
         let alpha = S(c.alpha), beta = S(c.beta)
+        let bias: [S] = (0..<max(c.n, 1)).map { _ in S(rng.next()) }
 
         var ref = c0
         a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in ref.withUnsafeMutableBufferPointer { cp in
@@ -107,6 +109,26 @@ final class GEMMTests: XCTestCase {
                 let samePacked = fromPacked.withUnsafeBytes { x in got.withUnsafeBytes { y in x.elementsEqual(y) } }
                 if !samePacked { failures += 1 }
                 XCTAssertTrue(samePacked, "\(S.self) level \(level) threads \(t): packed B differs from gemm, \(c)",
+                              file: file, line: line)
+                // With a bias row in place of β·C (an input projection): bit for bit C's rows set to the bias and
+                // β = 1, and C's old values (NaN here) unread.
+                var biasRows = c0, withBias = c0
+                for i in 0..<c.m {
+                    for j in 0..<c.n { (biasRows[i * ldc + j], withBias[i * ldc + j]) = (bias[j], .nan) }
+                }
+                a.withUnsafeBufferPointer { ap in packed.withUnsafeBufferPointer { pp in bias.withUnsafeBufferPointer { bb in
+                    biasRows.withUnsafeMutableBufferPointer { cp in
+                        S.gemmPacked(transposeA: c.transA, m: c.m, n: c.n, k: c.k, alpha: alpha, a: ap.baseAddress!, lda: lda,
+                                     packed: pp.baseAddress!, beta: 1, c: cp.baseAddress!, ldc: ldc)
+                    }
+                    withBias.withUnsafeMutableBufferPointer { cp in
+                        S.gemmPackedAddingBias(transposeA: c.transA, m: c.m, n: c.n, k: c.k, alpha: alpha, a: ap.baseAddress!,
+                                               lda: lda, packed: pp.baseAddress!, bias: bb.baseAddress!, c: cp.baseAddress!, ldc: ldc)
+                    }
+                } } }
+                let sameBias = withBias.withUnsafeBytes { x in biasRows.withUnsafeBytes { y in x.elementsEqual(y) } }
+                if !sameBias { failures += 1 }
+                XCTAssertTrue(sameBias, "\(S.self) level \(level) threads \(t): packed product adding a bias differs from bias rows and β = 1, \(c)",
                               file: file, line: line)
                 if let first {
                     let same = first.withUnsafeBytes { x in got.withUnsafeBytes { y in x.elementsEqual(y) } }

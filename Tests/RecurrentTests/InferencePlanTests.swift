@@ -27,7 +27,7 @@ final class InferencePlanTests: XCTestCase {
             let steps = 9
             let x = try sequence(Cell.Scalar.self, steps: steps, batch: batch, seed: UInt64(10 + batch))
             let whole = try layer.infer(x)
-            let plan = layer.inferencePlan(steps: 1, batch: batch, reusable: true)
+            let plan = layer.inferencePlan(steps: 1, batch: batch)
             // Streaming: one step at a time, the state carried, the same plan at every step.
             var reused = try layer.zeroState(batch: batch), fresh = reused
             var outputs: [Cell.Scalar] = []

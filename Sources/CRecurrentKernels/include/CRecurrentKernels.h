@@ -38,6 +38,13 @@ size_t rnn_dgemm_packed_size(ptrdiff_t k, ptrdiff_t n);
 void rnn_dgemm_pack(int transB, ptrdiff_t k, ptrdiff_t n, const double *B, ptrdiff_t ldb, double *packed);
 int rnn_dgemm_packed(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha, const double *A,
                      ptrdiff_t lda, const double *packed, double beta, double *C, ptrdiff_t ldc);
+/// rnn_sgemm_packed_bias computes C = alpha * op(A) * op(B) + bias, the row vector `bias` (n values) added
+/// to every row: bit for bit rnn_sgemm_packed with beta = 1 on a C whose rows were all set to `bias`
+/// (an input projection x·W_ihᵀ + b_ih), without that separate pass over C. Returns as rnn_sgemm_packed.
+int rnn_sgemm_packed_bias(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *A,
+                          ptrdiff_t lda, const float *packed, const float *bias, float *C, ptrdiff_t ldc);
+int rnn_dgemm_packed_bias(int transA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, double alpha, const double *A,
+                          ptrdiff_t lda, const double *packed, const double *bias, double *C, ptrdiff_t ldc);
 
 /// Kernel levels: 0 portable C; 1 AVX2+FMA on x86-64, NEON on aarch64 (where it is always supported);
 /// 2 AVX-512F (x86-64 only). rnn_kernel_level() reports the level in use (the best the CPU supports

@@ -28,7 +28,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
     init(_ model: RecurrentModel<Cell>, batch: Int) {
         self.batch = batch
         layers = model.layers
-        plans = layers.map { $0.inferencePlan(steps: 1, batch: batch, reusable: true) }
+        plans = layers.map { $0.inferencePlan(steps: 1, batch: batch) }
         readoutWeight = model.readout.weight
         readoutPacked = model.readout.packedWeight()
     }

@@ -8,7 +8,7 @@ extension RecurrentLayer {
     /// built-in cells W_hhᵀ packed for the kernels), W_ihᵀ packed when asked, the input projection of a chunk
     /// of steps, the two state halves and one step's cache.
     ///
-    /// Made by ``inferencePlan(steps:batch:reusable:)`` from this layer's cell. A pass that is handed one
+    /// Made by ``inferencePlan(steps:batch:)`` from this layer's cell. A pass that is handed one
     /// (``infer(_:initialState:reusing:)``) overwrites its buffers, so a plan serves one pass at a time, and it
     /// holds what was prepared from the cell's parameters of the moment: the caller keeps it only while the
     /// cell is unchanged (`RecurrentModel.step` checks this through the storage of the model's layers).
@@ -33,15 +33,16 @@ extension RecurrentLayer {
     }
 
     /// The plan of an inference pass of `steps` steps over `batch` rows. The projection is computed
-    /// ``projectionChunkSteps(steps:batch:inference:)`` steps at a time; W_ihᵀ is packed once when that takes
-    /// several chunks, or always for a `reusable` plan (packing once beats packing in every pass's product;
-    /// the results are the same). A plan serves passes of any length over `batch` rows.
+    /// ``projectionChunkSteps(steps:batch:inference:)`` steps at a time from W_ihᵀ packed once (the packed
+    /// product sets each tile to b_ih itself, where the unpacked one needs a pass writing b_ih into every row
+    /// first: at hidden 512 that pass took a tenth of an inference; the results are the same). A plan serves
+    /// passes of any length over `batch` rows.
     @inlinable
-    func inferencePlan(steps: Int, batch: Int, reusable: Bool) -> InferencePlan {
+    func inferencePlan(steps: Int, batch: Int) -> InferencePlan {
         let (p, s, cw) = (cell.projectionSize, cell.stateSize, cell.cacheSize)
         let chunkSteps = projectionChunkSteps(steps: steps, batch: batch, inference: true)
         return InferencePlan(batch: batch, chunkSteps: chunkSteps,
-                             prepared: preparation(batch: batch, packingInput: reusable || steps > chunkSteps),
+                             prepared: preparation(batch: batch, packingInput: true),
                              projected: ScalarBuffer(count: chunkSteps * batch * p, zeroed: false),
                              states: ScalarBuffer(zeros: 2 * batch * s),
                              cache: ScalarBuffer(zeros: batch * cw))

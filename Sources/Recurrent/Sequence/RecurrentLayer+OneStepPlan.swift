@@ -27,7 +27,7 @@ final class OneStepPlanCache<Cell: RecurrentCell>: @unchecked Sendable {
         let batch = input.shape[1]
         guard lock.tryAcquire() else {  // in use by a pass on another thread
             return try layer.infer(input, initialState: initialState,
-                                   reusing: layer.inferencePlan(steps: 1, batch: batch, reusable: false))
+                                   reusing: layer.inferencePlan(steps: 1, batch: batch))
         }
         defer { lock.release() }
         let current: RecurrentLayer<Cell>.InferencePlan
@@ -36,7 +36,7 @@ final class OneStepPlanCache<Cell: RecurrentCell>: @unchecked Sendable {
             current = plan
         } else {
             (self.parameters, plan) = ([], nil)  // release the old plan's buffers before making the new one
-            current = layer.inferencePlan(steps: 1, batch: batch, reusable: true)
+            current = layer.inferencePlan(steps: 1, batch: batch)
             (self.parameters, descriptor, plan) = (parameters, layer.cell.descriptor, current)
         }
         return try layer.infer(input, initialState: initialState, reusing: current)

@@ -184,11 +184,11 @@ extension RecurrentLayer {
         input.withPointer { x in
             weight.withPointer { w in
                 bias.withPointer { bias in
-                    for r in 0..<n { (projected + r * p).update(from: bias, count: p) }
                     if let packedWeight {
                         multiplyByPackedWeight(projected, ldc: p, x + first * batch * i, lda: i, packed: packedWeight.base,
-                                               m: n, n: p, k: i, beta: 1)
+                                               m: n, n: p, k: i, addingBias: bias)
                     } else {
+                        for r in 0..<n { (projected + r * p).update(from: bias, count: p) }
                         multiplyByTransposedWeight(projected, ldc: p, x + first * batch * i, lda: i, weight: w, ldw: i,
                                                    m: n, n: p, k: i, beta: 1)
                     }

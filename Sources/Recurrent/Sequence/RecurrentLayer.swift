@@ -205,7 +205,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (s, o, cw) = (cell.stateSize, cell.outputSize, cell.cacheSize)
-        let plan = reused.flatMap { $0.batch == batch ? $0 : nil } ?? inferencePlan(steps: steps, batch: batch, reusable: false)
+        let plan = reused.flatMap { $0.batch == batch ? $0 : nil } ?? inferencePlan(steps: steps, batch: batch)
         var outputs = [Scalar](repeating: 0, count: steps * batch * o)
         let (pr, cp, half) = (plan.projected.base, plan.cache.base, batch * s)
         // Step t reads half t % 2 and writes the other one.

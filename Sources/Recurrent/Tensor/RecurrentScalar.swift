@@ -49,6 +49,14 @@ where Self.RawSignificand: FixedWidthInteger {
         transposeA: Bool, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Row-major C = α·op(A)·op(B) + bias, the row vector `bias` (n scalars) added to every row, with op(B)
+    /// packed as for ``gemmPacked(transposeA:m:n:k:alpha:a:lda:packed:beta:c:ldc:)``: bit for bit that product
+    /// with β = 1 on a C whose rows were set to `bias`, which is what the default does; `Float` and `Double`
+    /// set each tile of C to the bias inside the product, without a separate pass over C.
+    static func gemmPackedAddingBias(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
+        bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int)
 
     // MARK: Vector element functions
     //
@@ -104,6 +112,18 @@ extension RecurrentScalar {
         gemm(transposeA: transposeA, transposeB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
              b: packed, ldb: Swift.max(n, 1), beta: beta, c: c, ldc: ldc)
     }
+
+    /// Sets every row of C to `bias`, then ``gemmPacked(transposeA:m:n:k:alpha:a:lda:packed:beta:c:ldc:)`` with β = 1.
+    @inlinable
+    public static func gemmPackedAddingBias(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, packed: UnsafePointer<Self>,
+        bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        for r in 0..<Swift.max(m, 0) { (c + r * ldc).update(from: bias, count: Swift.max(n, 0)) }
+        gemmPacked(transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, packed: packed, beta: 1,
+                   c: c, ldc: ldc)
+    }
 }
 
 extension Float: RecurrentScalar {
@@ -142,6 +162,17 @@ extension Float: RecurrentScalar {
         let done = rnn_sgemm_packed(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, beta, c, ldc)
         precondition(done != 0, "gemmPacked: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
     }
+    /// C = α·op(A)·op(B) + bias from a packed op(B) (`rnn_sgemm_packed_bias`): each tile of C is set to the bias
+    /// inside the product; bit for bit the default's bias rows and β = 1.
+    @inlinable
+    public static func gemmPackedAddingBias(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, packed: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let done = rnn_sgemm_packed_bias(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, bias, c, ldc)
+        precondition(done != 0, "gemmPackedAddingBias: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
+    }
 }
 
 extension Double: RecurrentScalar {
@@ -179,6 +210,17 @@ extension Double: RecurrentScalar {
     ) {
         let done = rnn_dgemm_packed(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, beta, c, ldc)
         precondition(done != 0, "gemmPacked: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
+    }
+    /// C = α·op(A)·op(B) + bias from a packed op(B) (`rnn_dgemm_packed_bias`): each tile of C is set to the bias
+    /// inside the product; bit for bit the default's bias rows and β = 1.
+    @inlinable
+    public static func gemmPackedAddingBias(
+        transposeA: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, packed: UnsafePointer<Double>,
+        bias: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        let done = rnn_dgemm_packed_bias(transposeA ? 1 : 0, m, n, k, alpha, a, lda, packed, bias, c, ldc)
+        precondition(done != 0, "gemmPackedAddingBias: the packed operand was packed for other sizes than (k: \(k), n: \(n))")
     }
 }
 

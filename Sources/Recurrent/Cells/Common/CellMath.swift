@@ -63,6 +63,18 @@ func multiplyByPackedWeight<S: RecurrentScalar>(
     S.gemmPacked(transposeA: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, packed: packed, beta: beta, c: c, ldc: ldc)
 }
 
+/// `C (m, n) = A·op(W) + bias` (the row vector added to every row) with op(W) packed as for
+/// ``multiplyByPackedWeight(_:ldc:_:lda:packed:m:n:k:beta:)``: bit for bit C's rows set to `bias` and β = 1,
+/// without that separate pass over C (an input projection `x·W_ihᵀ + b_ih`).
+@inlinable
+func multiplyByPackedWeight<S: RecurrentScalar>(
+    _ c: UnsafeMutablePointer<S>, ldc: Int, _ a: UnsafePointer<S>, lda: Int,
+    packed: UnsafePointer<S>, m: Int, n: Int, k: Int, addingBias bias: UnsafePointer<S>
+) {
+    guard m > 0, n > 0 else { return }
+    S.gemmPackedAddingBias(transposeA: false, m: m, n: n, k: k, alpha: 1, a: a, lda: lda, packed: packed, bias: bias, c: c, ldc: ldc)
+}
+
 /// `C (m, n) = α·A·Bᵀ + β·C` for row-major A (m, k) and a weight B (n, k): `x·Wᵀ`.
 @inlinable
 func multiplyByTransposedWeight<S: RecurrentScalar>(
