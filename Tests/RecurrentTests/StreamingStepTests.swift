@@ -2,6 +2,7 @@ import Dispatch
 import XCTest
 @testable import Recurrent
 import RecurrentInitializers
+import CRecurrentKernels
 
 /// `RecurrentModel.step` reuses packed weights and scratch carried in the state it returns. These tests check
 /// that the reuse never changes a result: at batch 1 (the streaming case), after the model's weights change
@@ -110,6 +111,48 @@ final class StreamingStepTests: XCTestCase {
         let x1 = try Tensor<Float>(shape: [1, 1, inputSize], repeating: 0.3)
         XCTAssertEqual(try copy.infer(x1, initialState: state).outputs, try RecurrentLayer(cell: copy.cell).infer(x1, initialState: state).outputs)
         XCTAssertEqual(try layer.infer(x1, initialState: state).outputs, try RecurrentLayer(cell: layer.cell).infer(x1, initialState: state).outputs)
+    }
+
+    /// Whole sequences through one layer, call after call, reuse the plan of the last call (packed weights,
+    /// buffers): every result equals that of a layer that never ran, whatever changed in between — the length of
+    /// the sequence (a longer one needs larger projection chunks), lengths, the batch size, a weight changed in
+    /// place, the thread count, the kernel level (whose packing differs).
+    func testRepeatedPassesFollowTheCallAndTheCell() throws {
+        defer { rnn_kernel_force_level(-1); KernelSettings.threadCount = 0 }
+        var layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: inputSize, hiddenSize: 24, seed: 4))
+        var generator = RandomGenerator(seed: 17)
+        func input(_ t: Int, _ b: Int) throws -> Tensor<Float> {
+            try Tensor(shape: [t, b, inputSize], scalars: (0..<t * b * inputSize).map { _ in Float(generator.nextUniform() * 2 - 1) })
+        }
+        func check(_ x: Tensor<Float>, lengths: [Int]? = nil, _ what: String) throws {
+            let state = try Tensor<Float>(shape: [x.shape[1], 48], repeating: 0.125)
+            let kept = try layer.infer(x, initialState: state, lengths: lengths)
+            let fresh = try RecurrentLayer(cell: layer.cell).infer(x, initialState: state, lengths: lengths)
+            XCTAssertEqual(kept.outputs, fresh.outputs, what)
+            XCTAssertEqual(kept.finalState, fresh.finalState, what)
+        }
+        try check(input(30, 3), "first pass")
+        try check(input(30, 3), "same shape")
+        try check(input(1, 3), "one step")
+        try check(input(300, 3), "longer: larger chunks")
+        try check(input(7, 3), lengths: [7, 0, 4], "with lengths")
+        try check(input(30, 5), "another batch size")
+        try layer.cell.weightHH.add(Tensor(shape: layer.cell.weightHH.shape, repeating: 0.125))
+        try check(input(30, 5), "W_hh changed in place")
+        KernelSettings.threadCount = 1
+        try check(input(30, 5), "one thread")
+        let x = try input(30, 5)
+        try check(x, "kept at the default kernel level")
+        rnn_kernel_force_level(0)
+        try check(x, "then at the portable level")  // a kept plan would carry the other level's packing
+        rnn_kernel_force_level(-1)
+        if rnn_kernel_level() != 0 {
+            let best = try RecurrentLayer(cell: layer.cell).infer(x).outputs
+            rnn_kernel_force_level(0)
+            let portable = try RecurrentLayer(cell: layer.cell).infer(x).outputs
+            rnn_kernel_force_level(-1)
+            XCTAssertNotEqual(best, portable, "the level matters")
+        }
     }
 
     /// The same parameter tensors in a cell configured otherwise (the GRU's reset gate before or after the product,

@@ -9,7 +9,7 @@ extension RecurrentLayer {
     /// of steps, the two state halves and one step's cache.
     ///
     /// Made by ``inferencePlan(steps:batch:)`` from this layer's cell. A pass that is handed one
-    /// (``infer(_:initialState:reusing:)``) overwrites its buffers, so a plan serves one pass at a time, and it
+    /// (``infer(_:initialState:lengths:reusing:)``) overwrites its buffers, so a plan serves one pass at a time, and it
     /// holds what was prepared from the cell's parameters of the moment: the caller keeps it only while the
     /// cell is unchanged (`RecurrentModel.step` checks this through the storage of the model's layers).
     @usableFromInline
@@ -50,13 +50,13 @@ extension RecurrentLayer {
 
     /// ``infer(_:initialState:lengths:)`` with the buffers and preparation of `plan` (made from this layer's
     /// current cell, and used by no other pass meanwhile) instead of its own: the same outputs and final state,
-    /// bit for bit, without the per-pass packing and allocations. A plan made for another batch size is
-    /// ignored (the pass makes its own).
+    /// bit for bit, without the per-pass packing and allocations. Without a plan, or with one made for another
+    /// batch size, the pass makes its own.
     @inlinable
-    func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, reusing plan: InferencePlan) throws
+    func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>?, lengths: [Int]? = nil, reusing plan: InferencePlan?) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
         var unused: [Tensor<Scalar>] = []
-        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, nil, plan), gradients: &unused) else {
+        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths, plan), gradients: &unused) else {
             preconditionFailure("an inference job returns outputs")
         }
         return (outputs, finalState)

@@ -28,8 +28,8 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// The cell applied at every step; its parameters are the layer's parameters.
     public var cell: Cell
 
-    /// The plan of the last one-step ``infer(_:initialState:lengths:)``, reused while the cell is unchanged.
-    @usableFromInline let oneStepPlans = OneStepPlanCache<Cell>()
+    /// The plan of the last ``infer(_:initialState:lengths:)``, reused while the cell is unchanged.
+    @usableFromInline let inferencePlans = InferencePlanCache<Cell>()
 
     /// Wraps a cell.
     public init(cell: Cell) { self.cell = cell }
@@ -169,10 +169,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// memory beyond the outputs is O(B·(S + cacheSize)) instead of O(T·B·(S + cacheSize)): one step's cache and
     /// two states, reused at every step, and the input projection a few steps at a time.
     ///
-    /// Called on one step at a time (a (1, B, I) input and the previous state, as one would loop PyTorch's
-    /// `nn.LSTMCell`), the layer keeps what it prepared for the last such call — W_hh and W_ih packed for the
-    /// kernels, the buffers — and reuses it while the cell's parameters (their storage) and descriptor are the
-    /// same: changing a weight, or the cell, makes the next call prepare again. Copies of the layer share it.
+    /// The layer keeps what it prepared for its last call — W_hh and W_ih packed for the kernels, the buffers of a
+    /// chunk of input projections and of the state (about the size of the weights plus a few hundred KiB) — and
+    /// reuses it for the next call over the same batch size while the cell's parameters (their storage) and
+    /// descriptor are the same: changing a weight, or the cell, makes the next call prepare again. Copies of the
+    /// layer share it. This matters most when stepping one sample at a time (a (1, B, I) input and the previous
+    /// state, as one would loop PyTorch's `nn.LSTMCell`), where preparing costs several times the step itself.
     ///
     /// ```swift
     /// let layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: 3, hiddenSize: 16, seed: 1))
@@ -188,14 +190,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     @inlinable
     public func infer(_ input: Tensor<Scalar>, initialState: Tensor<Scalar>? = nil, lengths: [Int]? = nil) throws
         -> (outputs: Tensor<Scalar>, finalState: Tensor<Scalar>) {
-        if lengths == nil, input.rank == 3, input.shape[0] == 1, input.shape[1] > 0 {  // one step: the cached plan
-            return try inferOneStep(input, initialState: initialState)
-        }
-        var unused: [Tensor<Scalar>] = []
-        guard case let .infer(outputs, finalState) = try run(.infer(input, initialState, lengths, nil), gradients: &unused) else {
-            preconditionFailure("an inference job returns outputs")
-        }
-        return (outputs, finalState)
+        try inferencePlans.infer(self, input, initialState: initialState, lengths: lengths)
     }
 
     /// The inference pass itself (reached through `run`), with the buffers and preparation of `reused` when
@@ -206,7 +201,11 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         let (steps, batch) = try validate(input, initialState, lengths)
         let (s, o, cw) = (cell.stateSize, cell.outputSize, cell.cacheSize)
         let plan = reused.flatMap { $0.batch == batch ? $0 : nil } ?? inferencePlan(steps: steps, batch: batch)
-        var outputs = [Scalar](repeating: 0, count: steps * batch * o)
+        // Without lengths every output is written by the time loop; with them, padded steps stay zero.
+        let count = steps * batch * o
+        var outputs = lengths == nil && _isPOD(Scalar.self)
+            ? [Scalar](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            : [Scalar](repeating: 0, count: count)
         let (pr, cp, half) = (plan.projected.base, plan.cache.base, batch * s)
         // Step t reads half t % 2 and writes the other one.
         let sp = plan.states.base
