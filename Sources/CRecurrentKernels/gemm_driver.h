@@ -287,7 +287,11 @@ void D_CAT(D_NAME, pack)(int tB, ptrdiff_t k, ptrdiff_t n, const D_T *B, ptrdiff
 // Sets rows [0, mr) of the C tile at c (pitch ldc) to bias[0 ..< nr]: the tile's first k block then adds its
 // product to it (beta = 1) while the tile is in L1, with the arithmetic of a C filled with bias rows beforehand.
 static RNN_ALWAYS_INLINE void D_FN(fill_bias)(D_T *c, ptrdiff_t ldc, ptrdiff_t mr, ptrdiff_t nr, const D_T *bias) {
-    for (ptrdiff_t r = 0; r < mr; r++) memcpy(c + r * ldc, bias, (size_t)nr * sizeof(D_T));
+    if (nr == D_NR) {  // a constant size: a few vector moves instead of a call per row
+        for (ptrdiff_t r = 0; r < mr; r++) memcpy(c + r * ldc, bias, D_NR * sizeof(D_T));
+    } else {
+        for (ptrdiff_t r = 0; r < mr; r++) memcpy(c + r * ldc, bias, (size_t)nr * sizeof(D_T));
+    }
 }
 
 // C (m × n) = alpha * op(A) * op(B)[:, j0 ..< j0 + n] + beta * C from B packed by the function
