@@ -105,7 +105,6 @@ static void D_FN(pack_b)(int tB, const D_T *B, ptrdiff_t ldb, ptrdiff_t kc, ptrd
 // MR times the work. np panels of kc rows at bp, bp + panelStride, …, row p of each at p·rsB; a(p) = a[p·as];
 // w ≤ np·NR columns of C are written.
 #define D_ROW_PANELS 4
-#define D_ROW_PREFETCH 16
 static void D_FN(row)(ptrdiff_t kc, const D_T *a, ptrdiff_t as, const D_T *bp, ptrdiff_t rsB, ptrdiff_t panelStride,
                       int np, D_T *c, ptrdiff_t w, D_T alpha, D_T beta) {
     D_T acc[D_ROW_PANELS * D_NR] __attribute__((aligned(64)));
@@ -113,12 +112,6 @@ static void D_FN(row)(ptrdiff_t kc, const D_T *a, ptrdiff_t as, const D_T *bp, p
     if (np == D_ROW_PANELS) {
         for (ptrdiff_t p = 0; p < kc; p++) {
             D_T ap = a[p * as];
-            // Each panel's row D_ROW_PREFETCH rows ahead, into L1: the hardware prefetchers alone kept one core
-            // reading B from its L2 at about 90 GB/s; with this, 1 MB took 10–20 % less time (Scripts/gemm-row.sh).
-            // (Past the panel's end this touches nothing: a prefetch never faults.)
-            for (int g = 0; g < D_ROW_PANELS; g++)
-                for (int l = 0; l < (int)(D_NR * sizeof(D_T)); l += 64)
-                    __builtin_prefetch((const char *)(bp + g * panelStride + (p + D_ROW_PREFETCH) * rsB) + l, 0, 3);
             for (int g = 0; g < D_ROW_PANELS; g++)
                 for (int j = 0; j < D_NR; j++)
                     acc[g * D_NR + j] = D_ROW_FMA(ap, bp[g * panelStride + p * rsB + j], acc[g * D_NR + j]);
@@ -388,4 +381,3 @@ void D_CAT(D_NAME, packed)(int tA, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, D_T al
 #undef D_TPACK_B
 #undef D_ROW_FMA
 #undef D_ROW_PANELS
-#undef D_ROW_PREFETCH
