@@ -7,8 +7,8 @@
 #   swift build -c release --product rnn
 #   bash Scripts/pytorch/charlm_speed.sh [STEPS] [ROUNDS]     (defaults 20 and 2)
 #
-# Prints one line per run: side, threads, seconds per step (PyTorch: training steps only; ours: the whole run
-# divided by its steps, the short final evaluation included, so slightly against us).
+# Prints one line per run: side, threads, seconds per step (both: the training steps only, the first one included;
+# ours is the JSON line's `seconds_per_step`, which times `trainStep` and leaves out the evaluations).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 steps="${1:-20}"; rounds="${2:-2}"
