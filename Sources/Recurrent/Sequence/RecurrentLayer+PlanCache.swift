@@ -6,19 +6,17 @@ import CRecurrentKernels
 // several times the step itself) would redo it at every call. The layer keeps the plan of its last pass and reuses
 // it while the cell is the same value.
 
-/// The ``RecurrentLayer/InferencePlan`` of a layer's last inference pass, with what it was made from: the cell's
-/// parameter tensors (kept alive here, so the identity of their storage is a version token: a weight written in
-/// place copies its storage first, as this shares it), the cell's ``RecurrentCell/descriptor`` (its configuration),
-/// the thread count and the kernel level. The plan is reused for a pass over the same batch size whose projection
-/// chunk fits in the plan's, while all of these are the same, so a cell changed in place, replaced, or configured
-/// otherwise gets a new plan. (A custom cell whose ``RecurrentCell/prepareWorkspace(_:batch:)`` reads anything
-/// besides its parameters and descriptor should not rely on this.) Shared by copies of the layer; one pass uses it
-/// at a time (another finds it busy and makes its own plan). Reusing it changes no result: the chunking of the
-/// projection does not change any element's arithmetic.
+/// The ``RecurrentLayer/InferencePlan`` of a layer's last inference pass, with what it was made from: the storage of
+/// the layer's cell (``RecurrentLayer/cellStorage``, kept alive here, so that any write to the cell copies it first:
+/// its identity is a version token, checked without allocating), the thread count and the kernel level. The plan is
+/// reused for a pass over the same batch size whose projection chunk fits in the plan's, while all of these are the
+/// same, so a cell changed in place, replaced, or configured otherwise gets a new plan. (A custom cell that keeps
+/// state in a class instance and changes it without a write to the cell should not rely on this.) Shared by copies
+/// of the layer; one pass uses it at a time (another finds it busy and makes its own plan). Reusing it changes no
+/// result: the chunking of the projection does not change any element's arithmetic.
 @usableFromInline
 final class InferencePlanCache<Cell: RecurrentCell>: @unchecked Sendable {
-    private var parameters: [Tensor<Cell.Scalar>] = []
-    private var descriptor: [String: String] = [:]
+    private var cellStorage: [Cell] = []
     private var threads = 0, level: Int32 = -1
     private var plan: RecurrentLayer<Cell>.InferencePlan?
     private let lock = TryLock()
@@ -42,24 +40,15 @@ final class InferencePlanCache<Cell: RecurrentCell>: @unchecked Sendable {
         }
         defer { lock.release() }
         let current: RecurrentLayer<Cell>.InferencePlan
-        let parameters = layer.cell.parameters
         let (threads, level) = (KernelSettings.threadCount, rnn_kernel_level())
         if let plan, plan.batch == batch, plan.chunkSteps >= chunkSteps, threads == self.threads, level == self.level,
-           Self.sameStorage(parameters, self.parameters), layer.cell.descriptor == descriptor {
+           layer.cellStorage.sharesStorage(with: cellStorage) {
             current = plan
         } else {
-            (self.parameters, plan) = ([], nil)  // release the old plan's buffers before making the new one
+            (cellStorage, plan) = ([], nil)  // release the old plan's buffers before making the new one
             current = layer.inferencePlan(steps: steps, batch: batch)
-            (self.parameters, descriptor, plan) = (parameters, layer.cell.descriptor, current)
-            (self.threads, self.level) = (threads, level)
+            (cellStorage, plan, self.threads, self.level) = (layer.cellStorage, current, threads, level)
         }
         return try layer.infer(input, initialState: initialState, lengths: lengths, reusing: current)
-    }
-
-    /// Whether the two lists hold tensors with the very same storage, pairwise.
-    static func sameStorage(_ a: [Tensor<Cell.Scalar>], _ b: [Tensor<Cell.Scalar>]) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count where !a[i].scalars.sharesStorage(with: b[i].scalars) { return false }
-        return true
     }
 }

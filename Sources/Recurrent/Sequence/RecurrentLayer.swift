@@ -26,13 +26,22 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// The cell's scalar type.
     public typealias Scalar = Cell.Scalar
     /// The cell applied at every step; its parameters are the layer's parameters.
-    public var cell: Cell
+    public var cell: Cell {
+        @inlinable get { cellStorage[0] }
+        @inlinable set { cellStorage[0] = newValue }
+        @inlinable _modify { yield &cellStorage[0] }
+    }
+
+    /// The cell, in a one-element array whose storage identity is the version token of the kept inference plan:
+    /// the plan holds on to the storage it was made from, so any write to the cell (a new cell, a weight changed
+    /// in place) copies it first, and the plan no longer matches.
+    @usableFromInline var cellStorage: [Cell]
 
     /// The plan of the last ``infer(_:initialState:lengths:)``, reused while the cell is unchanged.
     @usableFromInline let inferencePlans = InferencePlanCache<Cell>()
 
     /// Wraps a cell.
-    public init(cell: Cell) { self.cell = cell }
+    public init(cell: Cell) { cellStorage = [cell] }
 
     /// A zero state of shape (batch, S) — what an omitted initial state means.
     public func zeroState(batch: Int) throws -> Tensor<Scalar> {
