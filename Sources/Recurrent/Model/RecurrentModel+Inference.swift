@@ -105,6 +105,14 @@ extension RecurrentModel {
     /// - Throws: `RecurrentError.invalidArgument` for a bidirectional model (its reverse direction starts at
     ///   the end of the sequence, so it cannot stream: use ``predict(_:lengths:)``); `RecurrentError` for an
     ///   input or a state of the wrong shape or non-finite input.
+    @_specialize(where Cell == LSTMCell<Float>)
+    @_specialize(where Cell == LSTMCell<Double>)
+    @_specialize(where Cell == GRUCell<Float>)
+    @_specialize(where Cell == GRUCell<Double>)
+    @_specialize(where Cell == SimpleRNNCell<Float>)
+    @_specialize(where Cell == SimpleRNNCell<Double>)
+    @_specialize(where Cell == SCRNCell<Float>)
+    @_specialize(where Cell == SCRNCell<Double>)
     public func step(_ input: Tensor<Scalar>, state: State? = nil) throws -> (output: Tensor<Scalar>, state: State) {
         guard outputMode != .meanOverTime else {
             throw RecurrentError.invalidArgument(

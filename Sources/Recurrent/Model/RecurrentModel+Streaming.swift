@@ -68,6 +68,7 @@ final class StreamingPlan<Cell: RecurrentCell>: @unchecked Sendable {
 
 extension Array {
     /// Whether both arrays are views of the same storage (not merely equal elements).
+    @inlinable
     func sharesStorage(with other: Array) -> Bool {
         withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
     }

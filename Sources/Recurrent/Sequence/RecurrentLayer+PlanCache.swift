@@ -16,18 +16,18 @@ import CRecurrentKernels
 /// result: the chunking of the projection does not change any element's arithmetic.
 @usableFromInline
 final class InferencePlanCache<Cell: RecurrentCell>: @unchecked Sendable {
-    private var cellStorage: [Cell] = []
-    private var threads = 0, level: Int32 = -1
-    private var plan: RecurrentLayer<Cell>.InferencePlan?
-    private let lock = TryLock()
+    @usableFromInline var cellStorage: [Cell] = []
+    @usableFromInline var threads = 0, level: Int32 = -1
+    @usableFromInline var plan: RecurrentLayer<Cell>.InferencePlan?
+    @usableFromInline let lock = TryLock()
 
     @usableFromInline
     init() {}
 
     /// `layer.infer(input, initialState:, lengths:)` with the cached plan when it fits this pass and was made from
     /// this very cell value, else with a new one that is then kept. Inputs of the wrong shape go to the plain pass,
-    /// which reports them, before anything is prepared.
-    @usableFromInline
+    /// which reports them, before anything is prepared. (Inlinable, so that it is specialized with the caller.)
+    @inlinable
     func infer(_ layer: RecurrentLayer<Cell>, _ input: Tensor<Cell.Scalar>, initialState: Tensor<Cell.Scalar>?,
                lengths: [Int]?) throws -> (outputs: Tensor<Cell.Scalar>, finalState: Tensor<Cell.Scalar>) {
         guard input.rank == 3, input.shape[0] > 0, input.shape[1] > 0, input.shape[2] == layer.cell.inputSize else {

@@ -9,9 +9,11 @@ import Darwin
 /// A mutex taken only with a try: the kept preparations of streaming (``RecurrentModel/step(_:state:)``'s plan,
 /// a layer's one-step plan) serve one pass at a time, and a pass that finds one busy makes its own instead of
 /// waiting.
+@usableFromInline
 final class TryLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
+    @usableFromInline
     init() {
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -23,7 +25,7 @@ final class TryLock: @unchecked Sendable {
     }
 
     /// Takes the lock; false when another thread holds it.
-    func tryAcquire() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    @inlinable func tryAcquire() -> Bool { pthread_mutex_trylock(mutex) == 0 }
     /// Gives back a lock taken by ``tryAcquire()``.
-    func release() { pthread_mutex_unlock(mutex) }
+    @inlinable func release() { pthread_mutex_unlock(mutex) }
 }
