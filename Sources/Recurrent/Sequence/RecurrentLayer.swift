@@ -27,7 +27,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     public typealias Scalar = Cell.Scalar
     /// The cell applied at every step; its parameters are the layer's parameters.
     public var cell: Cell {
-        @inlinable get { cellStorage[0] }
+        @inlinable _read { yield cellStorage[0] }
         @inlinable set { cellStorage[0] = newValue }
         @inlinable _modify { yield &cellStorage[0] }
     }
