@@ -27,6 +27,10 @@ static RNN_ALWAYS_INLINE void K_NAME(ptrdiff_t kc, const K_T *restrict a,
     K_VEC acc[K_MR][K_NV];
     for (int r = 0; r < K_MR; r++)
         for (int v = 0; v < K_NV; v++) acc[r][v] = K_ZERO();
+    // The C tile is read (beta != 0) or written at the end: fetch its lines into L1 now, for writing, so that the
+    // k loop hides the misses of a C too large for the caches (an input projection: T·B rows of gates).
+    for (int r = 0; r < K_MR; r++)
+        for (int l = 0; l < (int)(K_NV * K_W * sizeof(K_T)); l += 64) __builtin_prefetch((const char *)(c + r * ldc) + l, 1, 3);
 
     for (ptrdiff_t p = 0; p < kc; p++) {
         K_VEC bv[K_NV];
