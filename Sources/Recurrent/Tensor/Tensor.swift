@@ -137,8 +137,16 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     /// let t = try Tensor<Float>(shape: [2, 2], scalars: [1, .nan, 3, .infinity])
     /// print(t.firstNonFiniteIndex ?? -1)   // 1
     /// ```
+    @inlinable
     public var firstNonFiniteIndex: Int? {
-        scalars.firstIndex(where: { !$0.isFinite })
+        scalars.withUnsafeBufferPointer { buffer in
+            if Scalar.self == Float.self {
+                return firstNonFinite(UnsafeRawBufferPointer(buffer), as: UInt32.self, exponent: 0x7f80_0000)
+            } else if Scalar.self == Double.self {
+                return firstNonFinite(UnsafeRawBufferPointer(buffer), as: UInt64.self, exponent: 0x7ff0_0000_0000_0000)
+            }
+            return buffer.firstIndex(where: { !$0.isFinite })
+        }
     }
 
     /// Throws ``RecurrentError/nonFinite(what:index:)`` at the first NaN or infinity.
@@ -149,7 +157,7 @@ public struct Tensor<Scalar: RecurrentScalar>: Equatable, Sendable, CustomString
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func requireFinite(_ what: String) throws {
-        if let index = scalars.firstIndex(where: { !$0.isFinite }) {
+        if let index = firstNonFiniteIndex {
             throw RecurrentError.nonFinite(what: what, index: index)
         }
     }
@@ -307,4 +315,27 @@ extension Tensor {
         }
         return Tensor(unchecked: [m, n], scalars: result)
     }
+}
+
+/// The index of the first element of `buffer` (IEEE values as bit patterns `Bits`) whose exponent field is all ones
+/// (an infinity or a NaN), or `nil`. Blocks of 512 are scanned without an early exit or a comparison, so that the
+/// loop vectorizes: adding the exponent's lowest bit to the exponent field carries into the sign bit exactly when
+/// the field is all ones, and the sums are ORed. Only a block that has one is searched element by element.
+@inlinable
+func firstNonFinite<Bits: FixedWidthInteger & UnsignedInteger>(_ buffer: UnsafeRawBufferPointer, as _: Bits.Type,
+                                                               exponent: Bits) -> Int? {
+    let count = buffer.count / MemoryLayout<Bits>.stride
+    guard count > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: Bits.self) else { return nil }
+    let lowest = exponent & (~exponent &+ 1), top = Bits(1) << (Bits.bitWidth - 1)
+    var start = 0
+    while start < count {
+        let end = Swift.min(start + 512, count)
+        var any: Bits = 0
+        for i in start..<end { any |= (base[i] & exponent) &+ lowest }
+        if any & top != 0 {
+            for i in start..<end where base[i] & exponent == exponent { return i }
+        }
+        start = end
+    }
+    return nil
 }
