@@ -179,11 +179,12 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
     /// two states, reused at every step, and the input projection a few steps at a time.
     ///
     /// The layer keeps what it prepared for its last call — W_hh and W_ih packed for the kernels, the buffers of a
-    /// chunk of input projections and of the state (about the size of the weights plus a few hundred KiB) — and
-    /// reuses it for the next call over the same batch size while the cell's parameters (their storage) and
-    /// descriptor are the same: changing a weight, or the cell, makes the next call prepare again. Copies of the
-    /// layer share it. This matters most when stepping one sample at a time (a (1, B, I) input and the previous
-    /// state, as one would loop PyTorch's `nn.LSTMCell`), where preparing costs several times the step itself.
+    /// chunk of input projections and of the state — with the cell it was made from (so, once the weights change,
+    /// the old weights too until the next call): about twice the weights plus up to a few MiB. The next call over
+    /// the same batch size reuses it while the cell is unchanged; changing a weight, or the cell, makes the next
+    /// call prepare again. Copies of the layer share it. This matters most when stepping one sample at a time (a
+    /// (1, B, I) input and the previous state, as one would loop PyTorch's `nn.LSTMCell`), where preparing costs
+    /// several times the step itself.
     ///
     /// ```swift
     /// let layer = RecurrentLayer(cell: try LSTMCell<Float>(inputSize: 3, hiddenSize: 16, seed: 1))
