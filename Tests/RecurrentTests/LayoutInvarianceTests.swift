@@ -8,7 +8,9 @@ import CRecurrentKernels
 /// - the conservative path of cells that keep the defaults of `backwardReadsProjection` and
 ///   `prepareWorkspace` (projection kept for every step, zeroed cache);
 /// - `infer` (no cache, one step's buffers reused) against `forward`;
-/// - one or two compute threads, with the time loop split by rows across the threads or not.
+/// - one or two compute threads, with the time loop split by rows across the threads or not;
+/// - with several gradient blocks, the backward pass's overlap of one block's reverse steps with the previous
+///   block's weight-gradient products on two threads (also with the gradient-flow record), against one thread.
 /// Each configuration runs forward and backward (with ragged and full batches) and must reproduce the
 /// outputs, final state, input and initial-state gradients and every parameter gradient exactly.
 final class LayoutInvarianceTests: XCTestCase {
@@ -60,6 +62,8 @@ final class LayoutInvarianceTests: XCTestCase {
         LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
         LayoutTuning.parallelGateElements = 16384
         LayoutTuning.rowSplitChunkFactor = 16
+        LayoutTuning.gradientChunkRows = 2048
+        LayoutTuning.overlapsParameterGradients = true
         rnn_set_thread_count(0)
         super.tearDown()
     }
@@ -127,11 +131,44 @@ final class LayoutInvarianceTests: XCTestCase {
             LayoutTuning.parallelGateElements = 16384
             LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
             rnn_set_thread_count(0)
-            for (variant, got) in variants {
-                XCTAssertEqual(got.count, reference.count, "\(tag): \(variant)", file: file, line: line)
-                for (index, (a, b)) in zip(got, reference).enumerated() {
-                    let same = a.count == b.count && zip(a, b).allSatisfy { $0 == $1 && $0.sign == $1.sign }
-                    XCTAssertTrue(same, "\(tag): \(variant) differs in result \(index)", file: file, line: line)
+            // Gradient blocks of 2 steps (19 blocks): the weight gradients are summed in another order than in one
+            // block, so these are compared with each other. On two threads with the rows together, each block's
+            // reverse steps overlap the previous block's weight-gradient products (`overlapsParameterGradients`).
+            LayoutTuning.gradientChunkRows = 2 * batch
+            rnn_set_thread_count(1)
+            let blocked = try results(cell, x, lengths: lengths)
+            var blockedVariants: [(String, [[S]])] = []
+            rnn_set_thread_count(2)
+            LayoutTuning.rowParallelWeightLimitBytes = 0
+            blockedVariants.append(("2-step blocks, 2 threads, overlapped", try results(cell, x, lengths: lengths)))
+            var flow = [Double]()
+            var flowGradients = cell.zeroGradients()
+            let flowPass = try RecurrentLayer(cell: cell).forward(x, lengths: lengths)
+            let flowOutput = try Tensor<S>(shape: flowPass.outputs.shape, scalars: (0..<flowPass.outputs.count).map { S($0 % 7) - 3 })
+            _ = try RecurrentLayer(cell: cell).backward(flowPass, outputGradient: flowOutput, into: &flowGradients,
+                                                        recordingGradientFlow: &flow)
+            LayoutTuning.overlapsParameterGradients = false
+            blockedVariants.append(("2-step blocks, 2 threads, not overlapped", try results(cell, x, lengths: lengths)))
+            var plainFlow = [Double]()
+            var plainGradients = cell.zeroGradients()
+            _ = try RecurrentLayer(cell: cell).backward(flowPass, outputGradient: flowOutput, into: &plainGradients,
+                                                        recordingGradientFlow: &plainFlow)
+            XCTAssertEqual(flow, plainFlow, "\(tag): gradient flow, overlapped", file: file, line: line)
+            XCTAssertEqual(flowGradients.map(\.scalars), plainGradients.map(\.scalars), "\(tag): gradients with the flow record, overlapped",
+                           file: file, line: line)
+            LayoutTuning.overlapsParameterGradients = true
+            LayoutTuning.rowParallelWeightLimitBytes = .max
+            blockedVariants.append(("2-step blocks, 2 threads, rows split", try results(cell, x, lengths: lengths)))
+            LayoutTuning.rowParallelWeightLimitBytes = 512 << 10
+            LayoutTuning.gradientChunkRows = 2048
+            rnn_set_thread_count(0)
+            for (expected, compared) in [(reference, variants), (blocked, blockedVariants)] {
+                for (variant, got) in compared {
+                    XCTAssertEqual(got.count, expected.count, "\(tag): \(variant)", file: file, line: line)
+                    for (index, (a, b)) in zip(got, expected).enumerated() {
+                        let same = a.count == b.count && zip(a, b).allSatisfy { $0 == $1 && $0.sign == $1.sign }
+                        XCTAssertTrue(same, "\(tag): \(variant) differs in result \(index)", file: file, line: line)
+                    }
                 }
             }
         }

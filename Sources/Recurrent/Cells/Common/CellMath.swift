@@ -23,6 +23,11 @@ enum LayoutTuning {
     /// weight at every step, which pays while it stays in that core's L2; larger weights are better served
     /// by splitting each step's product by columns inside the GEMM.
     @usableFromInline nonisolated(unsafe) static var rowParallelWeightLimitBytes = 512 << 10
+    /// On two threads, with the time loop's rows together, the backward pass overlaps each block's reverse steps
+    /// (on the calling thread) with the weight-gradient products of the block before (on the other), instead of
+    /// splitting every product of both over the two threads: each product then runs whole on one core, with
+    /// one hand-off per block instead of several per step. Off: the split products, same results.
+    @usableFromInline nonisolated(unsafe) static var overlapsParameterGradients = true
     /// Smallest step (rows × gate width) whose elementwise gate kernel is split by rows across threads
     /// (see `forEachRowBlock`): below it the hand-off costs more than the halved kernel saves.
     @usableFromInline nonisolated(unsafe) static var parallelGateElements = 16384
