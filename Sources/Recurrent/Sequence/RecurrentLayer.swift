@@ -367,118 +367,123 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         // into the other one.
         let (sg, half) = (stateGradients.base, batch * s)
         let dOut = outputGradient?.scalars ?? []
-        dOut.withUnsafeBufferPointer { dOutBuffer in
-            dInput.withUnsafeMutableBufferPointer { dInputBuffer in
-                /// Reverse steps `first ..< end` (one block), their per-step gradients into buffer `buffer`.
-                func reverseSteps(_ first: Int, _ end: Int, buffer: Int) {
-                    let dp = dProjectedBuffer.base + buffer * chunk * batch * p
-                    let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
-                    runInParallel(parts: blocks) { block in
-                        let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
-                        let workspace = workspaces.base + block * workspaces.stride
-                        for t in (first..<end).reversed() {
-                            let k = steps - 1 - t
-                            let dNext = sg + (k % 2) * half + b0 * s, dPrev = sg + ((k + 1) % 2) * half + b0 * s
-                            if outputGradient != nil, let dOutBase = dOutBuffer.baseAddress {
-                                for b in 0..<nb {
-                                    if let lengths, t >= lengths[b0 + b] { continue }
-                                    let src = dOutBase + (t * batch + b0 + b) * o, dst = dNext + b * s
-                                    for j in 0..<o { dst[j] += src[j] }
+        // dW_ih is taken out of `named` for the loop, so that the thread adding a block's recurrent gradients
+        // (through `named`) and one adding rows of dW_ih (through this pointer) never access the same variable.
+        var inputWeightGradient = Tensor<Scalar>(unchecked: [0], scalars: [])
+        swap(&inputWeightGradient, &named.weightIH)
+        defer { swap(&inputWeightGradient, &named.weightIH) }
+        inputWeightGradient.withMutablePointer { dWih in
+            dOut.withUnsafeBufferPointer { dOutBuffer in
+                dInput.withUnsafeMutableBufferPointer { dInputBuffer in
+                    /// Reverse steps `first ..< end` (one block), their per-step gradients into buffer `buffer`.
+                    func reverseSteps(_ first: Int, _ end: Int, buffer: Int) {
+                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
+                        let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
+                        runInParallel(parts: blocks) { block in
+                            let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
+                            let workspace = workspaces.base + block * workspaces.stride
+                            for t in (first..<end).reversed() {
+                                let k = steps - 1 - t
+                                let dNext = sg + (k % 2) * half + b0 * s, dPrev = sg + ((k + 1) % 2) * half + b0 * s
+                                if outputGradient != nil, let dOutBase = dOutBuffer.baseAddress {
+                                    for b in 0..<nb {
+                                        if let lengths, t >= lengths[b0 + b] { continue }
+                                        let src = dOutBase + (t * batch + b0 + b) * o, dst = dNext + b * s
+                                        for j in 0..<o { dst[j] += src[j] }
+                                    }
                                 }
-                            }
-                            if let stateGradientNorms {  // blocks == 1 here: all rows
-                                var sum = 0.0
-                                for b in 0..<nb { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
-                                stateGradientNorms[t] = sum.squareRoot()
-                            }
-                            let slot = t - first
-                            let dpt = dp + (slot * batch + b0) * p, drt = dr + (slot * batch + b0) * q
-                            // Unread when the cell's backward step does not use the projection (then it is chunked).
-                            let projectedStep = pass.projectedSteps == steps ? pr + (t * batch + b0) * p : pr
-                            cell.backwardStep(
-                                dNext: dNext, projected: projectedStep,
-                                previous: sp + (t * batch + b0) * s, next: sp + ((t + 1) * batch + b0) * s,
-                                cache: cp + (t * batch + b0) * cw,
-                                dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: nb, workspace: workspace)
-                            if let lengths {
-                                for b in 0..<nb where t >= lengths[b0 + b] {
-                                    // Padded step: the state passed through unchanged, so does its gradient.
-                                    (dPrev + b * s).update(from: dNext + b * s, count: s)
-                                    (dpt + b * p).update(repeating: 0, count: p)
-                                    if q > 0 { (drt + b * q).update(repeating: 0, count: q) }
+                                if let stateGradientNorms {  // blocks == 1 here: all rows
+                                    var sum = 0.0
+                                    for b in 0..<nb { for j in 0..<o { let g = Double(dNext[b * s + j]); sum += g * g } }
+                                    stateGradientNorms[t] = sum.squareRoot()
+                                }
+                                let slot = t - first
+                                let dpt = dp + (slot * batch + b0) * p, drt = dr + (slot * batch + b0) * q
+                                // Unread when the cell's backward step does not use the projection (then it is chunked).
+                                let projectedStep = pass.projectedSteps == steps ? pr + (t * batch + b0) * p : pr
+                                cell.backwardStep(
+                                    dNext: dNext, projected: projectedStep,
+                                    previous: sp + (t * batch + b0) * s, next: sp + ((t + 1) * batch + b0) * s,
+                                    cache: cp + (t * batch + b0) * cw,
+                                    dPrevious: dPrev, dProjected: dpt, dRecurrent: drt, batch: nb, workspace: workspace)
+                                if let lengths {
+                                    for b in 0..<nb where t >= lengths[b0 + b] {
+                                        // Padded step: the state passed through unchanged, so does its gradient.
+                                        (dPrev + b * s).update(from: dNext + b * s, count: s)
+                                        (dpt + b * p).update(repeating: 0, count: p)
+                                        if q > 0 { (drt + b * q).update(repeating: 0, count: q) }
+                                    }
                                 }
                             }
                         }
                     }
-                }
-                /// Parameter gradients of the steps `first ..< end` from buffer `buffer`, all at once: rows
-                /// `inputRows` of dW_ih and, when `rest`, db_ih and the cell's recurrent gradients.
-                func parameterGradients(_ first: Int, _ end: Int, buffer: Int, inputRows: Range<Int>, rest: Bool) {
-                    let dp = dProjectedBuffer.base + buffer * chunk * batch * p
-                    let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
-                    let (t, n) = (first, (end - first) * batch)
-                    pass.input.withPointer { x in
-                        // dW_ih (P, I) += dProjectedᵀ · X, rows `inputRows` (each element's sum is the same
-                        // whichever rows a product computes).
-                        named.weightIH.withMutablePointer { dW in
-                            accumulateOuterProducts(dW + inputRows.lowerBound * i, ldw: i, dp + inputRows.lowerBound, ldg: p,
+                    /// Parameter gradients of the steps `first ..< end` from buffer `buffer`, all at once: rows
+                    /// `inputRows` of dW_ih and, when `rest`, db_ih and the cell's recurrent gradients.
+                    func parameterGradients(_ first: Int, _ end: Int, buffer: Int, inputRows: Range<Int>, rest: Bool) {
+                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
+                        let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
+                        let (t, n) = (first, (end - first) * batch)
+                        pass.input.withPointer { x in
+                            // dW_ih (P, I) += dProjectedᵀ · X, rows `inputRows` (each element's sum is the same
+                            // whichever rows a product computes).
+                            accumulateOuterProducts(dWih + inputRows.lowerBound * i, ldw: i, dp + inputRows.lowerBound, ldg: p,
                                                     x + t * batch * i, ldx: i, m: inputRows.count, n: i, rows: n)
+                            // db_ih += Σ dProjected
+                            if rest { named.biasIH.withMutablePointer { db in accumulateColumnSums(db, dp, stride: p, rows: n, width: p) } }
                         }
-                        // db_ih += Σ dProjected
-                        if rest { named.biasIH.withMutablePointer { db in accumulateColumnSums(db, dp, stride: p, rows: n, width: p) } }
+                        if rest {
+                            cell.accumulateRecurrentGradients(&named, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
+                                                              cache: cp + t * batch * cw, steps: end - first, batch: batch)
+                        }
                     }
-                    if rest {
-                        cell.accumulateRecurrentGradients(&named, dProjected: dp, dRecurrent: dr, states: sp + t * batch * s,
-                                                          cache: cp + t * batch * cw, steps: end - first, batch: batch)
+                    /// dX (count·B, I) = dProjected · W_ih for the steps `first ..< end` from buffer `buffer`.
+                    func inputGradients(_ first: Int, _ end: Int, buffer: Int) {
+                        guard inputGradient, let dx = dInputBuffer.baseAddress else { return }
+                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
+                        weightIH.withPointer { w in
+                            multiplyByWeight(dx + first * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
+                                             m: (end - first) * batch, n: i, k: p, beta: 0)
+                        }
                     }
-                }
-                /// dX (count·B, I) = dProjected · W_ih for the steps `first ..< end` from buffer `buffer`.
-                func inputGradients(_ first: Int, _ end: Int, buffer: Int) {
-                    guard inputGradient, let dx = dInputBuffer.baseAddress else { return }
-                    let dp = dProjectedBuffer.base + buffer * chunk * batch * p
-                    weightIH.withPointer { w in
-                        multiplyByWeight(dx + first * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
-                                         m: (end - first) * batch, n: i, k: p, beta: 0)
+                    let starts = Array(stride(from: ((steps - 1) / chunk) * chunk, through: 0, by: -chunk))  // last block first
+                    guard overlapped else {
+                        for first in starts {
+                            let end = Swift.min(first + chunk, steps)
+                            reverseSteps(first, end, buffer: 0)
+                            parameterGradients(first, end, buffer: 0, inputRows: 0..<p, rest: true)
+                            inputGradients(first, end, buffer: 0)
+                        }
+                        return
                     }
-                }
-                let starts = Array(stride(from: ((steps - 1) / chunk) * chunk, through: 0, by: -chunk))  // last block first
-                guard overlapped else {
-                    for first in starts {
-                        let end = Swift.min(first + chunk, steps)
-                        reverseSteps(first, end, buffer: 0)
-                        parameterGradients(first, end, buffer: 0, inputRows: 0..<p, rest: true)
-                        inputGradients(first, end, buffer: 0)
-                    }
-                    return
-                }
-                // Block j's reverse steps (and, for balance, dX of block j + 1 — or, without it, half of
-                // dW_ih's rows) on the calling thread; the rest of block j + 1's parameter gradients on the other.
-                // Each product runs whole on its thread, and the blocks are still added in the same order.
-                var previous: (first: Int, end: Int, buffer: Int)?
-                for (index, first) in starts.enumerated() {
-                    let end = Swift.min(first + chunk, steps), buffer = index % 2
-                    if let last = previous {
-                        let split = inputGradient ? 0 : p / 2
-                        runInParallel(parts: 2) { part in
-                            if part == 0 {
-                                reverseSteps(first, end, buffer: buffer)
-                                if inputGradient {
-                                    inputGradients(last.first, last.end, buffer: last.buffer)
+                    // Block j's reverse steps (and, for balance, dX of block j + 1 — or, without it, half of
+                    // dW_ih's rows) on the calling thread; the rest of block j + 1's parameter gradients on the other.
+                    // Each product runs whole on its thread, and the blocks are still added in the same order.
+                    var previous: (first: Int, end: Int, buffer: Int)?
+                    for (index, first) in starts.enumerated() {
+                        let end = Swift.min(first + chunk, steps), buffer = index % 2
+                        if let last = previous {
+                            let split = inputGradient ? 0 : p / 2
+                            runInParallel(parts: 2) { part in
+                                if part == 0 {
+                                    reverseSteps(first, end, buffer: buffer)
+                                    if inputGradient {
+                                        inputGradients(last.first, last.end, buffer: last.buffer)
+                                    } else {
+                                        parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: 0..<split, rest: false)
+                                    }
                                 } else {
-                                    parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: 0..<split, rest: false)
+                                    parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: split..<p, rest: true)
                                 }
-                            } else {
-                                parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: split..<p, rest: true)
                             }
+                        } else {
+                            reverseSteps(first, end, buffer: buffer)
                         }
-                    } else {
-                        reverseSteps(first, end, buffer: buffer)
+                        previous = (first, end, buffer)
                     }
-                    previous = (first, end, buffer)
-                }
-                if let last = previous {
-                    parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: 0..<p, rest: true)
-                    inputGradients(last.first, last.end, buffer: last.buffer)
+                    if let last = previous {
+                        parameterGradients(last.first, last.end, buffer: last.buffer, inputRows: 0..<p, rest: true)
+                        inputGradients(last.first, last.end, buffer: last.buffer)
+                    }
                 }
             }
         }

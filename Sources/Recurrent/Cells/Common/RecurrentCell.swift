@@ -115,6 +115,8 @@ public protocol RecurrentCell<Scalar>: Sendable {
 
     /// Adds (`+=`) the gradients of every parameter except `W_ih` and `b_ih` (which the layer handles), for a
     /// block of `steps` consecutive time steps t₀ ..< t₀ + steps (the whole sequence, or one block of it).
+    /// `gradients.weightIH` is an empty placeholder during the call (the layer may be adding rows of dW_ih on
+    /// another thread meanwhile), and `b_ih`'s gradient is not to be touched.
     /// - Parameters:
     ///   - gradients: the gradients by name, shaped like ``namedParameters``.
     ///   - dProjected: (steps, B, P) from the block's backward steps.
