@@ -375,10 +375,13 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
         inputWeightGradient.withMutablePointer { dWih in
             dOut.withUnsafeBufferPointer { dOutBuffer in
                 dInput.withUnsafeMutableBufferPointer { dInputBuffer in
+                    /// Per-step gradient buffer `buffer` (0 or 1): dProjected (chunk, B, P) and dRecurrent (chunk, B, Q).
+                    func gradientBuffer(_ buffer: Int) -> (dp: UnsafeMutablePointer<Scalar>, dr: UnsafeMutablePointer<Scalar>) {
+                        (dProjectedBuffer.base + buffer * chunk * batch * p, dRecurrentBuffer.base + buffer * chunk * batch * q)
+                    }
                     /// Reverse steps `first ..< end` (one block), their per-step gradients into buffer `buffer`.
                     func reverseSteps(_ first: Int, _ end: Int, buffer: Int) {
-                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
-                        let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
+                        let (dp, dr) = gradientBuffer(buffer)
                         runInParallel(parts: blocks) { block in
                             let rows = rowBlock(block, of: blocks, batch: batch), (b0, nb) = (rows.lowerBound, rows.count)
                             let workspace = workspaces.base + block * workspaces.stride
@@ -420,8 +423,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     /// Parameter gradients of the steps `first ..< end` from buffer `buffer`, all at once: rows
                     /// `inputRows` of dW_ih and, when `rest`, db_ih and the cell's recurrent gradients.
                     func parameterGradients(_ first: Int, _ end: Int, buffer: Int, inputRows: Range<Int>, rest: Bool) {
-                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
-                        let dr = dRecurrentBuffer.base + buffer * chunk * batch * q
+                        let (dp, dr) = gradientBuffer(buffer)
                         let (t, n) = (first, (end - first) * batch)
                         pass.input.withPointer { x in
                             // dW_ih (P, I) += dProjectedᵀ · X, rows `inputRows` (each element's sum is the same
@@ -439,7 +441,7 @@ public struct RecurrentLayer<Cell: RecurrentCell>: Sendable {
                     /// dX (count·B, I) = dProjected · W_ih for the steps `first ..< end` from buffer `buffer`.
                     func inputGradients(_ first: Int, _ end: Int, buffer: Int) {
                         guard inputGradient, let dx = dInputBuffer.baseAddress else { return }
-                        let dp = dProjectedBuffer.base + buffer * chunk * batch * p
+                        let dp = gradientBuffer(buffer).dp
                         weightIH.withPointer { w in
                             multiplyByWeight(dx + first * batch * i, ldc: i, dp, lda: p, weight: w, ldw: i,
                                              m: (end - first) * batch, n: i, k: p, beta: 0)
